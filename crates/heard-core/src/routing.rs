@@ -1,0 +1,83 @@
+//! First-line routing: which service a new contact belongs to, from its words.
+//!
+//! A keyword rule set, configured per service. The understanding layer replaces it
+//! with a model learned from history; this stays as the cold-start fallback.
+
+/// The words that send a contact to one service.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServiceRule {
+    pub service: String,
+    /// Lower-case words or phrases; a phrase matches on word boundaries.
+    pub keywords: Vec<String>,
+}
+
+/// Scores each service by how many of its keywords the text contains.
+#[derive(Debug, Clone, Default)]
+pub struct Router {
+    rules: Vec<ServiceRule>,
+}
+
+impl Router {
+    pub fn new(rules: Vec<ServiceRule>) -> Self {
+        let rules = rules
+            .into_iter()
+            .map(|r| ServiceRule {
+                service: r.service,
+                keywords: r.keywords.into_iter().map(|k| normalise(&k)).filter(|k| !k.is_empty()).collect(),
+            })
+            .collect();
+        Router { rules }
+    }
+
+    /// The best-matching service, or `None` when no keyword matched.
+    /// Ties go to the service listed first.
+    pub fn route(&self, text: &str) -> Option<&str> {
+        let padded = format!(" {} ", normalise(text));
+        let mut best: Option<(&str, usize)> = None;
+        for rule in &self.rules {
+            let score = rule
+                .keywords
+                .iter()
+                .filter(|k| padded.contains(&format!(" {k} ")))
+                .count();
+            if score > 0 && best.is_none_or(|(_, s)| score > s) {
+                best = Some((&rule.service, score));
+            }
+        }
+        best.map(|(s, _)| s)
+    }
+}
+
+/// Lower-cases and turns every run of non-alphanumerics into one space, so
+/// `Fly-tipping!` and `fly tipping` compare equal.
+fn normalise(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut space = true;
+    for c in text.chars() {
+        if c.is_alphanumeric() {
+            out.extend(c.to_lowercase());
+            space = false;
+        } else if !space {
+            out.push(' ');
+            space = true;
+        }
+    }
+    out.trim_end().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn routes_by_keywords() {
+        let r = Router::new(vec![
+            ServiceRule { service: "highways".into(), keywords: vec!["pothole".into(), "pavement".into()] },
+            ServiceRule { service: "waste".into(), keywords: vec!["bin".into(), "fly-tipping".into()] },
+        ]);
+        assert_eq!(r.route("Huge POTHOLE on Mill Lane"), Some("highways"));
+        assert_eq!(r.route("Fly tipping behind the bin store"), Some("waste"));
+        assert_eq!(r.route("binoculars lost"), None);
+        assert_eq!(r.route("hello"), None);
+    }
+}
