@@ -1,1 +1,40 @@
-//! heard-store
+//! heard's storage: one [`Store`] with two engines, SQLite (embedded, the default) and
+//! PostgreSQL (for scale and for several `heard serve` nodes sharing one database).
+//!
+//! Both engines run the same SQL wherever the dialects agree (`$1` placeholders work in
+//! both), and the same store test-suite runs against both. Where they differ (full-text
+//! search, row locking) the code branches on [`Dialect`] in one place.
+//!
+//! Times are stored as Unix epoch milliseconds in both engines: one representation, one
+//! behaviour, and integer comparisons in indexes.
+
+mod db;
+pub mod changes;
+pub mod error;
+pub mod intake;
+pub mod jobs;
+pub mod records;
+pub mod queries;
+pub mod seed;
+#[cfg(feature = "testing")]
+pub mod testing;
+pub mod users;
+
+pub use db::{Dialect, SchemaState, Store, StoreOptions};
+pub use error::StoreError;
+pub use intake::{IntakeConfig, IntakeOutcome};
+pub use records::*;
+
+/// `Result` with a [`StoreError`].
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// Milliseconds since the Unix epoch: how every time is stored.
+pub fn to_millis(t: jiff::Timestamp) -> i64 {
+    t.as_millisecond()
+}
+
+/// The inverse of [`to_millis`]; out-of-range values clamp rather than fail, since they
+/// can only come from a hand-edited database.
+pub fn from_millis(ms: i64) -> jiff::Timestamp {
+    jiff::Timestamp::from_millisecond(ms).unwrap_or(jiff::Timestamp::UNIX_EPOCH)
+}

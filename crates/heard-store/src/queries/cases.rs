@@ -1,0 +1,196 @@
+//! Case lists and case detail.
+
+use super::{Cols, Cursor, Param, Sql, after_cursor, contact_match, fetch_sql, finish_page, page_size};
+use crate::intake::reference;
+use crate::{CaseDetail, CaseEventRecord, CaseLinkRecord, CaseRecord, CustomerRef, Page, Result, Store, StoreError, UserRef};
+use heard_core::{CaseKind, CaseReference, CaseStatus, Channel};
+use jiff::Timestamp;
+
+/// Whose cases.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OwnerFilter {
+    User(i64),
+    Unassigned,
+}
+
+/// Filters for the case list; all optional, combined with AND.
+#[derive(Debug, Clone, Default)]
+pub struct CaseFilter {
+    pub service: Option<String>,
+    pub status: Option<CaseStatus>,
+    /// Only cases that still need work (not resolved or closed).
+    pub open: Option<bool>,
+    pub kind: Option<CaseKind>,
+    pub owner: Option<OwnerFilter>,
+    pub customer: Option<i64>,
+    /// Cases with at least one contact on this channel.
+    pub channel: Option<Channel>,
+    /// Created at or after.
+    pub from: Option<Timestamp>,
+    /// Created before.
+    pub to: Option<Timestamp>,
+    /// Full-text query over the case's contacts.
+    pub q: Option<String>,
+    /// When set, only cases of these services (a back-office officer's view).
+    pub visible_services: Option<Vec<String>>,
+    pub cursor: Option<Cursor>,
+    pub limit: Option<u32>,
+}
+
+pub(crate) const CASE_COLUMNS: &str = "k.id, k.kind, k.status, k.priority, s.slug, u.id, u.email, u.name, t.slug, \
+     c.id, c.name, si.slug, k.title, k.created_at, k.updated_at, k.due_at, k.closed_at";
+
+pub(crate) const CASE_FROM: &str = " FROM cases k JOIN services s ON s.id = k.service_id \
+     JOIN customers c ON c.id = k.customer_id LEFT JOIN users u ON u.id = k.owner_id \
+     LEFT JOIN teams t ON t.id = k.team_id LEFT JOIN sites si ON si.id = k.site_id";
+
+pub(crate) fn case_from_row(r: &impl Cols, prefix: &str) -> Result<CaseRecord> {
+    let id = r.int(0)?;
+    Ok(CaseRecord {
+        id,
+        reference: reference(prefix, id)?,
+        kind: r.word(1)?,
+        status: r.word(2)?,
+        priority: r.word(3)?,
+        service: r.text(4)?,
+        owner: match r.opt_int(5)? {
+            Some(uid) => Some(UserRef { id: uid, email: r.text(6)?, name: r.text(7)? }),
+            None => None,
+        },
+        team: r.opt_text(8)?,
+        customer: CustomerRef { id: r.int(9)?, name: r.text(10)? },
+        site: r.opt_text(11)?,
+        title: r.text(12)?,
+        created_at: r.time(13)?,
+        updated_at: r.time(14)?,
+        due_at: r.opt_time(15)?,
+        closed_at: r.opt_time(16)?,
+    })
+}
+
+/// Restricts `sql` to the given services (none given: nothing visible).
+pub(crate) fn only_services(sql: &mut Sql, services: &[String], slug_col: &str) {
+    if services.is_empty() {
+        sql.push(" AND 1 = 0");
+        return;
+    }
+    let ps: Vec<String> = services.iter().map(|s| sql.bind(Param::Text(s.clone()))).collect();
+    sql.push(&format!(" AND {slug_col} IN ({})", ps.join(", ")));
+}
+
+impl Store {
+    /// Cases, most recently active first, one page at a time.
+    pub async fn list_cases(&self, f: &CaseFilter, prefix: &str) -> Result<Page<CaseRecord>> {
+        let limit = page_size(f.limit);
+        let mut sql = Sql::new(&format!("SELECT {CASE_COLUMNS}{CASE_FROM} WHERE 1 = 1"));
+        if let Some(s) = &f.service {
+            let p = sql.bind(Param::Text(s.clone()));
+            sql.push(&format!(" AND s.slug = {p}"));
+        }
+        if let Some(v) = &f.visible_services {
+            only_services(&mut sql, v, "s.slug");
+        }
+        if let Some(s) = f.status {
+            let p = sql.bind(Param::Text(s.as_str().into()));
+            sql.push(&format!(" AND k.status = {p}"));
+        }
+        match f.open {
+            Some(true) => sql.push(" AND k.status NOT IN ('resolved', 'closed')"),
+            Some(false) => sql.push(" AND k.status IN ('resolved', 'closed')"),
+            None => {}
+        }
+        if let Some(k) = f.kind {
+            let p = sql.bind(Param::Text(k.as_str().into()));
+            sql.push(&format!(" AND k.kind = {p}"));
+        }
+        match &f.owner {
+            Some(OwnerFilter::User(id)) => {
+                let p = sql.bind(Param::Int(*id));
+                sql.push(&format!(" AND k.owner_id = {p}"));
+            }
+            Some(OwnerFilter::Unassigned) => sql.push(" AND k.owner_id IS NULL"),
+            None => {}
+        }
+        if let Some(c) = f.customer {
+            let p = sql.bind(Param::Int(c));
+            sql.push(&format!(" AND k.customer_id = {p}"));
+        }
+        if let Some(ch) = f.channel {
+            let p = sql.bind(Param::Text(ch.as_str().into()));
+            sql.push(&format!(" AND EXISTS (SELECT 1 FROM contacts x WHERE x.case_id = k.id AND x.channel = {p})"));
+        }
+        if let Some(t) = f.from {
+            let p = sql.bind(Param::Int(t.as_millisecond()));
+            sql.push(&format!(" AND k.created_at >= {p}"));
+        }
+        if let Some(t) = f.to {
+            let p = sql.bind(Param::Int(t.as_millisecond()));
+            sql.push(&format!(" AND k.created_at < {p}"));
+        }
+        if let Some(q) = f.q.as_deref().filter(|q| !q.trim().is_empty()) {
+            match contact_match(&mut sql, self.dialect(), q) {
+                Some(m) => sql.push(&format!(" AND k.id IN (SELECT case_id FROM contacts WHERE id IN ({m}))")),
+                None => sql.push(" AND 1 = 0"),
+            }
+        }
+        after_cursor(&mut sql, f.cursor, "k.updated_at", "k.id");
+        let lp = sql.bind(Param::Int(limit + 1));
+        sql.push(&format!(" ORDER BY k.updated_at DESC, k.id DESC LIMIT {lp}"));
+        let items = fetch_sql!(self, sql, |r| case_from_row(r, prefix));
+        Ok(finish_page(items, limit, |c: &CaseRecord| Cursor { at: c.updated_at.as_millisecond(), id: c.id }))
+    }
+
+    /// One case, without its timeline.
+    pub async fn case(&self, reference: &CaseReference) -> Result<CaseRecord> {
+        let mut sql = Sql::new(&format!("SELECT {CASE_COLUMNS}{CASE_FROM} WHERE k.id = "));
+        let p = sql.bind(Param::Int(reference.number()));
+        sql.push(&p);
+        let prefix = reference.prefix().to_string();
+        fetch_sql!(self, sql, |r| case_from_row(r, &prefix))
+            .into_iter()
+            .next()
+            .ok_or_else(|| StoreError::NotFound(format!("case {reference}")))
+    }
+
+    /// One case with its contacts, links and history.
+    pub async fn case_detail(&self, reference: &CaseReference) -> Result<CaseDetail> {
+        let case = self.case(reference).await?;
+        let prefix = reference.prefix().to_string();
+        let contacts = self
+            .list_contacts(
+                &super::ContactFilter { case: Some(case.id), oldest_first: true, limit: Some(100), ..Default::default() },
+                &prefix,
+            )
+            .await?
+            .items;
+        let mut sql = Sql::new(
+            "SELECT kind, to_case_id, 0 FROM case_links WHERE from_case_id = $1 \
+             UNION ALL SELECT kind, from_case_id, 1 FROM case_links WHERE to_case_id = $1",
+        );
+        sql.params.push(Param::Int(case.id));
+        let links = fetch_sql!(self, sql, |r| Ok(CaseLinkRecord {
+            kind: r.word(0)?,
+            case: reference_of(&prefix, r.int(1)?)?,
+            inbound: r.int(2)? == 1,
+        }));
+        let mut sql = Sql::new(
+            "SELECT e.at, u.id, u.email, u.name, e.kind, e.detail FROM case_events e \
+             LEFT JOIN users u ON u.id = e.actor_id WHERE e.case_id = $1 ORDER BY e.at, e.id",
+        );
+        sql.params.push(Param::Int(case.id));
+        let history = fetch_sql!(self, sql, |r| Ok(CaseEventRecord {
+            at: r.time(0)?,
+            actor: match r.opt_int(1)? {
+                Some(id) => Some(UserRef { id, email: r.text(2)?, name: r.text(3)? }),
+                None => None,
+            },
+            kind: r.text(4)?,
+            detail: serde_json::from_str(&r.text(5)?).unwrap_or(serde_json::Value::Null),
+        }));
+        Ok(CaseDetail { case, contacts, links, history })
+    }
+}
+
+fn reference_of(prefix: &str, id: i64) -> Result<CaseReference> {
+    reference(prefix, id)
+}
