@@ -91,3 +91,48 @@ impl Store {
         })
     }
 }
+
+/// A case opened by hand (a problem record, a case for a walk-in), not by a contact.
+#[derive(Debug, Clone)]
+pub struct NewCase {
+    pub service: String,
+    pub kind: CaseKind,
+    pub priority: heard_core::Priority,
+    pub title: String,
+    pub customer_id: i64,
+    pub owner: Option<i64>,
+}
+
+impl Store {
+    /// Opens a case; returns its id.
+    pub async fn open_case(&self, c: &NewCase, actor: Option<i64>) -> Result<i64> {
+        let now = to_millis(Timestamp::now());
+        write_tx!(self, |tx, d| {
+            let service: Option<(i64, Option<i64>)> = sqlx::query_as("SELECT id, team_id FROM services WHERE slug = $1")
+                .bind(&c.service)
+                .fetch_optional(&mut *tx)
+                .await?;
+            let (service_id, team_id) = service.ok_or_else(|| Invalid::field("service", format!("no service `{}`", c.service)))?;
+            let customer: Option<i64> = sqlx::query_scalar("SELECT id FROM customers WHERE id = $1").bind(c.customer_id).fetch_optional(&mut *tx).await?;
+            if customer.is_none() {
+                return Err(Invalid::field("customer_id", format!("no customer {}", c.customer_id)).into());
+            }
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO cases (service_id, kind, status, priority, owner_id, team_id, customer_id, title, created_at, updated_at) \
+                 VALUES ($1, $2, 'new', $3, $4, $5, $6, $7, $8, $8) RETURNING id",
+            )
+            .bind(service_id)
+            .bind(c.kind.as_str())
+            .bind(c.priority.as_str())
+            .bind(c.owner)
+            .bind(team_id)
+            .bind(c.customer_id)
+            .bind(&c.title)
+            .bind(now)
+            .fetch_one(&mut *tx)
+            .await?;
+            insert_event!(tx, id, now, actor, "created", serde_json::json!({"service": c.service, "kind": c.kind, "by_hand": true}));
+            Ok(id)
+        })
+    }
+}

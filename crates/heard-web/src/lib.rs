@@ -1,1 +1,142 @@
-//! heard-web
+//! heard's HTTP face: the REST API under `/api/v1` (with its OpenAPI document), the
+//! staff pages, and the health check. Handlers are thin: they validate, call the
+//! store, and shape the answer.
+
+pub mod api;
+mod auth;
+mod extract;
+pub mod files;
+mod pages;
+pub mod problem;
+
+pub use auth::{Caller, hash_password, verify_password};
+
+use axum::Router;
+use heard_core::contact::ContactLimits;
+use heard_store::{IntakeConfig, Store};
+use std::sync::Arc;
+
+/// Settings the web layer needs, from the `[web]` and council parts of the config.
+#[derive(Debug, Clone)]
+pub struct WebSettings {
+    /// Case reference prefix, e.g. `HRD`.
+    pub reference_prefix: String,
+    /// Service a contact goes to when nothing routes it.
+    pub default_service: String,
+    /// Limits on one contact.
+    pub limits: ContactLimits,
+    /// Largest request body accepted, in bytes (attachments travel base64-encoded).
+    pub max_request_bytes: usize,
+    /// How long a sign-in lasts.
+    pub session_hours: i64,
+    /// Mark cookies `Secure` (behind HTTPS). Off for plain-HTTP local use.
+    pub secure_cookies: bool,
+}
+
+impl Default for WebSettings {
+    fn default() -> Self {
+        WebSettings {
+            reference_prefix: "HRD".into(),
+            default_service: "customer-services".into(),
+            limits: ContactLimits::default(),
+            max_request_bytes: 40 << 20,
+            session_hours: 9,
+            secure_cookies: false,
+        }
+    }
+}
+
+/// Shared by every request. Holds no state of its own beyond caches: several nodes
+/// serving one database behave as one.
+#[derive(Clone)]
+pub struct AppState(Arc<Inner>);
+
+struct Inner {
+    store: Store,
+    settings: WebSettings,
+    files: files::FileStore,
+    intake: tokio::sync::RwLock<Arc<IntakeConfig>>,
+}
+
+impl AppState {
+    /// Builds the state, reading the services' routing keywords from the store.
+    pub async fn new(store: Store, settings: WebSettings, files: files::FileStore) -> Result<AppState, heard_store::StoreError> {
+        let intake = intake_config(&store, &settings).await?;
+        Ok(AppState(Arc::new(Inner { store, settings, files, intake: tokio::sync::RwLock::new(Arc::new(intake)) })))
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.0.store
+    }
+
+    pub fn settings(&self) -> &WebSettings {
+        &self.0.settings
+    }
+
+    pub fn files(&self) -> &files::FileStore {
+        &self.0.files
+    }
+
+    /// The current intake rules (a cache of the services table).
+    pub async fn intake(&self) -> Arc<IntakeConfig> {
+        self.0.intake.read().await.clone()
+    }
+
+    /// Re-reads routing rules after services change.
+    pub async fn reload_intake(&self) -> Result<(), heard_store::StoreError> {
+        let fresh = intake_config(&self.0.store, &self.0.settings).await?;
+        *self.0.intake.write().await = Arc::new(fresh);
+        Ok(())
+    }
+}
+
+async fn intake_config(store: &Store, settings: &WebSettings) -> Result<IntakeConfig, heard_store::StoreError> {
+    let rules = store
+        .services()
+        .await?
+        .into_iter()
+        .map(|s| heard_core::ServiceRule { service: s.slug, keywords: s.keywords })
+        .collect();
+    Ok(IntakeConfig {
+        reference_prefix: settings.reference_prefix.clone(),
+        router: heard_core::Router::new(rules),
+        default_service: settings.default_service.clone(),
+    })
+}
+
+/// The whole application: API, pages, health check.
+pub fn app(state: AppState) -> Router {
+    use tower_http::trace::TraceLayer;
+    let (api, _) = api::router(state.settings().max_request_bytes).split_for_parts();
+    Router::new()
+        .merge(api)
+        .merge(pages::router())
+        .route("/healthz", axum::routing::get(|| async { "ok" }))
+        .layer(TraceLayer::new_for_http())
+        .layer(axum::middleware::from_fn(security_headers))
+        .with_state(state)
+}
+
+/// Headers every response carries: no inline script may run, nothing may frame us.
+async fn security_headers(req: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+    use axum::http::{HeaderValue, header};
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"),
+    );
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    res
+}
+
+/// Serves `app` on `listener` until `shutdown` resolves.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, app(state)).with_graceful_shutdown(shutdown).await
+}
