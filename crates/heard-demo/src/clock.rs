@@ -39,7 +39,9 @@ impl Clock {
             .expect("now is a valid timestamp")
             .to_zoned(jiff::tz::TimeZone::UTC)
             .year();
-        let bst = (year - 1..=year).map(|y| (last_sunday_1am(y, 3), last_sunday_1am(y, 10))).collect();
+        let bst = (year - 1..=year)
+            .map(|y| (last_sunday_1am(y, 3), last_sunday_1am(y, 10)))
+            .collect();
         Clock { now, today, bst }
     }
 
@@ -50,7 +52,11 @@ impl Clock {
 
     /// UK local offset from UTC at `t`, in seconds.
     fn offset(&self, t: i64) -> i64 {
-        if self.bst.iter().any(|&(a, b)| t >= a && t < b) { HOUR } else { 0 }
+        if self.bst.iter().any(|&(a, b)| t >= a && t < b) {
+            HOUR
+        } else {
+            0
+        }
     }
 
     /// Day of the week (Monday = 0) of the local date at `t`.
@@ -61,7 +67,10 @@ impl Clock {
 
     /// Month (1–12) of `t`, for seasonal topics.
     pub fn month(&self, t: i64) -> i8 {
-        Timestamp::from_second(t).expect("generated times are in range").to_zoned(jiff::tz::TimeZone::UTC).month()
+        Timestamp::from_second(t)
+            .expect("generated times are in range")
+            .to_zoned(jiff::tz::TimeZone::UTC)
+            .month()
     }
 
     /// Seconds since local midnight at `t`.
@@ -71,7 +80,13 @@ impl Clock {
 
     /// A time between `max_days_ago` and `min_days_ago` days before now, shaped by `rhythm`.
     /// Always inside the window and never after now.
-    pub fn pick(&self, rng: &mut impl Rng, rhythm: Rhythm, min_days_ago: i64, max_days_ago: i64) -> i64 {
+    pub fn pick(
+        &self,
+        rng: &mut impl Rng,
+        rhythm: Rhythm,
+        min_days_ago: i64,
+        max_days_ago: i64,
+    ) -> i64 {
         let (lo, hi) = (min_days_ago.clamp(0, 364), max_days_ago.clamp(0, 364));
         let (lo, hi) = if lo <= hi { (lo, hi) } else { (hi, lo) };
         for _ in 0..64 {
@@ -93,7 +108,9 @@ impl Clock {
                 Rhythm::Office => rng.random_range(8 * HOUR + 30 * MINUTE..17 * HOUR),
                 Rhythm::Desk => rng.random_range(8 * HOUR..17 * HOUR + 30 * MINUTE),
                 Rhythm::Anytime if rng.random_bool(0.7) => rng.random_range(8 * HOUR..18 * HOUR),
-                Rhythm::Anytime => rng.random_range(6 * HOUR + 30 * MINUTE..23 * HOUR + 30 * MINUTE),
+                Rhythm::Anytime => {
+                    rng.random_range(6 * HOUR + 30 * MINUTE..23 * HOUR + 30 * MINUTE)
+                }
             };
             let local = midnight_utc + secs;
             let t = local - self.offset(local);
@@ -101,8 +118,18 @@ impl Clock {
                 return t;
             }
         }
-        // Only reachable for a window of today alone outside office hours: just before now.
-        (self.now - rng.random_range(60..3 * HOUR)).max(self.start())
+        // Only reachable when every day in the window is closed to `rhythm` (a weekend asked
+        // for by a planted pattern): mid-morning on the first day, or just before now.
+        let mut d = lo;
+        while d < hi && ((self.today - d * DAY).div_euclid(DAY) + 3).rem_euclid(7) >= 5 {
+            d += 1;
+        }
+        let t = self.today - d * DAY + 10 * HOUR;
+        if t <= self.now {
+            t
+        } else {
+            (self.now - rng.random_range(60..3 * HOUR)).max(self.start())
+        }
     }
 
     /// The first moment a council officer could act at or after `t`: weekdays 08:30–17:15.
@@ -145,13 +172,23 @@ impl Clock {
 
     /// A date in British style ("14 March") for text.
     pub fn date_text(&self, t: i64) -> String {
-        let z = self.ts(t + self.offset(t)).to_zoned(jiff::tz::TimeZone::UTC);
+        let z = self
+            .ts(t + self.offset(t))
+            .to_zoned(jiff::tz::TimeZone::UTC);
         format!("{} {}", z.day(), MONTHS[(z.month() - 1) as usize])
     }
 
     /// A weekday name for text ("Tuesday").
     pub fn weekday_text(&self, t: i64) -> &'static str {
-        ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"][self.weekday(t) as usize]
+        [
+            "Monday",
+            "Tuesday",
+            "Wednesday",
+            "Thursday",
+            "Friday",
+            "Saturday",
+            "Sunday",
+        ][self.weekday(t) as usize]
     }
 
     /// A month name for text ("March").
@@ -161,8 +198,18 @@ impl Clock {
 }
 
 const MONTHS: [&str; 12] = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-    "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 ];
 
 /// 01:00 UTC on the last Sunday of `month` in `year`: when UK clocks change.

@@ -13,37 +13,52 @@ pub(crate) struct Town {
 
 /// Fictional towns; the `DM` postcode area is not one Royal Mail uses.
 pub(crate) const TOWNS: &[Town] = &[
-    Town { name: "Demminster", districts: &["DM1", "DM2", "DM3"] },
-    Town { name: "Brackenfold", districts: &["DM4"] },
-    Town { name: "Kelham Bridge", districts: &["DM5"] },
-    Town { name: "Ashby Marsh", districts: &["DM6"] },
-    Town { name: "Wyndleigh", districts: &["DM7", "DM8"] },
+    Town {
+        name: "Demminster",
+        districts: &["DM1", "DM2", "DM3"],
+    },
+    Town {
+        name: "Brackenfold",
+        districts: &["DM4"],
+    },
+    Town {
+        name: "Kelham Bridge",
+        districts: &["DM5"],
+    },
+    Town {
+        name: "Ashby Marsh",
+        districts: &["DM6"],
+    },
+    Town {
+        name: "Wyndleigh",
+        districts: &["DM7", "DM8"],
+    },
 ];
 
 /// Street names; position decides town and postcode, so the list is append-only.
+#[rustfmt::skip]
 const STREET_NAMES: &[&str] = &[
-    "Castle Street", "Wharf Road", "Market Place", "Station Road", "Church Street",
-    "Mill Lane", "Victoria Road", "Albert Terrace", "Tanyard Lane", "Foundry Road",
-    "Hollins Lane", "Market Street", "Chapel Walk", "Priory Close", "Orchard Way",
-    "Beechwood Avenue", "Sycamore Drive", "Kingfisher Close", "Ropewalk", "Canal Side",
-    "Cromwell Road", "Nelson Street", "Gladstone Terrace", "Prospect Hill", "Bridge Street",
-    "Saxon Way", "Fairfield Road", "Meadow Bank", "Brook Lane", "Larkspur Grove",
-    "Holly Road", "Ashfield Crescent", "Hawthorn Close", "Rowan Court", "Chestnut Walk",
-    "Elm Grove", "Willow Bank", "Cedar Road", "Poplar Avenue", "Linden Way",
-    "Granary Court", "Malthouse Lane", "Tannery Row", "Weavers Close", "Spinners Way",
-    "Cobblers Yard", "Bakehouse Lane", "Forge Close", "Smithy Lane", "Coopers Row",
-    "Abbotsford Road", "Pennine View", "Moorland Road", "Heathfield Drive", "Bracken Rise",
-    "Fernhill Road", "Windmill Hill", "Quarry Lane", "Limekiln Road", "Colliery Row",
-    "Railway Cottages", "Signal Way", "Sidings Close", "Goods Yard Lane", "Viaduct Road",
-    "St Anne's Road", "St Mark's Close", "St Helen's Way", "Vicarage Lane", "Rectory Road",
-    "School Lane", "College Road", "Academy Way", "Library Walk", "Institute Street",
-    "Park Road", "Park View", "Parkside", "Lakeside", "Riverside Drive",
-    "Ferry Lane", "Lock Street", "Towpath Close", "Basin Road", "Marina Way",
-    "Kelham Road", "Ashby Lane", "Wyndleigh Road", "Brackenfold Road", "Demminster Road",
-    "Highfield Road", "Low Street", "North Street", "South Parade", "West End",
-    "Eastgate", "Northgate Terrace", "Southfield Avenue", "Westbury Close", "Newlands Drive",
-    "Oakwood Crescent", "Birch Lane", "Alder Close", "Hazel Grove", "Maple Drive",
-    "Laburnum Street", "Lilac Close", "Primrose Way", "Bluebell Walk", "Foxglove Close",
+    "Castle Street", "Wharf Road", "Market Place", "Station Road", "Church Street", "Mill Lane",
+    "Victoria Road", "Albert Terrace", "Tanyard Lane", "Foundry Road", "Hollins Lane",
+    "Market Street", "Chapel Walk", "Priory Close", "Orchard Way", "Beechwood Avenue",
+    "Sycamore Drive", "Kingfisher Close", "Ropewalk", "Canal Side", "Cromwell Road",
+    "Nelson Street", "Gladstone Terrace", "Prospect Hill", "Bridge Street", "Saxon Way",
+    "Fairfield Road", "Meadow Bank", "Brook Lane", "Larkspur Grove", "Holly Road",
+    "Ashfield Crescent", "Hawthorn Close", "Rowan Court", "Chestnut Walk", "Elm Grove",
+    "Willow Bank", "Cedar Road", "Poplar Avenue", "Linden Way", "Granary Court", "Malthouse Lane",
+    "Tannery Row", "Weavers Close", "Spinners Way", "Cobblers Yard", "Bakehouse Lane",
+    "Forge Close", "Smithy Lane", "Coopers Row", "Abbotsford Road", "Pennine View", "Moorland Road",
+    "Heathfield Drive", "Bracken Rise", "Fernhill Road", "Windmill Hill", "Quarry Lane",
+    "Limekiln Road", "Colliery Row", "Railway Cottages", "Signal Way", "Sidings Close",
+    "Goods Yard Lane", "Viaduct Road", "St Anne's Road", "St Mark's Close", "St Helen's Way",
+    "Vicarage Lane", "Rectory Road", "School Lane", "College Road", "Academy Way", "Library Walk",
+    "Institute Street", "Park Road", "Park View", "Parkside", "Lakeside", "Riverside Drive",
+    "Ferry Lane", "Lock Street", "Towpath Close", "Basin Road", "Marina Way", "Kelham Road",
+    "Ashby Lane", "Wyndleigh Road", "Brackenfold Road", "Demminster Road", "Highfield Road",
+    "Low Street", "North Street", "South Parade", "West End", "Eastgate", "Northgate Terrace",
+    "Southfield Avenue", "Westbury Close", "Newlands Drive", "Oakwood Crescent", "Birch Lane",
+    "Alder Close", "Hazel Grove", "Maple Drive", "Laburnum Street", "Lilac Close", "Primrose Way",
+    "Bluebell Walk", "Foxglove Close",
 ];
 
 /// Letters Royal Mail uses in the last two characters of a postcode.
@@ -75,7 +90,8 @@ impl Geo {
                 let district = town.districts[i % town.districts.len()];
                 let digit = (i * 7 + 3) % 9 + 1;
                 let a = INWARD_LETTERS[i % INWARD_LETTERS.len()] as char;
-                let b = INWARD_LETTERS[(i / INWARD_LETTERS.len() + i * 3) % INWARD_LETTERS.len()] as char;
+                let b = INWARD_LETTERS[(i / INWARD_LETTERS.len() + i * 3) % INWARD_LETTERS.len()]
+                    as char;
                 let postcode = format!("{district} {digit}{a}{b}");
                 Street {
                     name,
@@ -111,7 +127,10 @@ fn town_of(i: usize, name: &str) -> usize {
     if name == "Demminster Road" || name == "Limekiln Road" {
         return if name == "Limekiln Road" { 2 } else { 4 };
     }
-    if let Some(t) = TOWNS.iter().position(|t| name.starts_with(t.name.split(' ').next().unwrap_or(t.name))) {
+    if let Some(t) = TOWNS
+        .iter()
+        .position(|t| name.starts_with(t.name.split(' ').next().unwrap_or(t.name)))
+    {
         return t;
     }
     if i < 20 { 0 } else { i % TOWNS.len() }
@@ -132,7 +151,8 @@ impl Street {
             line1,
             line2: None,
             town: self.town.to_string(),
-            postcode: Postcode::parse(&self.postcode).expect("demo street postcodes are built valid"),
+            postcode: Postcode::parse(&self.postcode)
+                .expect("demo street postcodes are built valid"),
             uprn: Some(Uprn::new(uprn).expect("demo UPRNs are 12 digits")),
         }
     }
@@ -141,7 +161,9 @@ impl Street {
     pub fn building(&self, building: &str, house: u32) -> Address {
         let mut a = self.address(house, None);
         // Flats use digits 1–8 of the UPRN's last place; 9 marks the council's building.
-        a.uprn = a.uprn.map(|u| Uprn::new(u.get() + 9).expect("still 12 digits"));
+        a.uprn = a
+            .uprn
+            .map(|u| Uprn::new(u.get() + 9).expect("still 12 digits"));
         a.line2 = Some(a.line1);
         a.line1 = building.to_string();
         a

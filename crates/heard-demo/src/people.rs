@@ -12,39 +12,44 @@ use rand::Rng;
 use rand::seq::SliceRandom;
 use std::collections::HashSet;
 
+#[rustfmt::skip]
 const FIRST: &[&str] = &[
-    "Oliver", "Amelia", "George", "Isla", "Harry", "Ava", "Jack", "Mia", "Noah", "Ivy", "Leo", "Grace",
-    "Arthur", "Freya", "Muhammad", "Lily", "Oscar", "Florence", "Charlie", "Evie", "Thomas", "Sophie",
-    "James", "Emily", "William", "Poppy", "Henry", "Ella", "Alfie", "Rosie", "Joshua", "Chloe", "Jacob",
-    "Jessica", "Daniel", "Hannah", "Samuel", "Lucy", "Ethan", "Megan", "Ryan", "Rebecca", "Adam", "Laura",
-    "Callum", "Rachel", "Liam", "Sarah", "Connor", "Emma", "Dylan", "Katie", "Lewis", "Amy", "Rhys",
-    "Bethan", "Owen", "Cerys", "Dafydd", "Siobhan", "Ciaran", "Niamh", "Aidan", "Aoife", "Fraser", "Eilidh",
-    "Hamish", "Morag", "Aisha", "Fatima", "Omar", "Yusuf", "Zainab", "Imran", "Ayesha", "Bilal", "Priya",
-    "Arjun", "Anjali", "Rohan", "Deepa", "Sanjay", "Kiran", "Harpreet", "Gurpreet", "Jaspal", "Chidi",
-    "Ngozi", "Tunde", "Adaeze", "Kwame", "Ama", "Kofi", "Abena", "Tomasz", "Agnieszka", "Piotr",
-    "Katarzyna", "Marius", "Ioana", "Andrei", "Elena", "Wei", "Mei", "Jun", "Lin", "Hui", "Carlos",
-    "Maria", "Luca", "Giulia", "Stephen", "Susan", "David", "Karen", "Paul", "Julie", "Mark", "Tracey",
-    "Andrew", "Joanne", "Peter", "Margaret", "Keith", "Brenda", "Graham", "Pauline", "Derek", "Sheila",
-    "Trevor", "Maureen", "Colin", "Jean", "Barry", "Doreen", "Nigel", "Gillian", "Darren", "Kerry",
-    "Wayne", "Lisa", "Craig", "Nicola", "Gavin", "Leanne", "Dean", "Gemma", "Shane", "Stacey",
+    "Oliver", "Amelia", "George", "Isla", "Harry", "Ava", "Jack", "Mia", "Noah", "Ivy", "Leo",
+    "Grace", "Arthur", "Freya", "Muhammad", "Lily", "Oscar", "Florence", "Charlie", "Evie",
+    "Thomas", "Sophie", "James", "Emily", "William", "Poppy", "Henry", "Ella", "Alfie", "Rosie",
+    "Joshua", "Chloe", "Jacob", "Jessica", "Daniel", "Hannah", "Samuel", "Lucy", "Ethan", "Megan",
+    "Ryan", "Rebecca", "Adam", "Laura", "Callum", "Rachel", "Liam", "Sarah", "Connor", "Emma",
+    "Dylan", "Katie", "Lewis", "Amy", "Rhys", "Bethan", "Owen", "Cerys", "Dafydd", "Siobhan",
+    "Ciaran", "Niamh", "Aidan", "Aoife", "Fraser", "Eilidh", "Hamish", "Morag", "Aisha", "Fatima",
+    "Omar", "Yusuf", "Zainab", "Imran", "Ayesha", "Bilal", "Priya", "Arjun", "Anjali", "Rohan",
+    "Deepa", "Sanjay", "Kiran", "Harpreet", "Gurpreet", "Jaspal", "Chidi", "Ngozi", "Tunde",
+    "Adaeze", "Kwame", "Ama", "Kofi", "Abena", "Tomasz", "Agnieszka", "Piotr", "Katarzyna",
+    "Marius", "Ioana", "Andrei", "Elena", "Wei", "Mei", "Jun", "Lin", "Hui", "Carlos", "Maria",
+    "Luca", "Giulia", "Stephen", "Susan", "David", "Karen", "Paul", "Julie", "Mark", "Tracey",
+    "Andrew", "Joanne", "Peter", "Margaret", "Keith", "Brenda", "Graham", "Pauline", "Derek",
+    "Sheila", "Trevor", "Maureen", "Colin", "Jean", "Barry", "Doreen", "Nigel", "Gillian", "Darren",
+    "Kerry", "Wayne", "Lisa", "Craig", "Nicola", "Gavin", "Leanne", "Dean", "Gemma", "Shane",
+    "Stacey",
 ];
 
+#[rustfmt::skip]
 const LAST: &[&str] = &[
-    "Smith", "Jones", "Taylor", "Brown", "Williams", "Wilson", "Johnson", "Davies", "Robinson", "Wright",
-    "Thompson", "Evans", "Walker", "White", "Roberts", "Green", "Hall", "Wood", "Jackson", "Clarke",
-    "Patel", "Khan", "Lewis", "James", "Phillips", "Mason", "Mitchell", "Rose", "Davis", "Rodgers",
-    "Ahmed", "Hussain", "Ali", "Begum", "Shah", "Singh", "Kaur", "Sharma", "Gill", "Sandhu", "Okafor",
-    "Adeyemi", "Mensah", "Owusu", "Boateng", "Nwosu", "Kowalski", "Nowak", "Wiśniewski", "Popescu",
-    "Ionescu", "Chen", "Wang", "Li", "Zhang", "Nguyen", "Rossi", "Silva", "Murphy", "Kelly", "O'Brien",
-    "O'Neill", "Byrne", "Ryan", "Doyle", "McCarthy", "Campbell", "Stewart", "MacDonald", "Fraser",
-    "Morrison", "Reid", "Hughes", "Price", "Morgan", "Griffiths", "Lloyd", "Rees", "Powell", "Jenkins",
-    "Owen", "Harris", "Cooper", "King", "Lee", "Baker", "Turner", "Hill", "Moore", "Cook", "Ward",
-    "Morris", "Carter", "Bell", "Bailey", "Parker", "Cox", "Richardson", "Howard", "Marshall", "Ellis",
-    "Gray", "Knight", "Butler", "Barker", "Fletcher", "Hudson", "Holmes", "Dixon", "Pearson", "Webb",
-    "Shaw", "Lawrence", "Chapman", "Hunt", "Harrison", "Gibson", "Kennedy", "Atkinson", "Armstrong",
-    "Fisher", "Spencer", "Bates", "Wells", "Ashworth", "Whitfield", "Pickering", "Hargreaves", "Sutcliffe",
-    "Ackroyd", "Brierley", "Cartwright", "Dawson", "Fenwick", "Garside", "Holroyd", "Ingham", "Kershaw",
-    "Lister", "Midgley", "Naylor", "Oldroyd", "Priestley", "Radcliffe", "Stansfield", "Thornton", "Varley",
+    "Smith", "Jones", "Taylor", "Brown", "Williams", "Wilson", "Johnson", "Davies", "Robinson",
+    "Wright", "Thompson", "Evans", "Walker", "White", "Roberts", "Green", "Hall", "Wood", "Jackson",
+    "Clarke", "Patel", "Khan", "Lewis", "James", "Phillips", "Mason", "Mitchell", "Rose", "Davis",
+    "Rodgers", "Ahmed", "Hussain", "Ali", "Begum", "Shah", "Singh", "Kaur", "Sharma", "Gill",
+    "Sandhu", "Okafor", "Adeyemi", "Mensah", "Owusu", "Boateng", "Nwosu", "Kowalski", "Nowak",
+    "Wiśniewski", "Popescu", "Ionescu", "Chen", "Wang", "Li", "Zhang", "Nguyen", "Rossi", "Silva",
+    "Murphy", "Kelly", "O'Brien", "O'Neill", "Byrne", "Ryan", "Doyle", "McCarthy", "Campbell",
+    "Stewart", "MacDonald", "Fraser", "Morrison", "Reid", "Hughes", "Price", "Morgan", "Griffiths",
+    "Lloyd", "Rees", "Powell", "Jenkins", "Owen", "Harris", "Cooper", "King", "Lee", "Baker",
+    "Turner", "Hill", "Moore", "Cook", "Ward", "Morris", "Carter", "Bell", "Bailey", "Parker",
+    "Cox", "Richardson", "Howard", "Marshall", "Ellis", "Gray", "Knight", "Butler", "Barker",
+    "Fletcher", "Hudson", "Holmes", "Dixon", "Pearson", "Webb", "Shaw", "Lawrence", "Chapman",
+    "Hunt", "Harrison", "Gibson", "Kennedy", "Atkinson", "Armstrong", "Fisher", "Spencer", "Bates",
+    "Wells", "Ashworth", "Whitfield", "Pickering", "Hargreaves", "Sutcliffe", "Ackroyd", "Brierley",
+    "Cartwright", "Dawson", "Fenwick", "Garside", "Holroyd", "Ingham", "Kershaw", "Lister",
+    "Midgley", "Naylor", "Oldroyd", "Priestley", "Radcliffe", "Stansfield", "Thornton", "Varley",
 ];
 
 const EMAIL_DOMAINS: &[&str] = &["example.org", "example.com", "example.co.uk", "example.net"];
@@ -126,7 +131,12 @@ impl Ids {
         mobiles.shuffle(rng);
         local.shuffle(rng);
         london.shuffle(rng);
-        Ids { used: HashSet::new(), mobiles, local, london }
+        Ids {
+            used: HashSet::new(),
+            mobiles,
+            local,
+            london,
+        }
     }
 
     /// Claims `id` if free.
@@ -137,7 +147,11 @@ impl Ids {
     /// An email address built from `local@domain`, numbered on collision.
     fn email(&mut self, local: &str, domain: &str) -> String {
         for n in 0..1000 {
-            let raw = if n == 0 { format!("{local}@{domain}") } else { format!("{local}{n}@{domain}") };
+            let raw = if n == 0 {
+                format!("{local}@{domain}")
+            } else {
+                format!("{local}{n}@{domain}")
+            };
             let id = Identity::email(&raw).expect("generated email addresses are well-formed");
             if self.claim(id).is_some() {
                 return raw;
@@ -148,7 +162,11 @@ impl Ids {
 
     fn social(&mut self, kind: IdentityKind, handle: &str) -> String {
         for n in 0..1000 {
-            let raw = if n == 0 { handle.to_string() } else { format!("{handle}{n}") };
+            let raw = if n == 0 {
+                handle.to_string()
+            } else {
+                format!("{handle}{n}")
+            };
             let id = Identity::social(kind, &raw).expect("generated handles are well-formed");
             if self.claim(id).is_some() {
                 return raw;
@@ -191,6 +209,20 @@ pub(crate) fn plain(s: &str) -> String {
         .collect()
 }
 
+/// A first name from the demo list.
+pub(crate) fn first_name(rng: &mut impl Rng) -> &'static str {
+    pick_str(rng, FIRST)
+}
+
+/// A surname from the demo list.
+pub(crate) fn last_name(rng: &mut impl Rng) -> &'static str {
+    pick_str(rng, LAST)
+}
+
+fn pick_str(rng: &mut impl Rng, xs: &[&'static str]) -> &'static str {
+    xs[rng.random_range(0..xs.len())]
+}
+
 fn pick<'a, T>(rng: &mut impl Rng, xs: &'a [T]) -> &'a T {
     &xs[rng.random_range(0..xs.len())]
 }
@@ -218,7 +250,9 @@ impl Builder<'_> {
             out.push(Identity::phone(p).expect("claimed phones are valid"));
         }
         if let Some(f) = &who.facebook {
-            out.push(Identity::social(IdentityKind::Facebook, f).expect("claimed handles are valid"));
+            out.push(
+                Identity::social(IdentityKind::Facebook, f).expect("claimed handles are valid"),
+            );
         }
         if let Some(x) = &who.x {
             out.push(Identity::social(IdentityKind::X, x).expect("claimed handles are valid"));
@@ -269,8 +303,8 @@ impl Builder<'_> {
         links: Vec<(usize, MemberRole)>,
         site: Option<&'static str>,
     ) -> usize {
-        let first = *pick(rng, FIRST);
-        let last = *pick(rng, LAST);
+        let first = pick_str(rng, FIRST);
+        let last = pick_str(rng, LAST);
         let local = if rng.random_bool(0.75) {
             format!("{}.{}", plain(first), plain(last))
         } else {
@@ -302,8 +336,8 @@ impl Builder<'_> {
     }
 
     fn resident(&mut self, rng: &mut impl Rng) -> usize {
-        let first = *pick(rng, FIRST);
-        let last = *pick(rng, LAST);
+        let first = pick_str(rng, FIRST);
+        let last = pick_str(rng, LAST);
         let (f, l) = (plain(first), plain(last));
         let yy = rng.random_range(50..100u32) % 100;
         let social_only = rng.random_bool(0.05);
@@ -321,13 +355,19 @@ impl Builder<'_> {
                 };
                 let written = self.ids.email(&local, domain);
                 // Some people capitalise their address; identities normalise it.
-                email = Some(if rng.random_bool(0.1) { capitalise(&written) } else { written });
+                email = Some(if rng.random_bool(0.1) {
+                    capitalise(&written)
+                } else {
+                    written
+                });
             }
             if rng.random_bool(0.48) {
-                phone = self.ids.phone(self.ids.mobile());
+                let m = self.ids.mobile();
+                phone = self.ids.phone(m);
             }
             if phone.is_none() && rng.random_bool(0.1) {
-                phone = self.ids.phone(self.ids.landline());
+                let l = self.ids.landline();
+                phone = self.ids.phone(l);
             }
             if email.is_none() && phone.is_none() {
                 email = Some(self.ids.email(&format!("{f}.{l}"), EMAIL_DOMAINS[0]));
@@ -351,7 +391,13 @@ impl Builder<'_> {
             format!("@{}", self.ids.social(IdentityKind::X, &h))
         });
         let home = (!social_only || rng.random_bool(0.3)).then(|| {
-            let s = rng.random_range(0..self.geo.streets.len());
+            // Wharf Road is warehouses and offices: nobody's home address names the
+            // street of the planted pothole cluster.
+            let wharf = self.geo.street_index(crate::cases::POTHOLE_STREET);
+            let mut s = wharf;
+            while s == wharf {
+                s = rng.random_range(0..self.geo.streets.len());
+            }
             let house = rng.random_range(1..=self.geo.streets[s].houses);
             let flat = rng.random_bool(0.12).then(|| rng.random_range(1..=8));
             (s, house, flat)
@@ -403,46 +449,77 @@ fn capitalise(email: &str) -> String {
     out
 }
 
+#[rustfmt::skip]
 const AGENCIES: &[&str] = &[
-    "Castlegate Lettings", "Harbour & Hale Residential", "Move Right Lettings", "Keystone Property Management",
-    "Brackenfold Homes & Lettings", "Abode Lettings", "Marsh & Co Estate Agents", "Priory Lettings",
-    "Station Road Property Services", "Kingsley Bell Lettings", "Open Door Lettings", "Redbrick Residential",
-    "Town & Country Lets", "Meridian Property Management", "Willow Lettings", "The Lettings Room",
-    "Parkside Estates", "Anchor Lettings & Management",
+    "Castlegate Lettings", "Harbour & Hale Residential", "Move Right Lettings",
+    "Keystone Property Management", "Brackenfold Homes & Lettings", "Abode Lettings",
+    "Marsh & Co Estate Agents", "Priory Lettings", "Station Road Property Services",
+    "Kingsley Bell Lettings", "Open Door Lettings", "Redbrick Residential", "Town & Country Lets",
+    "Meridian Property Management", "Willow Lettings", "The Lettings Room", "Parkside Estates",
+    "Anchor Lettings & Management",
 ];
 
+#[rustfmt::skip]
 const HOUSING_ASSOCIATIONS: &[&str] = &[
     "Demoshire Homes Partnership", "Riverside Vale Housing", "Pennine Gate Housing Association",
-    "Kelham Community Housing", "Unity Homes Trust", "Fairhaven Housing Group", "Orchard & Vale Homes",
+    "Kelham Community Housing", "Unity Homes Trust", "Fairhaven Housing Group",
+    "Orchard & Vale Homes",
 ];
 
+#[rustfmt::skip]
 const LANDLORD_PATTERNS: &[&str] = &[
     "{A} Property Holdings Ltd", "{A} Estates Ltd", "{A} & {B} Properties", "{A} Residential Ltd",
     "{A} Family Lettings", "{A} Homes (Demminster) Ltd", "{A} Investments Ltd",
 ];
 
+#[rustfmt::skip]
 const BUSINESS_PATTERNS: &[&str] = &[
-    "{A}'s Café", "{S} Stores", "{A} Motors", "{S} Dental Practice", "{S} Fish Bar", "{A} & Sons Builders",
-    "The {S} Arms", "{A} Hair & Beauty", "{S} Pharmacy", "{A} Plumbing and Heating", "{S} Convenience Store",
-    "{A}'s Bakery", "{S} Nursery", "{A} Florists", "{S} Kebab House", "{A} Accountants", "{S} Garage",
-    "{A} Removals", "{S} Dry Cleaners", "{A} Tyres",
+    "{A}'s Café", "{S} Stores", "{A} Motors", "{S} Dental Practice", "{S} Fish Bar",
+    "{A} & Sons Builders", "The {S} Arms", "{A} Hair & Beauty", "{S} Pharmacy",
+    "{A} Plumbing and Heating", "{S} Convenience Store", "{A}'s Bakery", "{S} Nursery",
+    "{A} Florists", "{S} Kebab House", "{A} Accountants", "{S} Garage", "{A} Removals",
+    "{S} Dry Cleaners", "{A} Tyres",
 ];
 
 /// (name, domain, mailbox, street, needs an account manager)
 const SUPPLIERS: &[(&str, &str, &str)] = &[
-    ("Kestrel Surfacing Ltd", "kestrelsurfacing.example", "accounts"),
-    ("Brightway Lighting Contracts Ltd", "brightwaylighting.example", "ops"),
-    ("GreenCycle Waste Services", "greencycle.example", "contracts"),
+    (
+        "Kestrel Surfacing Ltd",
+        "kestrelsurfacing.example",
+        "accounts",
+    ),
+    (
+        "Brightway Lighting Contracts Ltd",
+        "brightwaylighting.example",
+        "ops",
+    ),
+    (
+        "GreenCycle Waste Services",
+        "greencycle.example",
+        "contracts",
+    ),
     ("Civic Print & Post Ltd", "civicprint.example", "accounts"),
     ("Pinnacle IT Solutions", "pinnacle-it.example", "support"),
     ("Orbis Payments Ltd", "orbispayments.example", "support"),
     ("Tarnside Grounds Maintenance", "tarnside.example", "office"),
     ("Apex Pest Solutions", "apexpest.example", "bookings"),
-    ("Sentinel Security Services", "sentinelsecurity.example", "control"),
-    ("Northway Fleet Services", "northwayfleet.example", "service"),
+    (
+        "Sentinel Security Services",
+        "sentinelsecurity.example",
+        "control",
+    ),
+    (
+        "Northway Fleet Services",
+        "northwayfleet.example",
+        "service",
+    ),
     ("Bluefin Office Supplies", "bluefin.example", "orders"),
     ("RevsPro Software Ltd", "revspro.example", "support"),
-    ("Clearwater Drainage Ltd", "clearwaterdrainage.example", "jobs"),
+    (
+        "Clearwater Drainage Ltd",
+        "clearwaterdrainage.example",
+        "jobs",
+    ),
     ("Beacon Telecom", "beacontelecom.example", "support"),
 ];
 
@@ -456,82 +533,260 @@ const CHARITIES: &[(&str, &str)] = &[
     ("Homeless Outreach Demminster", "outreachdemminster.example"),
     ("Friends of Victoria Park", "friendsofvictoriapark.example"),
     ("Ashby Marsh Carers' Network", "ashbycarers.example"),
-    ("Demoshire Refugee Welcome", "refugeewelcome-demoshire.example"),
+    (
+        "Demoshire Refugee Welcome",
+        "refugeewelcome-demoshire.example",
+    ),
 ];
 
 /// (name, domain, mailbox, line1, town, postcode)
 const COUNCILS: &[(&str, &str, &str, &str, &str, &str)] = &[
-    ("Eastvale District Council", "eastvale-dc.example", "revenues", "Eastvale House, Bridge Street", "Eastvale", "EV1 2AB"),
-    ("Northmoor Borough Council", "northmoor.example", "customer.services", "Town Hall, Moor Lane", "Northmoor", "NM3 4HT"),
-    ("Demoshire County Council", "demoshire-cc.example", "enquiries", "Shire Hall, Castle Hill", "Demminster", "DM1 1SH"),
-    ("Westmarch City Council", "westmarch.example", "benefits", "Civic Offices, Guildhall Square", "Westmarch", "WM2 9QA"),
-    ("Wyndleigh Town Council", "wyndleigh-tc.example", "clerk", "The Old Courthouse, West End", "Wyndleigh", "DM7 3LP"),
+    (
+        "Eastvale District Council",
+        "eastvale-dc.example",
+        "revenues",
+        "Eastvale House, Bridge Street",
+        "Eastvale",
+        "EV1 2AB",
+    ),
+    (
+        "Northmoor Borough Council",
+        "northmoor.example",
+        "customer.services",
+        "Town Hall, Moor Lane",
+        "Northmoor",
+        "NM3 4HT",
+    ),
+    (
+        "Demoshire County Council",
+        "demoshire-cc.example",
+        "enquiries",
+        "Shire Hall, Castle Hill",
+        "Demminster",
+        "DM1 1SH",
+    ),
+    (
+        "Westmarch City Council",
+        "westmarch.example",
+        "benefits",
+        "Civic Offices, Guildhall Square",
+        "Westmarch",
+        "WM2 9QA",
+    ),
+    (
+        "Wyndleigh Town Council",
+        "wyndleigh-tc.example",
+        "clerk",
+        "The Old Courthouse, West End",
+        "Wyndleigh",
+        "DM7 3LP",
+    ),
 ];
 
 const NATIONAL: &[(&str, &str, &str, &str, &str, &str)] = &[
-    ("Department for Work and Pensions", "dwp.example", "la.liaison", "Benefit Centre, PO Box 7120", "Wolverhampton", "WV98 1AB"),
-    ("HM Revenue and Customs", "hmrc.example", "la.enquiries", "BX9 Service Centre", "Newcastle upon Tyne", "NE98 1ZZ"),
-    ("Valuation Office Agency", "voa.example", "ctbands", "Wycliffe House, Green Lane", "Durham", "DH1 3UW"),
-    ("Driver and Vehicle Licensing Agency", "dvla.example", "la.requests", "Longview Road", "Swansea", "SA6 7JL"),
-    ("General Register Office", "gro.example", "certificates", "PO Box 2", "Southport", "PR8 2JD"),
-    ("Environment Agency", "environment-agency.example", "enquiries", "Horizon House, Deanery Road", "Bristol", "BS1 5AH"),
-    ("Local Government and Social Care Ombudsman", "lgsco.example", "intake", "PO Box 4771", "Coventry", "CV4 0EH"),
+    (
+        "Department for Work and Pensions",
+        "dwp.example",
+        "la.liaison",
+        "Benefit Centre, PO Box 7120",
+        "Wolverhampton",
+        "WV98 1AB",
+    ),
+    (
+        "HM Revenue and Customs",
+        "hmrc.example",
+        "la.enquiries",
+        "BX9 Service Centre",
+        "Newcastle upon Tyne",
+        "NE98 1ZZ",
+    ),
+    (
+        "Valuation Office Agency",
+        "voa.example",
+        "ctbands",
+        "Wycliffe House, Green Lane",
+        "Durham",
+        "DH1 3UW",
+    ),
+    (
+        "Driver and Vehicle Licensing Agency",
+        "dvla.example",
+        "la.requests",
+        "Longview Road",
+        "Swansea",
+        "SA6 7JL",
+    ),
+    (
+        "General Register Office",
+        "gro.example",
+        "certificates",
+        "PO Box 2",
+        "Southport",
+        "PR8 2JD",
+    ),
+    (
+        "Environment Agency",
+        "environment-agency.example",
+        "enquiries",
+        "Horizon House, Deanery Road",
+        "Bristol",
+        "BS1 5AH",
+    ),
+    (
+        "Local Government and Social Care Ombudsman",
+        "lgsco.example",
+        "intake",
+        "PO Box 4771",
+        "Coventry",
+        "CV4 0EH",
+    ),
 ];
 
 /// (key, name, mailbox, staff count, sites where staff work)
 const DEPARTMENTS: &[(&str, &str, &str, usize, &[&str])] = &[
-    ("regeneration", "Regeneration and Economic Development", "regeneration", 18, &["county-hall-3"]),
+    (
+        "regeneration",
+        "Regeneration and Economic Development",
+        "regeneration",
+        18,
+        &["county-hall-3"],
+    ),
     (
         "libraries",
         "Libraries and Culture",
         "libraries.staff",
         26,
         &[
-            "castle-street-library", "castle-street-library", "castle-street-library", "brackenfold-library",
-            "kelham-bridge-library", "ashby-marsh-library", "wyndleigh-library", "mobile-library",
+            "castle-street-library",
+            "castle-street-library",
+            "castle-street-library",
+            "brackenfold-library",
+            "kelham-bridge-library",
+            "ashby-marsh-library",
+            "wyndleigh-library",
+            "mobile-library",
         ],
     ),
-    ("revenues", "Revenues and Benefits", "revenues.team", 22, &["county-hall-2"]),
-    ("customer-services", "Customer Services", "contactcentre.team", 14, &["county-hall-ground"]),
-    ("adult-social-care", "Adult Social Care", "asc", 16, &["county-hall-1"]),
-    ("childrens-services", "Children's Services", "childrens", 14, &["county-hall-1"]),
+    (
+        "revenues",
+        "Revenues and Benefits",
+        "revenues.team",
+        22,
+        &["county-hall-2"],
+    ),
+    (
+        "customer-services",
+        "Customer Services",
+        "contactcentre.team",
+        14,
+        &["county-hall-ground"],
+    ),
+    (
+        "adult-social-care",
+        "Adult Social Care",
+        "asc",
+        16,
+        &["county-hall-1"],
+    ),
+    (
+        "childrens-services",
+        "Children's Services",
+        "childrens",
+        14,
+        &["county-hall-1"],
+    ),
     ("finance", "Finance", "finance", 10, &["county-hall-2"]),
     ("hr", "HR and Payroll", "hr", 8, &["county-hall-3"]),
-    ("legal", "Legal and Democratic Services", "legal", 8, &["county-hall-3"]),
-    ("highways", "Highways and Transport", "highways.team", 10, &["millbrook-highways-depot"]),
-    ("waste", "Waste and Street Scene", "streetscene", 10, &["tanyard-lane-depot"]),
-    ("planning", "Planning and Building Control", "planning.team", 8, &["county-hall-2"]),
-    ("leisure", "Leisure Services", "leisure", 6, &["riverside-leisure-centre", "brackenfold-pool"]),
-    ("registration", "Registration Service", "registration.team", 4, &["register-office"]),
+    (
+        "legal",
+        "Legal and Democratic Services",
+        "legal",
+        8,
+        &["county-hall-3"],
+    ),
+    (
+        "highways",
+        "Highways and Transport",
+        "highways.team",
+        10,
+        &["millbrook-highways-depot"],
+    ),
+    (
+        "waste",
+        "Waste and Street Scene",
+        "streetscene",
+        10,
+        &["tanyard-lane-depot"],
+    ),
+    (
+        "planning",
+        "Planning and Building Control",
+        "planning.team",
+        8,
+        &["county-hall-2"],
+    ),
+    (
+        "leisure",
+        "Leisure Services",
+        "leisure",
+        6,
+        &["riverside-leisure-centre", "brackenfold-pool"],
+    ),
+    (
+        "registration",
+        "Registration Service",
+        "registration.team",
+        4,
+        &["register-office"],
+    ),
 ];
 
 /// The domain the council's own staff write from (not a login domain).
 pub(crate) const STAFF_DOMAIN: &str = "demoshire.example";
 
 fn fill_name(pattern: &str, a: &str, b: &str, s: &str) -> String {
-    pattern.replace("{A}", a).replace("{B}", b).replace("{S}", s)
+    pattern
+        .replace("{A}", a)
+        .replace("{B}", b)
+        .replace("{S}", s)
 }
 
 /// Builds every customer. `target` is the total wanted; the fixed organisations and their
 /// staff always exist, and residents make up the rest (at least 200).
 pub(crate) fn generate(rng: &mut impl Rng, geo: &Geo, target: usize) -> (Vec<Customer>, Directory) {
     let ids = Ids::new(rng);
-    let mut b = Builder { geo, ids, customers: Vec::with_capacity(target + 64), dir: Directory::default() };
+    let mut b = Builder {
+        geo,
+        ids,
+        customers: Vec::with_capacity(target + 64),
+        dir: Directory::default(),
+    };
 
     // Landlords first: letting agents act for them.
     let mut used_names = HashSet::new();
     while b.dir.landlords.len() < 36 {
-        let a = *pick(rng, LAST);
-        let other = *pick(rng, LAST);
-        let name = fill_name(pick(rng, LANDLORD_PATTERNS), a, other, "");
+        let a = pick_str(rng, LAST);
+        let other = pick_str(rng, LAST);
+        let name = fill_name(pick_str(rng, LANDLORD_PATTERNS), a, other, "");
         if !used_names.insert(name.clone()) {
             continue;
         }
         let domain = format!("{}.example", plain(&name.replace(" Ltd", "")));
         let mailbox = *pick(rng, &["accounts", "info", "lettings", "office"]);
-        let phone = if rng.random_bool(0.7) { b.ids.london() } else { None };
+        let phone = if rng.random_bool(0.7) {
+            b.ids.london()
+        } else {
+            None
+        };
         let address = b.local_address(rng, None);
-        let org = b.organisation(OrganisationKind::Landlord, &name, mailbox, &domain, phone, Some(address));
+        let org = b.organisation(
+            OrganisationKind::Landlord,
+            &name,
+            mailbox,
+            &domain,
+            phone,
+            Some(address),
+        );
         b.dir.landlords.push(org);
     }
 
@@ -540,8 +795,17 @@ pub(crate) fn generate(rng: &mut impl Rng, geo: &Geo, target: usize) -> (Vec<Cus
         let domain = format!("{}.example", plain(&name.replace('&', "and")));
         let phone = b.ids.london();
         let address = b.local_address(rng, Some(name));
-        let org = b.organisation(OrganisationKind::LettingAgent, name, "lettings", &domain, phone, Some(address));
-        let clients: Vec<usize> = (0..rng.random_range(2..=5)).map(|_| *pick(rng, &landlords)).collect();
+        let org = b.organisation(
+            OrganisationKind::LettingAgent,
+            name,
+            "lettings",
+            &domain,
+            phone,
+            Some(address),
+        );
+        let clients: Vec<usize> = (0..rng.random_range(2..=5))
+            .map(|_| *pick(rng, &landlords))
+            .collect();
         let mut clients_dedup = clients.clone();
         clients_dedup.sort_unstable();
         clients_dedup.dedup();
@@ -549,89 +813,195 @@ pub(crate) fn generate(rng: &mut impl Rng, geo: &Geo, target: usize) -> (Vec<Cus
         for _ in 0..rng.random_range(2..=4) {
             let mut links = vec![(org, MemberRole::Member)];
             links.extend(clients_dedup.iter().map(|&c| (c, MemberRole::ActsFor)));
-            let phone = if rng.random_bool(0.5) { b.ids.london() } else { None };
+            let phone = if rng.random_bool(0.5) {
+                b.ids.london()
+            } else {
+                None
+            };
             staff.push(b.staff(rng, &domain, phone, links, None));
         }
-        b.dir.agencies.push(Group { org, staff, clients: clients_dedup });
+        b.dir.agencies.push(Group {
+            org,
+            staff,
+            clients: clients_dedup,
+        });
     }
 
     for &name in HOUSING_ASSOCIATIONS {
         let domain = format!("{}.example", plain(&name.replace('&', "and")));
         let phone = b.ids.landline();
         let address = b.local_address(rng, Some(name));
-        let org = b.organisation(OrganisationKind::HousingAssociation, name, "enquiries", &domain, phone, Some(address));
+        let org = b.organisation(
+            OrganisationKind::HousingAssociation,
+            name,
+            "enquiries",
+            &domain,
+            phone,
+            Some(address),
+        );
         let staff = (0..rng.random_range(3..=6))
             .map(|_| {
-                let phone = if rng.random_bool(0.4) { b.ids.landline() } else { None };
+                let phone = if rng.random_bool(0.4) {
+                    b.ids.landline()
+                } else {
+                    None
+                };
                 b.staff(rng, &domain, phone, vec![(org, MemberRole::Member)], None)
             })
             .collect();
-        b.dir.housing_associations.push(Group { org, staff, clients: Vec::new() });
+        b.dir.housing_associations.push(Group {
+            org,
+            staff,
+            clients: Vec::new(),
+        });
     }
 
     while b.dir.businesses.len() < 60 {
-        let a = *pick(rng, LAST);
+        let a = pick_str(rng, LAST);
         let street = &geo.streets[rng.random_range(0..geo.streets.len())];
         let s = street.name.split(' ').next().unwrap_or(street.name);
-        let name = fill_name(pick(rng, BUSINESS_PATTERNS), a, "", s);
+        let name = fill_name(pick_str(rng, BUSINESS_PATTERNS), a, "", s);
         if !used_names.insert(name.clone()) {
             continue;
         }
         let domain = format!("{}.example", plain(&name.replace('&', "and")));
-        let phone = if rng.random_bool(0.6) { b.ids.landline() } else { None };
+        let phone = if rng.random_bool(0.6) {
+            b.ids.landline()
+        } else {
+            None
+        };
         let house = rng.random_range(1..=street.houses);
         let address = street.building(&name, house);
-        let org = b.organisation(OrganisationKind::Business, &name, "info", &domain, phone, Some(address));
+        let org = b.organisation(
+            OrganisationKind::Business,
+            &name,
+            "info",
+            &domain,
+            phone,
+            Some(address),
+        );
         b.dir.businesses.push(org);
     }
 
     for &(name, domain, mailbox) in SUPPLIERS {
         let phone = b.ids.london();
-        let org = b.organisation(OrganisationKind::Supplier, name, mailbox, domain, phone, None);
+        let org = b.organisation(
+            OrganisationKind::Supplier,
+            name,
+            mailbox,
+            domain,
+            phone,
+            None,
+        );
         let staff = (0..rng.random_range(1..=2))
             .map(|_| b.staff(rng, domain, None, vec![(org, MemberRole::Member)], None))
             .collect();
-        b.dir.suppliers.push(Group { org, staff, clients: Vec::new() });
+        b.dir.suppliers.push(Group {
+            org,
+            staff,
+            clients: Vec::new(),
+        });
     }
 
     for &(name, domain) in CHARITIES {
-        let phone = if rng.random_bool(0.5) { b.ids.landline() } else { None };
+        let phone = if rng.random_bool(0.5) {
+            b.ids.landline()
+        } else {
+            None
+        };
         let address = b.local_address(rng, Some(name));
-        let org = b.organisation(OrganisationKind::Charity, name, "hello", domain, phone, Some(address));
+        let org = b.organisation(
+            OrganisationKind::Charity,
+            name,
+            "hello",
+            domain,
+            phone,
+            Some(address),
+        );
         b.dir.charities.push(org);
     }
 
     for &(name, domain, mailbox, line, town, postcode) in COUNCILS {
-        let (l1, l2) = line.split_once(", ").map_or((line, None), |(a, c)| (a, Some(c)));
+        let (l1, l2) = line
+            .split_once(", ")
+            .map_or((line, None), |(a, c)| (a, Some(c)));
         let address = external(l1, l2, town, postcode);
         let phone = b.ids.london();
-        let org = b.organisation(OrganisationKind::OtherCouncil, name, mailbox, domain, phone, Some(address));
+        let org = b.organisation(
+            OrganisationKind::OtherCouncil,
+            name,
+            mailbox,
+            domain,
+            phone,
+            Some(address),
+        );
         let staff = (0..rng.random_range(1..=3))
             .map(|_| b.staff(rng, domain, None, vec![(org, MemberRole::Member)], None))
             .collect();
-        b.dir.councils.push(Group { org, staff, clients: Vec::new() });
+        b.dir.councils.push(Group {
+            org,
+            staff,
+            clients: Vec::new(),
+        });
     }
 
     for &(name, domain, mailbox, line, town, postcode) in NATIONAL {
-        let (l1, l2) = line.split_once(", ").map_or((line, None), |(a, c)| (a, Some(c)));
+        let (l1, l2) = line
+            .split_once(", ")
+            .map_or((line, None), |(a, c)| (a, Some(c)));
         let address = external(l1, l2, town, postcode);
-        let org = b.organisation(OrganisationKind::NationalBody, name, mailbox, domain, None, Some(address));
+        let org = b.organisation(
+            OrganisationKind::NationalBody,
+            name,
+            mailbox,
+            domain,
+            None,
+            Some(address),
+        );
         let staff = (0..rng.random_range(1..=2))
             .map(|_| b.staff(rng, domain, None, vec![(org, MemberRole::Member)], None))
             .collect();
-        b.dir.national.push(Group { org, staff, clients: Vec::new() });
+        b.dir.national.push(Group {
+            org,
+            staff,
+            clients: Vec::new(),
+        });
     }
 
     for &(key, name, mailbox, count, sites) in DEPARTMENTS {
-        let org = b.organisation(OrganisationKind::InternalDepartment, name, mailbox, STAFF_DOMAIN, None, None);
+        let org = b.organisation(
+            OrganisationKind::InternalDepartment,
+            name,
+            mailbox,
+            STAFF_DOMAIN,
+            None,
+            None,
+        );
         let staff = (0..count)
             .map(|i| {
-                let phone = if rng.random_bool(0.7) { b.ids.landline() } else { None };
+                let phone = if rng.random_bool(0.7) {
+                    b.ids.landline()
+                } else {
+                    None
+                };
                 let site = sites[i % sites.len()];
-                b.staff(rng, STAFF_DOMAIN, phone, vec![(org, MemberRole::Member)], Some(site))
+                b.staff(
+                    rng,
+                    STAFF_DOMAIN,
+                    phone,
+                    vec![(org, MemberRole::Member)],
+                    Some(site),
+                )
             })
             .collect();
-        b.dir.departments.push(Department { key, group: Group { org, staff, clients: Vec::new() } });
+        b.dir.departments.push(Department {
+            key,
+            group: Group {
+                org,
+                staff,
+                clients: Vec::new(),
+            },
+        });
     }
 
     let residents = target.saturating_sub(b.customers.len()).max(200);

@@ -82,11 +82,14 @@ pub(crate) struct Topic {
 
 use Channel::{Email, Facebook, Open311, Phone, ServiceDesk, WebForm, X};
 
-const EMAIL_ONLY: &[(Channel, u32)] = &[(Email, 1)];
-const EMAIL_PHONE: &[(Channel, u32)] = &[(Email, 6), (Phone, 3), (WebForm, 2)];
-const PHONE_HEAVY: &[(Channel, u32)] = &[(Phone, 7), (Email, 2), (WebForm, 1)];
-const STREET_REPORT: &[(Channel, u32)] = &[(Facebook, 5), (X, 2), (Open311, 5), (WebForm, 4), (Phone, 3), (Email, 1)];
-const FORM_FIRST: &[(Channel, u32)] = &[(WebForm, 5), (Phone, 3), (Email, 2), (Facebook, 1)];
+const STREET_REPORT: &[(Channel, u32)] = &[
+    (Facebook, 5),
+    (X, 2),
+    (Open311, 5),
+    (WebForm, 4),
+    (Phone, 3),
+    (Email, 1),
+];
 const DESK: &[(Channel, u32)] = &[(ServiceDesk, 8), (Email, 2), (Phone, 1)];
 
 macro_rules! topic {
@@ -110,8 +113,8 @@ pub(crate) const TOPICS: &[Topic] = &[
         summary: "the change of tenancy details you sent", done: "the council tax accounts have been updated and new bills issued to the tenants", form: "Landlord: tell us about a change of tenant",
         subjects: ["Change of tenancy notification", "Council tax – change of occupier", "Tenancy changes – please update council tax", "New tenants – council tax", "CT change of liability – {landlord}"],
         bodies: [
-            "We act for {landlord} and write to notify you of the following changes of occupier:\n\n{tenancies}\n\nCopies of the tenancy agreements are available on request. Please update your records and confirm once done.",
-            "Please note the following tenancy changes for properties we manage on behalf of {landlord}:\n\n{tenancies}\n\nForwarding addresses for outgoing tenants are not known unless stated. Could you confirm the accounts have been amended?",
+            "{acting} write to notify you of the following changes of occupier:\n\n{tenancies}\n\nCopies of the tenancy agreements are available on request. Please update your records and confirm once done.",
+            "Please note the following tenancy changes for {portfolio}:\n\n{tenancies}\n\nForwarding addresses for outgoing tenants are not known unless stated. Could you confirm the accounts have been amended?",
             "Further to our call, here are the tenancy changes for this month:\n\n{tenancies}\n\nWe would be grateful if any void period could be billed to the landlord from the dates above.",
         ],
         posts: [], calls: [],
@@ -233,29 +236,29 @@ pub(crate) const TOPICS: &[Topic] = &[
         subjects: ["Copy birth certificate", "Replacement certificate order", "Certificate for passport application"],
         bodies: [
             "I need a copy of my birth certificate for a passport application. I was born in Demminster on 4 {month} {year} and my name at birth was {full}. Please let me know the cost.",
-            "Please could I order two copies of my marriage certificate. We married at Demminster Register Office on {date_past} {year}. My husband's name is {spouse}.",
+            "Please could I order two copies of my marriage certificate. We married at Demminster Register Office on {date_past} {year}; my spouse is {spouse}.",
         ],
         posts: [],
         calls: [
             "{full} called for a replacement birth certificate (original lost in house move). Born {year} in Demminster. Certificate order taken; payment link sent by text.",
-            "Caller ordering 2 x copy death certificates for late father {deceased}, died {date_past}. Registered in Demminster. Payment link sent by email.",
+            "Caller ordering 2 x copy death certificates for their late {relation}, {deceased}, died {date_past}. Registered in Demminster. Payment link sent by email.",
             "Replacement marriage certificate requested by {full}. Married {year} at {site}. Order completed; payment link sent. Advised 15 working days, or priority service.",
-            "Caller needs a birth certificate for her son {child}, born {year}, for a school application. Order taken, GOV.UK Pay link sent.",
+            "Caller needs a birth certificate for their child {child}, born {year}, for a school application. Order taken, GOV.UK Pay link sent.",
         ],
         replies: ["Thank you for your certificate order. Once payment is received the certificate will be posted within 15 working days."]),
     topic!("registrar", 8, Request, Normal, Resident, &[(Phone, 8), (WebForm, 2)], RegisterOffice, Any,
         summary: "your appointment to register a birth", done: "the birth has been registered", form: "Book an appointment to register a birth",
         subjects: ["Register a birth", "Birth registration appointment"],
-        bodies: ["Our daughter {child} was born on {date_past} at Demminster General. We would like an appointment to register the birth please. We are not married, can we both attend?"],
+        bodies: ["Our baby, {child}, was born on {date_past} at Demminster General. We would like an appointment to register the birth please. We are not married, can we both attend?"],
         posts: [],
         calls: ["{full} booked appointment to register birth of {child} at {site}. Advised both parents attend as not married. Appointment {day} morning.", "Caller asked how to register a birth. Baby {child} born {date_past}. Booked into next available slot."],
         replies: ["Thank you. Your appointment to register the birth has been booked at {site}. Please bring any ID you have."]),
     topic!("registrar", 6, Request, High, Resident, &[(Phone, 10), (Email, 1)], RegisterOffice, Any,
         summary: "registering a death", done: "the death has been registered", form: "Book an appointment to register a death",
         subjects: ["Registering a death"],
-        bodies: ["My mother {deceased} passed away on {date_past}. The hospital has sent the medical certificate through. Please can I book an appointment to register her death?"],
+        bodies: ["My {relation}, {deceased}, passed away on {date_past}. The hospital has sent the medical certificate through. Please can I book an appointment to register the death?"],
         posts: [],
-        calls: ["{full} calling to register the death of {deceased} on {date_past}. MCCD sent to registrar by hospital. Appointment booked {day}. Tell Us Once explained.", "Caller's husband {deceased} died at home; GP sending the certificate. Offered condolences, booked appointment."],
+        calls: ["{full} calling to register the death of {deceased} on {date_past}. MCCD sent to registrar by hospital. Appointment booked {day}. Tell Us Once explained.", "Caller's {relation} {deceased} died at home; GP sending the certificate. Offered condolences, booked appointment."],
         replies: ["We are sorry for your loss. Your appointment to register the death is booked at {site}. We will also explain the Tell Us Once service when you attend."]),
     topic!("registrar", 6, Enquiry, Normal, Resident, &[(Email, 5), (WebForm, 3), (Phone, 3)], RegisterOffice, Any,
         summary: "your ceremony booking", done: "your ceremony is confirmed", form: "Ceremonies enquiry",
@@ -271,7 +274,7 @@ pub(crate) const TOPICS: &[Topic] = &[
     topic!("registrar", 3, Request, Normal, Resident, &[(Email, 3), (Phone, 1)], None, Any,
         summary: "your request to correct a register entry", done: "the correction has been made", form: "Correct a register entry",
         subjects: ["Mistake on birth certificate", "Correction to death register entry"],
-        bodies: ["The surname on my son {child}'s birth certificate is spelt wrongly. We registered on {date_past}. How do we get this corrected?"],
+        bodies: ["The surname on our child {child}'s birth certificate is spelt wrongly. We registered on {date_past}. How do we get this corrected?"],
         posts: [],
         calls: ["{full} reports misspelling on certificate for {child}. Explained correction process and fee."],
         replies: ["Thank you for letting us know. A correction can be made; I have attached the application form and guidance."]),
@@ -494,8 +497,8 @@ pub(crate) const TOPICS: &[Topic] = &[
         replies: ["Thank you. We will send a nomination from the housing register within 5 working days."]),
     topic!("housing", 3, Enquiry, Normal, Agency, &[(Email, 1)], None, Any,
         summary: "your referral", done: "we have responded to the referral", form: "Duty to refer",
-        subjects: ["Duty to refer – {full}", "Prison release – housing need"],
-        bodies: ["Under the duty to refer, we are notifying you of a household at risk of homelessness: a resident of {addr}, {town}, whose tenancy ends on {date}. Consent has been given."],
+        subjects: ["Duty to refer – {spouse}", "Prison release – housing need"],
+        bodies: ["Under the duty to refer, we are notifying you of a household at risk of homelessness: {spouse}, of {addr}, {town}, whose tenancy ends on {date}. Consent has been given."],
         posts: [], calls: [],
         replies: ["Thank you for the referral. We will contact the household within 2 working days."]),
     // ───────────────────────── Planning ─────────────────────────
@@ -626,6 +629,13 @@ pub(crate) const TOPICS: &[Topic] = &[
         posts: ["Shout out to the bin crew on {street} who always wave at my little boy 😊", "Thanks to the contact centre for sorting out my mum's council tax, really helpful"],
         calls: ["Caller wanted to pass on thanks to the crew on {street}. Recorded as a compliment."],
         replies: ["Thank you so much for taking the time to let us know. I have passed your kind words on to the team."]),
+    topic!("customer-services", 2, Enquiry, Low, Resident, &[(Phone, 4), (Email, 2), (Facebook, 2)], LeisureCentre, Any,
+        summary: "your leisure centre enquiry", done: "we have answered your question", form: "Leisure centre enquiry",
+        subjects: ["Swimming lessons at {site}", "Gym membership – {site}"],
+        bodies: ["Are there any spaces in the Saturday morning children's swimming lessons at {site}? My child {child} is 7.", "I'd like to cancel my gym membership at {site} from the end of {month}."],
+        posts: ["Is the pool at {site} open this weekend?", "Changing rooms at {site} freezing again, is the heating broken?"],
+        calls: ["Caller asked about swimming lessons at {site}. Passed booking line details."],
+        replies: ["Thank you for your enquiry about {site}. The details are below."]),
     // ───────────────────────── ICT service desk ─────────────────────────
     topic!("ict-service-desk", 16, Request, Normal, Staff, DESK, Caller, Any,
         summary: "your account", done: "your account has been unlocked and your password reset", form: "Password reset",
@@ -743,7 +753,8 @@ pub(crate) const CHASERS: &[&str] = &[
 
 /// A customer sending more information or saying thanks.
 pub(crate) const FOLLOW_UPS: &[&str] = &[
-    "Thanks for getting back to me. As requested, here are the extra details: I'm usually in after 4pm on weekdays, and the best number is on my account.",
+    "Thanks for getting back to me. Could you let me know roughly when this will be done?",
+    "Thanks for the update. Please keep me posted.",
     "Thank you for your help – much appreciated.",
     "Thanks. I've attached the documents you asked for.",
     "Thank you, that's all sorted now.",
@@ -757,7 +768,11 @@ pub(crate) const SOCIAL_CHASERS: &[&str] = &[
     "Thanks, sent you a DM with the address",
 ];
 
-pub(crate) const SOCIAL_THANKS: &[&str] = &["Thanks, all done now 👍", "Brilliant, thank you!", "Cheers 👍"];
+pub(crate) const SOCIAL_THANKS: &[&str] = &[
+    "Thanks, all done now 👍",
+    "Brilliant, thank you!",
+    "Cheers 👍",
+];
 
 pub(crate) const PHONE_CHASERS: &[&str] = &[
     "{full} called back chasing {summary}. Apologised for the delay; chased {team}.",
@@ -766,62 +781,109 @@ pub(crate) const PHONE_CHASERS: &[&str] = &[
 
 /// Complaint grievances per service, in the customer's words.
 pub(crate) const GRIEVANCES: &[(&str, &[&str])] = &[
-    ("revenues-and-benefits", &[
-        "I have been sent a summons for council tax I do not owe. I emailed three times in {month} with proof of payment and nobody replied. Now I've been charged costs of {amount}.",
-        "My housing benefit was stopped without warning and I only found out when my landlord told me I was in arrears. Nobody will explain why.",
-        "Your staff member was rude to me on the phone when I asked about my council tax reduction, and hung up on me.",
-    ]),
-    ("registrar", &[
-        "I paid for a priority certificate on {date_past} and it still hasn't arrived. I have missed my passport appointment as a result.",
-        "The certificate I was sent has my mother's name spelt wrongly, and I was told I would have to pay again for a corrected copy.",
-    ]),
-    ("highways", &[
-        "I reported the pothole on {street2} in {month} and nothing was done. Last week I hit it and it has cost me {amount} for a new tyre and wheel alignment.",
-        "The resurfacing on {street2} was left half finished for weeks with no signs or explanation, and my elderly mother fell on the loose chippings.",
-    ]),
-    ("street-lighting", &[
-        "The street light outside my house on {street} has been reported five times since {month}. It is still out and I feel unsafe walking home.",
-    ]),
-    ("waste", &[
-        "My bins have been missed four times in the last two months. Every time I report it I'm told it will be collected in 2 days and it isn't.",
-        "The crew smashed my recycling bin and left the rubbish all over the pavement. When I rang I was told it was my fault for overfilling it.",
-        "I pay for garden waste and it has not been collected since {date_past}. I want a refund.",
-    ]),
-    ("libraries", &[
-        "I was charged {amount} for a lost book which I returned. Staff at the branch were unhelpful and said there was nothing they could do.",
-        "The disabled toilet at the library has been out of order for a month and I have had to go home early every visit.",
-    ]),
-    ("housing", &[
-        "I have been in temporary accommodation for 14 months with two children in one room. My housing officer has not returned any of my calls since {month}.",
-        "I reported damp and mould in {month} and was told an officer would visit. Nobody came and my daughter's asthma is worse.",
-        "My homelessness application was closed without anyone telling me.",
-    ]),
-    ("planning", &[
-        "The council allowed the extension at {n} {street2} even though more than 20 neighbours objected, and the officer never visited the site.",
-        "I have been waiting 5 months for a decision on my planning application {plan_ref} and nobody will give me a date.",
-    ]),
-    ("parking", &[
-        "I was given a ticket while parked legally with a valid permit, and my challenge was rejected with a standard letter that didn't address what I said.",
-        "The pay machine was broken and I still got a PCN. The appeal was refused. This is completely unfair.",
-    ]),
-    ("environmental-health", &[
-        "I have been reporting the noise from next door since {month} and filled in every diary sheet. Nothing has been done and I can't sleep.",
-        "The pest control officer did not turn up for the appointment I paid for and nobody called to tell me.",
-    ]),
-    ("customer-services", &[
-        "I waited 47 minutes on hold this morning and was then cut off. This is the third time this week.",
-        "I was promised a call back on {date_past} and nobody called. I have now had to explain my problem four times to four different people.",
-    ]),
+    (
+        "revenues-and-benefits",
+        &[
+            "I have been sent a summons for council tax I do not owe. I emailed three times in {month} with proof of payment and nobody replied. Now I've been charged costs of {amount}.",
+            "My housing benefit was stopped without warning and I only found out when my landlord told me I was in arrears. Nobody will explain why.",
+            "Your staff member was rude to me on the phone when I asked about my council tax reduction, and hung up on me.",
+        ],
+    ),
+    (
+        "registrar",
+        &[
+            "I paid for a priority certificate on {date_past} and it still hasn't arrived. I have missed my passport appointment as a result.",
+            "The certificate I was sent has my mother's name spelt wrongly, and I was told I would have to pay again for a corrected copy.",
+        ],
+    ),
+    (
+        "highways",
+        &[
+            "I reported the pothole on {street2} in {month} and nothing was done. Last week I hit it and it has cost me {amount} for a new tyre and wheel alignment.",
+            "The resurfacing on {street2} was left half finished for weeks with no signs or explanation, and my elderly mother fell on the loose chippings.",
+        ],
+    ),
+    (
+        "street-lighting",
+        &[
+            "The street light outside my house on {street} has been reported five times since {month}. It is still out and I feel unsafe walking home.",
+        ],
+    ),
+    (
+        "waste",
+        &[
+            "My bins have been missed four times in the last two months. Every time I report it I'm told it will be collected in 2 days and it isn't.",
+            "The crew smashed my recycling bin and left the rubbish all over the pavement. When I rang I was told it was my fault for overfilling it.",
+            "I pay for garden waste and it has not been collected since {date_past}. I want a refund.",
+        ],
+    ),
+    (
+        "libraries",
+        &[
+            "I was charged {amount} for a lost book which I returned. Staff at the branch were unhelpful and said there was nothing they could do.",
+            "The disabled toilet at the library has been out of order for a month and I have had to go home early every visit.",
+        ],
+    ),
+    (
+        "housing",
+        &[
+            "I have been in temporary accommodation for 14 months with two children in one room. My housing officer has not returned any of my calls since {month}.",
+            "I reported damp and mould in {month} and was told an officer would visit. Nobody came and my daughter's asthma is worse.",
+            "My homelessness application was closed without anyone telling me.",
+        ],
+    ),
+    (
+        "planning",
+        &[
+            "The council allowed the extension at {n} {street2} even though more than 20 neighbours objected, and the officer never visited the site.",
+            "I have been waiting 5 months for a decision on my planning application {plan_ref} and nobody will give me a date.",
+        ],
+    ),
+    (
+        "parking",
+        &[
+            "I was given a ticket while parked legally with a valid permit, and my challenge was rejected with a standard letter that didn't address what I said.",
+            "The pay machine was broken and I still got a PCN. The appeal was refused. This is completely unfair.",
+        ],
+    ),
+    (
+        "environmental-health",
+        &[
+            "I have been reporting the noise from next door since {month} and filled in every diary sheet. Nothing has been done and I can't sleep.",
+            "The pest control officer did not turn up for the appointment I paid for and nobody called to tell me.",
+        ],
+    ),
+    (
+        "customer-services",
+        &[
+            "I waited 47 minutes on hold this morning and was then cut off. This is the third time this week.",
+            "I was promised a call back on {date_past} and nobody called. I have now had to explain my problem four times to four different people.",
+        ],
+    ),
 ];
 
 /// How a complaint opens and closes, around the grievance.
 pub(crate) const COMPLAINT_FRAMES: &[(&str, &str)] = &[
-    ("I wish to make a formal complaint.\n\n", "\n\nI would like a written response and an explanation of what you will do to put this right."),
-    ("I am writing to complain about the way I have been treated.\n\n", "\n\nI expect an apology and for this to be sorted out."),
-    ("Please treat this as a formal complaint under your complaints procedure.\n\n", "\n\nIf I do not get a proper response I will take this to the Ombudsman."),
+    (
+        "I wish to make a formal complaint.\n\n",
+        "\n\nI would like a written response and an explanation of what you will do to put this right.",
+    ),
+    (
+        "I am writing to complain about the way I have been treated.\n\n",
+        "\n\nI expect an apology and for this to be sorted out.",
+    ),
+    (
+        "Please treat this as a formal complaint under your complaints procedure.\n\n",
+        "\n\nIf I do not get a proper response I will take this to the Ombudsman.",
+    ),
 ];
 
-pub(crate) const COMPLAINT_SUBJECTS: &[&str] = &["Formal complaint", "Complaint", "Complaint about {service_name}", "I want to make a complaint"];
+pub(crate) const COMPLAINT_SUBJECTS: &[&str] = &[
+    "Formal complaint",
+    "Complaint",
+    "Complaint about {service_name}",
+    "I want to make a complaint",
+];
 
 pub(crate) const COMPLAINT_REPLIES: &[&str] = &[
     "Thank you for your email. I am sorry you have had cause to complain. Your complaint has been logged at stage 1 of our complaints procedure and you will receive a full response within 10 working days.",
@@ -835,21 +897,29 @@ pub(crate) const COMPLAINT_OUTCOMES: &[&str] = &[
 ];
 
 /// Books for library slots.
+#[rustfmt::skip]
 pub(crate) const BOOKS: &[&str] = &[
-    "The Thursday Murder Club", "Where the Crawdads Sing", "The Salt Path", "Shuggie Bain", "Normal People",
-    "The Gruffalo", "A Little Life", "Hamnet", "The Midnight Library", "Lessons in Chemistry",
-    "Wolf Hall", "The Body", "Atomic Habits", "Small Things Like These", "Demon Copperhead",
+    "The Thursday Murder Club", "Where the Crawdads Sing", "The Salt Path", "Shuggie Bain",
+    "Normal People", "The Gruffalo", "A Little Life", "Hamnet", "The Midnight Library",
+    "Lessons in Chemistry", "Wolf Hall", "The Body", "Atomic Habits", "Small Things Like These",
+    "Demon Copperhead",
 ];
 
 /// Applications staff use.
+#[rustfmt::skip]
 pub(crate) const APPS: &[&str] = &[
-    "RevsPro", "Uniform", "Mosaic", "SharePoint", "Power BI", "Agresso", "Citrix", "Adobe Acrobat Pro",
-    "iTrent", "Spydus", "Idox", "the finance portal",
+    "RevsPro", "Uniform", "Mosaic", "SharePoint", "Power BI", "Agresso", "Citrix",
+    "Adobe Acrobat Pro", "iTrent", "Spydus", "Idox", "the finance portal",
 ];
 
 /// Bins for waste slots.
 pub(crate) const BINS: &[&str] = &[
-    "black bin", "blue recycling bin", "green garden waste bin", "food waste caddy", "glass box", "grey bin",
+    "black bin",
+    "blue recycling bin",
+    "green garden waste bin",
+    "food waste caddy",
+    "glass box",
+    "grey bin",
 ];
 
 /// Fills `{slot}`s from `get`; an unknown slot is left as written so tests can catch it.

@@ -1,1 +1,260 @@
-fn main() {}
+//! `heard`: the one binary. Subcommands are thin: parse, load config, call the crates.
+
+mod bench;
+mod config;
+mod demo;
+
+use anyhow::{Context, bail};
+use clap::{Parser, Subcommand};
+use config::Config;
+use heard_store::{Store, StoreOptions};
+use std::path::{Path, PathBuf};
+
+/// Customer contact and case management for UK councils.
+#[derive(Debug, Parser)]
+#[command(name = "heard", version, about)]
+struct Cli {
+    /// The data folder: database (SQLite), attachments, config.
+    #[arg(long, global = true, default_value = "./heard-data", env = "HEARD_DATA_DIR")]
+    data_dir: PathBuf,
+    /// Config file; default DATA_DIR/heard.toml when it exists.
+    #[arg(long, global = true, env = "HEARD_CONFIG")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Write a commented starter config to DATA_DIR/heard.toml (or --config).
+    Init,
+    /// Apply database migrations.
+    Migrate,
+    /// Serve heard.
+    Serve {
+        /// Address to listen on (overrides server.listen).
+        #[arg(long)]
+        listen: Option<String>,
+    },
+    /// Load a demo council (if not loaded yet) and serve it.
+    Demo {
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: String,
+        /// Seed for the generated council.
+        #[arg(long, default_value_t = 2026)]
+        seed: u64,
+    },
+    /// Load data into the configured store.
+    Seed {
+        /// Load the demo council.
+        #[arg(long)]
+        demo: bool,
+        #[arg(long, default_value_t = 2026)]
+        seed: u64,
+    },
+    /// API tokens.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+    /// Staff accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Print the OpenAPI document.
+    Openapi,
+    /// Measure heard (see docs/BENCHMARKS.md).
+    Bench {
+        #[command(subcommand)]
+        command: bench::BenchCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum TokenCommand {
+    /// Create an API bearer token for a user and print it.
+    Create {
+        #[arg(long)]
+        user: String,
+        #[arg(long, default_value = "cli")]
+        label: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum UserCommand {
+    /// Create or update a staff account. The password is read from HEARD_PASSWORD.
+    Add {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// agent, team_manager, back_office, admin or auditor.
+        #[arg(long)]
+        role: String,
+        /// Services a back-office officer sees (slugs, repeatable).
+        #[arg(long = "service")]
+        services: Vec<String>,
+    },
+}
+
+fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "heard=info,heard_web=info,tower_http=warn".into()))
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    runtime.block_on(run(cli))
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    let data_dir = cli.data_dir.clone();
+    match cli.command {
+        Command::Init => {
+            let path = cli.config.clone().unwrap_or_else(|| data_dir.join("heard.toml"));
+            if path.exists() {
+                bail!("{} already exists; not overwriting it", path.display());
+            }
+            if let Some(dir) = path.parent() {
+                std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+            }
+            std::fs::write(&path, config::STARTER).with_context(|| format!("writing {}", path.display()))?;
+            println!("wrote {}", path.display());
+        }
+        Command::Migrate => {
+            let config = Config::load(&data_dir, cli.config.as_deref())?;
+            let store = open(&config, &data_dir).await?;
+            let n = store.migrate().await?;
+            println!("applied {n} migration(s); the schema is current");
+        }
+        Command::Serve { listen } => {
+            let config = Config::load(&data_dir, cli.config.as_deref())?;
+            let store = open(&config, &data_dir).await?;
+            store.ensure_current().await.context("heard serve will not start")?;
+            apply_catalogue(&store, &config).await?;
+            let listen = listen.unwrap_or_else(|| config.server.listen.clone());
+            serve(store, &config, &data_dir, &listen, None).await?;
+        }
+        Command::Demo { listen, seed } => {
+            let config = Config::load(&data_dir, cli.config.as_deref())?;
+            let store = open(&config, &data_dir).await?;
+            store.migrate().await?;
+            apply_catalogue(&store, &config).await?;
+            if store.services().await?.is_empty() {
+                demo::load(&store, seed).await?;
+            } else {
+                eprintln!("demo data already loaded in {}", data_dir.display());
+            }
+            serve(store, &config, &data_dir, &listen, Some(demo::LOGINS)).await?;
+        }
+        Command::Seed { demo: load_demo, seed } => {
+            let config = Config::load(&data_dir, cli.config.as_deref())?;
+            let store = open(&config, &data_dir).await?;
+            store.ensure_current().await?;
+            if !load_demo {
+                bail!("nothing to seed: pass --demo");
+            }
+            if !store.services().await?.is_empty() {
+                bail!("the store already has services; seed the demo into an empty store");
+            }
+            demo::load(&store, seed).await?;
+        }
+        Command::Token { command: TokenCommand::Create { user, label } } => {
+            let config = Config::load(&data_dir, cli.config.as_deref())?;
+            let store = open(&config, &data_dir).await?;
+            store.ensure_current().await?;
+            let (u, _) = store.user_for_login(&user).await?.with_context(|| format!("no user {user}"))?;
+            println!("{}", store.create_token(u.id, &label).await?);
+        }
+        Command::User { command: UserCommand::Add { email, name, role, services } } => {
+            let config = Config::load(&data_dir, cli.config.as_deref())?;
+            let store = open(&config, &data_dir).await?;
+            store.ensure_current().await?;
+            let role = role.parse().map_err(|e: String| anyhow::anyhow!("--role: {e}"))?;
+            let password_hash = match std::env::var("HEARD_PASSWORD") {
+                Ok(p) if p.len() >= 12 => Some(heard_web::hash_password(&p).map_err(anyhow::Error::msg)?),
+                Ok(_) => bail!("HEARD_PASSWORD: use at least 12 characters"),
+                Err(_) => None,
+            };
+            let id = store
+                .upsert_user(&heard_store::users::NewUser { email, name, role, team: None, services, password_hash })
+                .await?;
+            println!("user {id} saved");
+        }
+        Command::Openapi => {
+            println!("{}", serde_json::to_string_pretty(&heard_web::api::openapi())?);
+        }
+        Command::Bench { command } => bench::run(command).await?,
+    }
+    Ok(())
+}
+
+/// Opens the configured store, creating the data folder first.
+async fn open(config: &Config, data_dir: &Path) -> anyhow::Result<Store> {
+    std::fs::create_dir_all(data_dir).with_context(|| format!("creating the data folder {}", data_dir.display()))?;
+    let url = config.database_url(data_dir);
+    Store::open(&url, &StoreOptions::default()).await.with_context(|| format!("opening the database {}", redact(&url)))
+}
+
+/// A database URL without its password, for messages.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => match url[s + 3..at].split_once(':') {
+            Some((user, _)) => format!("{}{user}:***{}", &url[..s + 3], &url[at..]),
+            None => url.to_string(),
+        },
+        _ => url.to_string(),
+    }
+}
+
+/// Creates or updates the teams, services and sites listed in the config.
+async fn apply_catalogue(store: &Store, config: &Config) -> anyhow::Result<()> {
+    use heard_store::seed::{ServiceSpec, SiteSpec, TeamSpec};
+    let teams: Vec<_> = config.teams.iter().map(|t| TeamSpec { slug: t.slug.clone(), name: t.name.clone() }).collect();
+    let services: Vec<_> = config
+        .services
+        .iter()
+        .map(|s| ServiceSpec { slug: s.slug.clone(), name: s.name.clone(), keywords: s.keywords.clone(), team: s.team.clone() })
+        .collect();
+    let sites: Vec<_> = config.sites.iter().map(|s| SiteSpec { slug: s.slug.clone(), name: s.name.clone(), kind: s.kind.clone(), address: None }).collect();
+    if !(teams.is_empty() && services.is_empty() && sites.is_empty()) {
+        store.upsert_catalogue(&teams, &services, &sites).await.context("applying the config's teams, services and sites")?;
+    }
+    Ok(())
+}
+
+/// Serves until Ctrl-C or SIGTERM.
+async fn serve(store: Store, config: &Config, data_dir: &Path, listen: &str, logins: Option<&[&str]>) -> anyhow::Result<()> {
+    let files = heard_web::files::FileStore::local(data_dir.join("files"));
+    let state = heard_web::AppState::new(store.clone(), config.web_settings(), files).await?;
+    let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("listening on {listen}"))?;
+    let addr = listener.local_addr()?;
+    println!("heard is serving {} at http://{addr}/", config.council.name);
+    if let Some(logins) = logins {
+        println!("sign in as any of these, with the password `demo`:");
+        for l in logins {
+            println!("  {l}");
+        }
+    }
+    heard_web::serve(listener, state, shutdown_signal()).await?;
+    store.close().await;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("shutting down");
+}

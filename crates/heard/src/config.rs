@@ -1,0 +1,219 @@
+//! `heard.toml`: every setting has a default, so an empty file (or none) is a working
+//! configuration. Unknown keys are errors, so a typo never silently does nothing.
+
+use anyhow::{Context, bail};
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// `sqlite://PATH` or `postgres://…`; default: `heard.db` in the data folder.
+    pub database_url: Option<String>,
+    pub server: Server,
+    pub council: Council,
+    pub limits: Limits,
+    /// Teams, services and sites to create or update at start (by slug).
+    pub teams: Vec<Team>,
+    pub services: Vec<Service>,
+    pub sites: Vec<Site>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Server {
+    pub listen: String,
+    /// Set when heard is served over HTTPS (behind a proxy): cookies become `Secure`.
+    pub secure_cookies: bool,
+    /// Hours a sign-in lasts.
+    pub session_hours: i64,
+}
+
+impl Default for Server {
+    fn default() -> Self {
+        Server { listen: "127.0.0.1:8080".into(), secure_cookies: false, session_hours: 9 }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Council {
+    pub name: String,
+    /// Case references are `<PREFIX>-000123`.
+    pub reference_prefix: String,
+    /// Where a contact goes when nothing routes it.
+    pub default_service: String,
+}
+
+impl Default for Council {
+    fn default() -> Self {
+        Council { name: "Our Council".into(), reference_prefix: "HRD".into(), default_service: "customer-services".into() }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Limits {
+    pub max_request_mb: usize,
+    pub max_body_kb: usize,
+    pub max_attachments: usize,
+    pub max_attachment_mb: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits { max_request_mb: 40, max_body_kb: 1024, max_attachments: 20, max_attachment_mb: 25 }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Team {
+    pub slug: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Service {
+    pub slug: String,
+    pub name: String,
+    #[serde(default)]
+    pub keywords: Vec<String>,
+    pub team: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Site {
+    pub slug: String,
+    pub name: String,
+    pub kind: String,
+}
+
+impl Config {
+    /// Reads `file` if given, else `DATA_DIR/heard.toml` if present, else defaults.
+    pub fn load(data_dir: &Path, file: Option<&Path>) -> anyhow::Result<Config> {
+        let path: Option<PathBuf> = match file {
+            Some(f) => Some(f.to_path_buf()),
+            None => Some(data_dir.join("heard.toml")).filter(|p| p.exists()),
+        };
+        let config = match &path {
+            Some(p) => {
+                let text = std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?;
+                toml::from_str::<Config>(&text).map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))?
+            }
+            None => Config::default(),
+        };
+        config.validate().with_context(|| match &path {
+            Some(p) => format!("in {}", p.display()),
+            None => "in the default configuration".into(),
+        })?;
+        Ok(config)
+    }
+
+    fn validate(&self) -> anyhow::Result<()> {
+        heard_core::case::validate_prefix(&self.council.reference_prefix).map_err(|e| anyhow::anyhow!("council.reference_prefix: {e}"))?;
+        if !heard_core::contact::is_slug(&self.council.default_service) {
+            bail!("council.default_service: `{}` is not a service slug", self.council.default_service);
+        }
+        if self.server.session_hours < 1 || self.server.session_hours > 24 * 30 {
+            bail!("server.session_hours: must be between 1 and 720");
+        }
+        for (i, s) in self.services.iter().enumerate() {
+            if !heard_core::contact::is_slug(&s.slug) {
+                bail!("services[{i}].slug: `{}` is not a slug (lower-case letters, digits, hyphens)", s.slug);
+            }
+        }
+        for (i, s) in self.sites.iter().enumerate() {
+            if !heard_core::contact::is_slug(&s.slug) {
+                bail!("sites[{i}].slug: `{}` is not a slug", s.slug);
+            }
+        }
+        if let Some(url) = &self.database_url {
+            if !(url.starts_with("sqlite:") || url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+                bail!("database_url: must start with sqlite:// or postgres://");
+            }
+        }
+        Ok(())
+    }
+
+    /// The database URL, defaulting to a SQLite file in the data folder.
+    pub fn database_url(&self, data_dir: &Path) -> String {
+        self.database_url.clone().unwrap_or_else(|| format!("sqlite://{}", data_dir.join("heard.db").display()))
+    }
+
+    pub fn web_settings(&self) -> heard_web::WebSettings {
+        heard_web::WebSettings {
+            reference_prefix: self.council.reference_prefix.clone(),
+            default_service: self.council.default_service.clone(),
+            limits: heard_core::contact::ContactLimits {
+                max_subject_chars: 998,
+                max_body_bytes: self.limits.max_body_kb << 10,
+                max_attachments: self.limits.max_attachments,
+                max_attachment_bytes: self.limits.max_attachment_mb << 20,
+            },
+            max_request_bytes: self.limits.max_request_mb << 20,
+            session_hours: self.server.session_hours,
+            secure_cookies: self.server.secure_cookies,
+        }
+    }
+}
+
+/// The commented starter config `heard init` writes.
+pub const STARTER: &str = r#"# heard configuration. Every setting is optional; the values shown are the defaults.
+
+# Where the data lives. Default: a SQLite file, heard.db, in the data folder.
+# For PostgreSQL (several heard nodes, or a large council):
+# database_url = "postgres://heard@localhost/heard"
+
+[server]
+# listen = "127.0.0.1:8080"
+# Set to true when heard is served over HTTPS, so cookies are marked Secure.
+# secure_cookies = false
+# session_hours = 9
+
+[council]
+# name = "Our Council"
+# Case references look like HRD-000123.
+# reference_prefix = "HRD"
+# Where a contact goes when nothing routes it.
+# default_service = "customer-services"
+
+[limits]
+# max_request_mb = 40      # largest API request (attachments travel base64-encoded)
+# max_body_kb = 1024       # largest contact text
+# max_attachments = 20
+# max_attachment_mb = 25
+
+# Teams, services and sites are created or updated by slug each time heard starts.
+# [[teams]]
+# slug = "revs-and-bens"
+# name = "Revenues and Benefits"
+#
+# [[services]]
+# slug = "revenues-and-benefits"
+# name = "Revenues and Benefits"
+# team = "revs-and-bens"
+# keywords = ["council tax", "business rates", "housing benefit", "direct debit"]
+#
+# [[sites]]
+# slug = "castle-street-library"
+# name = "Castle Street Library"
+# kind = "library"
+"#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn starter_config_parses_and_unknown_keys_are_named() {
+        let c: Config = toml::from_str(STARTER).unwrap();
+        c.validate().unwrap();
+        let err = toml::from_str::<Config>("[server]\nlisten = \"x\"\nlisen = 1\n").unwrap_err().to_string();
+        assert!(err.contains("lisen"), "{err}");
+        let bad: Config = toml::from_str("[council]\nreference_prefix = \"H1\"\n").unwrap();
+        assert!(bad.validate().unwrap_err().to_string().contains("council.reference_prefix"));
+    }
+}
