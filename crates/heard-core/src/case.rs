@@ -113,7 +113,11 @@ impl CaseKind {
             return Err("a complaint at stage 2 cannot return to stage 1".into());
         }
         if from == CaseStatus::Closed {
-            let reopen = if self == CaseKind::Complaint { CaseStatus::Stage1 } else { CaseStatus::Open };
+            let reopen = if self == CaseKind::Complaint {
+                CaseStatus::Stage1
+            } else {
+                CaseStatus::Open
+            };
             if to != reopen {
                 return Err(format!("a closed {self} can only be reopened to `{reopen}`"));
             }
@@ -171,12 +175,14 @@ impl CaseReference {
                 }
                 let boundary_before = start == 0 || !bytes[start - 1].is_ascii_alphanumeric();
                 let boundary_after = end == bytes.len() || !bytes[end].is_ascii_alphanumeric();
-                if boundary_before && boundary_after && end > i + 1 && end - i - 1 <= 10 {
-                    if text[start..i].eq_ignore_ascii_case(prefix) {
-                        if let Ok(r) = text[start..end].parse() {
-                            found.push(r);
-                        }
-                    }
+                if boundary_before
+                    && boundary_after
+                    && end > i + 1
+                    && end - i - 1 <= 10
+                    && text[start..i].eq_ignore_ascii_case(prefix)
+                    && let Ok(r) = text[start..end].parse()
+                {
+                    found.push(r);
                 }
                 i = end;
             } else {

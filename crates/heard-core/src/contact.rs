@@ -82,10 +82,13 @@ impl NewContact {
         };
         let sender = channel.and_then(|ch| c.check("from", Sender::parse(ch, &input.from)));
         let subject = input.subject.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
-        if let Some(s) = &subject {
-            if s.chars().count() > limits.max_subject_chars {
-                c.fail("subject", format!("is longer than {} characters", limits.max_subject_chars));
-            }
+        if let Some(s) = &subject
+            && s.chars().count() > limits.max_subject_chars
+        {
+            c.fail(
+                "subject",
+                format!("is longer than {} characters", limits.max_subject_chars),
+            );
         }
         if input.body.len() > limits.max_body_bytes {
             c.fail("body", format!("is larger than {} bytes", limits.max_body_bytes));
@@ -118,35 +121,48 @@ impl NewContact {
                 }),
         };
         let external_id = input.external_id.map(|e| e.trim().to_string());
-        if let Some(e) = &external_id {
-            if e.is_empty() || e.len() > 255 || e.chars().any(char::is_control) {
-                c.fail("external_id", "must be 1 to 255 printable characters");
-            }
+        if let Some(e) = &external_id
+            && (e.is_empty() || e.len() > 255 || e.chars().any(char::is_control))
+        {
+            c.fail("external_id", "must be 1 to 255 printable characters");
         }
         let kind = input.kind.as_deref().and_then(|k| c.check("kind", k.parse()));
         let priority = input.priority.as_deref().and_then(|p| c.check("priority", p.parse()));
-        if let Some(s) = &input.service {
-            if !is_slug(s) {
-                c.fail("service", format!("`{s}` is not a service slug (lower-case letters, digits, hyphens)"));
-            }
+        if let Some(s) = &input.service
+            && !is_slug(s)
+        {
+            c.fail(
+                "service",
+                format!("`{s}` is not a service slug (lower-case letters, digits, hyphens)"),
+            );
         }
         if input.attachments.len() > limits.max_attachments {
-            c.fail("attachments", format!("more than {} attachments", limits.max_attachments));
+            c.fail(
+                "attachments",
+                format!("more than {} attachments", limits.max_attachments),
+            );
         }
         for (i, a) in input.attachments.iter().enumerate() {
             if let Err(reason) = check_filename(&a.filename) {
                 c.fail(format!("attachments[{i}].filename"), reason);
             }
             if a.size as usize > limits.max_attachment_bytes {
-                c.fail(format!("attachments[{i}]"), format!("is larger than {} bytes", limits.max_attachment_bytes));
+                c.fail(
+                    format!("attachments[{i}]"),
+                    format!("is larger than {} bytes", limits.max_attachment_bytes),
+                );
             }
             if !is_media_type(&a.content_type) {
-                c.fail(format!("attachments[{i}].content_type"), format!("`{}` is not a media type", a.content_type));
+                c.fail(
+                    format!("attachments[{i}].content_type"),
+                    format!("`{}` is not a media type", a.content_type),
+                );
             }
         }
         c.finish()?;
         // Every Option below is Some: `finish` fails when any check did not pass.
-        let (Some(channel), Some(direction), Some(sender), Some(received_at)) = (channel, direction, sender, received_at)
+        let (Some(channel), Some(direction), Some(sender), Some(received_at)) =
+            (channel, direction, sender, received_at)
         else {
             unreachable!("checker finished clean with a missing field");
         };
@@ -190,7 +206,8 @@ impl NewContact {
 pub fn is_slug(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= 64
-        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && !s.starts_with('-')
         && !s.ends_with('-')
 }
@@ -210,8 +227,14 @@ pub fn check_filename(name: &str) -> Result<(), String> {
 }
 
 fn is_media_type(s: &str) -> bool {
-    let Some((top, sub)) = s.split_once('/') else { return false };
-    let token = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$&-^_.+".contains(&b));
+    let Some((top, sub)) = s.split_once('/') else {
+        return false;
+    };
+    let token = |t: &str| {
+        !t.is_empty()
+            && t.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"!#$&-^_.+".contains(&b))
+    };
     token(top) && token(sub.split(';').next().unwrap_or("").trim())
 }
 
@@ -248,16 +271,31 @@ mod tests {
             external_id: Some("".into()),
             kind: Some("moan".into()),
             service: Some("Not A Slug".into()),
-            attachments: vec![AttachmentMeta { filename: "../etc/passwd".into(), content_type: "text".into(), size: 1 }],
+            attachments: vec![AttachmentMeta {
+                filename: "../etc/passwd".into(),
+                content_type: "text".into(),
+                size: 1,
+            }],
             ..Default::default()
         };
         let err = NewContact::validate(bad, Timestamp::now(), &ContactLimits::default()).unwrap_err();
         let fields: Vec<_> = err.errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(
             fields,
-            ["channel", "received_at", "external_id", "kind", "service", "attachments[0].filename", "attachments[0].content_type"]
+            [
+                "channel",
+                "received_at",
+                "external_id",
+                "kind",
+                "service",
+                "attachments[0].filename",
+                "attachments[0].content_type"
+            ]
         );
-        let future = ContactInput { received_at: Some("2999-01-01T00:00:00Z".into()), ..input() };
+        let future = ContactInput {
+            received_at: Some("2999-01-01T00:00:00Z".into()),
+            ..input()
+        };
         assert!(NewContact::validate(future, Timestamp::now(), &ContactLimits::default()).is_err());
     }
 }

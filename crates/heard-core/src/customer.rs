@@ -61,7 +61,15 @@ impl Postcode {
         // Outward shapes: A9, A99, AA9, AA99, A9A, AA9A.
         let shape: String = outward
             .bytes()
-            .map(|b| if b.is_ascii_digit() { '9' } else if b.is_ascii_alphabetic() { 'A' } else { '?' })
+            .map(|b| {
+                if b.is_ascii_digit() {
+                    '9'
+                } else if b.is_ascii_alphabetic() {
+                    'A'
+                } else {
+                    '?'
+                }
+            })
             .collect();
         let outward_ok = matches!(shape.as_str(), "A9" | "A99" | "AA9" | "AA99" | "A9A" | "AA9A");
         if inward_ok && outward_ok {

@@ -83,9 +83,7 @@ impl Checker {
         if self.errors.is_empty() {
             Ok(())
         } else {
-            Err(Invalid {
-                errors: self.errors,
-            })
+            Err(Invalid { errors: self.errors })
         }
     }
 }

@@ -43,7 +43,10 @@ impl Identity {
         let Some((local, domain)) = v.split_once('@') else {
             return Err(format!("`{raw}` is not an email address (no @)"));
         };
-        let bad = |s: &str| s.chars().any(|c| c.is_whitespace() || c.is_control() || "<>,;\"@()[]\\".contains(c));
+        let bad = |s: &str| {
+            s.chars()
+                .any(|c| c.is_whitespace() || c.is_control() || "<>,;\"@()[]\\".contains(c))
+        };
         if local.is_empty() || bad(local) {
             return Err(format!("`{raw}` has an invalid part before the @"));
         }
@@ -87,7 +90,9 @@ impl Identity {
         } else if digits.starts_with("44") && (11..=12).contains(&digits.len()) {
             digits
         } else {
-            return Err(format!("`{raw}` is not a phone number (give UK numbers from 0, others with +)"));
+            return Err(format!(
+                "`{raw}` is not a phone number (give UK numbers from 0, others with +)"
+            ));
         };
         let e164 = match e164.strip_prefix("440") {
             // "+44 (0)20 …" is common in signatures: drop the trunk zero.
@@ -147,13 +152,11 @@ impl Sender {
             Channel::Facebook => Identity::social(IdentityKind::Facebook, addr)?,
             Channel::Instagram => Identity::social(IdentityKind::Instagram, addr)?,
             Channel::X => Identity::social(IdentityKind::X, addr)?,
-            Channel::Phone | Channel::Sms => {
-                Identity::phone(addr).or_else(|e| Identity::email(addr).map_err(|_| e))?
-            }
+            Channel::Phone | Channel::Sms => Identity::phone(addr).or_else(|e| Identity::email(addr).map_err(|_| e))?,
             _ if addr.contains('@') => Identity::email(addr)?,
-            _ => Identity::phone(addr).map_err(|_| {
-                format!("`{raw}` is neither an email address nor a phone number")
-            })?,
+            _ => {
+                Identity::phone(addr).map_err(|_| format!("`{raw}` is neither an email address nor a phone number"))?
+            }
         };
         Ok(Sender {
             identity,

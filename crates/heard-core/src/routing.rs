@@ -23,7 +23,12 @@ impl Router {
             .into_iter()
             .map(|r| ServiceRule {
                 service: r.service,
-                keywords: r.keywords.into_iter().map(|k| normalise(&k)).filter(|k| !k.is_empty()).collect(),
+                keywords: r
+                    .keywords
+                    .into_iter()
+                    .map(|k| normalise(&k))
+                    .filter(|k| !k.is_empty())
+                    .collect(),
             })
             .collect();
         Router { rules }
@@ -72,8 +77,14 @@ mod tests {
     #[test]
     fn routes_by_keywords() {
         let r = Router::new(vec![
-            ServiceRule { service: "highways".into(), keywords: vec!["pothole".into(), "pavement".into()] },
-            ServiceRule { service: "waste".into(), keywords: vec!["bin".into(), "fly-tipping".into()] },
+            ServiceRule {
+                service: "highways".into(),
+                keywords: vec!["pothole".into(), "pavement".into()],
+            },
+            ServiceRule {
+                service: "waste".into(),
+                keywords: vec!["bin".into(), "fly-tipping".into()],
+            },
         ]);
         assert_eq!(r.route("Huge POTHOLE on Mill Lane"), Some("highways"));
         assert_eq!(r.route("Fly tipping behind the bin store"), Some("waste"));

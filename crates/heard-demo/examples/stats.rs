@@ -68,13 +68,7 @@ fn main() {
         for ct in &case.contacts {
             println!(
                 "--- {} {} {} from {} id {:?}\n    subject: {:?}\n{}",
-                ct.received_at,
-                ct.channel,
-                ct.direction,
-                ct.from,
-                ct.external_id,
-                ct.subject,
-                ct.body
+                ct.received_at, ct.channel, ct.direction, ct.from, ct.external_id, ct.subject, ct.body
             );
         }
     }

@@ -42,10 +42,7 @@ const NEEDS: &[(&str, &str)] = &[
     ("parking", "a copy of your permit or blue badge"),
     ("environmental-health", "your completed diary sheets"),
     ("customer-services", "your account reference"),
-    (
-        "ict-service-desk",
-        "a screenshot of the error and your asset tag",
-    ),
+    ("ict-service-desk", "a screenshot of the error and your asset tag"),
 ];
 
 /// The street where the planted pothole cluster is.
@@ -223,19 +220,11 @@ fn amount(rng: &mut impl Rng) -> String {
 }
 
 fn initials(name: &str) -> String {
-    name.split_whitespace()
-        .filter_map(|w| w.chars().next())
-        .collect()
+    name.split_whitespace().filter_map(|w| w.chars().next()).collect()
 }
 
 impl<'a, R: Rng> Gen<'a, R> {
-    pub fn new(
-        rng: &'a mut R,
-        clock: &'a Clock,
-        geo: &'a Geo,
-        dir: &'a Directory,
-        users: &'a [User],
-    ) -> Self {
+    pub fn new(rng: &'a mut R, clock: &'a Clock, geo: &'a Geo, dir: &'a Directory, users: &'a [User]) -> Self {
         let mut pools = Vec::new();
         let landlords: Vec<usize> = dir
             .landlords
@@ -278,11 +267,7 @@ impl<'a, R: Rng> Gen<'a, R> {
                 IdentityKind::Facebook,
                 IdentityKind::X,
             ] {
-                let pool: Vec<usize> = all
-                    .iter()
-                    .copied()
-                    .filter(|&c| has(&dir.who[c], kind))
-                    .collect();
+                let pool: Vec<usize> = all.iter().copied().filter(|&c| has(&dir.who[c], kind)).collect();
                 pools.push(((writer, kind), pool));
             }
         }
@@ -316,12 +301,7 @@ impl<'a, R: Rng> Gen<'a, R> {
 
     /// A customer who writes as `writer` and can use `channel`, switching to email (or the
     /// service desk for staff) if nobody can.
-    fn customer_for(
-        &mut self,
-        writer: Writer,
-        channel: Channel,
-        topic: Option<&Topic>,
-    ) -> (usize, Channel) {
+    fn customer_for(&mut self, writer: Writer, channel: Channel, topic: Option<&Topic>) -> (usize, Channel) {
         if writer == Writer::Staff {
             let key = topic.map(|t| t.summary);
             let candidates: Vec<usize> = match key {
@@ -354,14 +334,7 @@ impl<'a, R: Rng> Gen<'a, R> {
 
     fn revs_staff(&self) -> Vec<usize> {
         let mut v = self.dir.department("revenues").group.staff.clone();
-        v.extend(
-            self.dir
-                .department("customer-services")
-                .group
-                .staff
-                .iter()
-                .copied(),
-        );
+        v.extend(self.dir.department("customer-services").group.staff.iter().copied());
         v
     }
 
@@ -386,14 +359,7 @@ impl<'a, R: Rng> Gen<'a, R> {
         let who = &self.dir.who[customer];
         let mut v = Vars::default();
         let is_org = who.first.is_empty();
-        v.set(
-            "first",
-            if is_org {
-                who.full.clone()
-            } else {
-                who.first.clone()
-            },
-        );
+        v.set("first", if is_org { who.full.clone() } else { who.first.clone() });
         v.set(
             "dear",
             if is_org {
@@ -469,8 +435,7 @@ impl<'a, R: Rng> Gen<'a, R> {
             let age = *pick(
                 self.rng,
                 &[
-                    15u32, 16, 17, 18, 19, 20, 21, 22, 23, 24, 65, 66, 67, 68, 69, 70, 71, 72, 73,
-                    74,
+                    15u32, 16, 17, 18, 19, 20, 21, 22, 23, 24, 65, 66, 67, 68, 69, 70, 71, 72, 73, 74,
                 ],
             );
             format!("{a}{b}{age} {c}{d}{e}")
@@ -481,19 +446,11 @@ impl<'a, R: Rng> Gen<'a, R> {
             format!("DM{:08}", self.rng.random_range(10_000_000..99_999_999u32)),
         );
         v.set("item", *pick(self.rng, text::BOOKS));
-        let yy = self
-            .clock
-            .ts(start)
-            .to_zoned(jiff::tz::TimeZone::UTC)
-            .year()
-            % 100;
+        let yy = self.clock.ts(start).to_zoned(jiff::tz::TimeZone::UTC).year() % 100;
         let suffix = *pick(self.rng, &["HOU", "FUL", "LBC", "TPO", "OUT"]);
         v.set(
             "plan_ref",
-            format!(
-                "{yy:02}/{:05}/{suffix}",
-                self.rng.random_range(100..3_000u32)
-            ),
+            format!("{yy:02}/{:05}/{suffix}", self.rng.random_range(100..3_000u32)),
         );
         v.set("weeks", self.rng.random_range(2..7u32).to_string());
         v.set(
@@ -528,15 +485,10 @@ impl<'a, R: Rng> Gen<'a, R> {
             }
             None => who.full.clone(),
         };
-        let agent = who
-            .org
-            .is_some_and(|o| self.dir.agencies.iter().any(|a| a.org == o));
+        let agent = who.org.is_some_and(|o| self.dir.agencies.iter().any(|a| a.org == o));
         if agent {
             v.set("acting", format!("We act for {landlord} and"));
-            v.set(
-                "portfolio",
-                format!("properties we manage on behalf of {landlord}"),
-            );
+            v.set("portfolio", format!("properties we manage on behalf of {landlord}"));
         } else {
             v.set("acting", "We");
             v.set("portfolio", "our properties");
@@ -558,20 +510,13 @@ impl<'a, R: Rng> Gen<'a, R> {
             let s = self.other_street();
             let st = &self.geo.streets[s];
             let house = self.rng.random_range(1..=st.houses);
-            let flat = self
-                .rng
-                .random_bool(0.3)
-                .then(|| self.rng.random_range(1..=6));
+            let flat = self.rng.random_bool(0.3).then(|| self.rng.random_range(1..=6));
             let addr = st.address(house, flat);
             let (town, postcode) = (st.town, st.postcode.clone());
             let old = self.person_name();
             let new = self.person_name();
-            let left = self
-                .clock
-                .date_text(start - self.rng.random_range(1..40) * DAYS);
-            let moved = self
-                .clock
-                .date_text(start - self.rng.random_range(0..30) * DAYS);
+            let left = self.clock.date_text(start - self.rng.random_range(1..40) * DAYS);
+            let moved = self.clock.date_text(start - self.rng.random_range(0..30) * DAYS);
             let account = self.rng.random_range(40_000_000..99_999_999u32);
             out.push(match style {
                 0 => format!(
@@ -646,10 +591,7 @@ impl<'a, R: Rng> Gen<'a, R> {
             };
         }
         let agents = self.owners.agents.clone();
-        if first_contact_agent
-            || service == "customer-services"
-            || self.owners.back_office(service).is_empty()
-        {
+        if first_contact_agent || service == "customer-services" || self.owners.back_office(service).is_empty() {
             return if self.rng.random_bool(0.3) {
                 self.owners.demo_agent
             } else {
@@ -664,14 +606,7 @@ impl<'a, R: Rng> Gen<'a, R> {
     }
 
     /// The first contact's subject and body, dressed for its channel.
-    fn dress(
-        &mut self,
-        channel: Channel,
-        subject: &str,
-        core: &str,
-        form: &str,
-        v: &Vars,
-    ) -> (Option<String>, String) {
+    fn dress(&mut self, channel: Channel, subject: &str, core: &str, form: &str, v: &Vars) -> (Option<String>, String) {
         let core = v.fill(core);
         let subject = v.fill(subject);
         let is_org = v.get("dear").as_deref() == Some("Sir or Madam");
@@ -709,12 +644,7 @@ impl<'a, R: Rng> Gen<'a, R> {
                 } else {
                     ""
                 };
-                let body = format!(
-                    "{}\n\n{core}\n\n{}{}",
-                    v.fill(greeting),
-                    v.fill(sign),
-                    v.fill(org_sign)
-                );
+                let body = format!("{}\n\n{core}\n\n{}{}", v.fill(greeting), v.fill(sign), v.fill(org_sign));
                 (Some(subject), body.trim_end().to_string())
             }
             Channel::WebForm => {
@@ -729,7 +659,9 @@ impl<'a, R: Rng> Gen<'a, R> {
                 (Some(form.to_string()), format!("{head}{core}"))
             }
             Channel::Open311 => {
-                let tail = v.fill("\n\nLocation: near {n} {street2}, {town2}\nLat/long: {lat}, {lon}\nReported via FixMyStreet");
+                let tail = v.fill(
+                    "\n\nLocation: near {n} {street2}, {town2}\nLat/long: {lat}, {lon}\nReported via FixMyStreet",
+                );
                 (Some(form.to_string()), format!("{core}{tail}"))
             }
             Channel::ServiceDesk => {
@@ -827,8 +759,7 @@ impl<'a, R: Rng> Gen<'a, R> {
             && matches!(channel, Channel::Phone | Channel::Facebook | Channel::X)
             && kind == CaseKind::Enquiry
             && self.rng.random_bool(0.6);
-        let owner =
-            (status != CaseStatus::New).then(|| self.owner_for(service, kind, first_contact));
+        let owner = (status != CaseStatus::New).then(|| self.owner_for(service, kind, first_contact));
         // Topic replies are letters: used where the reply is written, not on calls or social media.
         let written = matches!(
             channel,
@@ -854,10 +785,7 @@ impl<'a, R: Rng> Gen<'a, R> {
             outs,
             ins: Vec::new(),
             shape: first_contact.then(|| vec![Direction::Inbound]),
-            slow: matches!(
-                service,
-                "highways" | "street-lighting" | "planning" | "housing"
-            ),
+            slow: matches!(service, "highways" | "street-lighting" | "planning" | "housing"),
             vars: v,
         }
     }
@@ -887,11 +815,7 @@ impl<'a, R: Rng> Gen<'a, R> {
     fn complaint(&mut self, service: &'static str, min_days: i64, max_days: i64) -> Draft {
         let channel = weighted(
             self.rng,
-            &[
-                (Channel::Email, 6),
-                (Channel::WebForm, 3),
-                (Channel::Phone, 1),
-            ],
+            &[(Channel::Email, 6), (Channel::WebForm, 3), (Channel::Phone, 1)],
         );
         let (customer, channel) = self.customer_for(Writer::Resident, channel, None);
         let rhythm = if channel == Channel::Phone {
@@ -925,8 +849,7 @@ impl<'a, R: Rng> Gen<'a, R> {
         let (subject, body) = self.dress(channel, subject, &core, "Make a complaint", &v);
         let age = (self.clock.now - start) / DAYS;
         let status = self.status_for(CaseKind::Complaint, age);
-        let owner = (status != CaseStatus::New)
-            .then(|| self.owner_for(service, CaseKind::Complaint, false));
+        let owner = (status != CaseStatus::New).then(|| self.owner_for(service, CaseKind::Complaint, false));
         let ack = v.fill(pick_str(self.rng, text::COMPLAINT_REPLIES));
         let outcome = v.fill(pick_str(self.rng, text::COMPLAINT_OUTCOMES));
         let shape = match status {
@@ -1010,12 +933,8 @@ impl<'a, R: Rng> Gen<'a, R> {
                 let gap = match (prev, dir, d.channel) {
                     (In, Out, Channel::ServiceDesk) => self.rng.random_range(600..6 * HOURS),
                     (In, Out, Channel::Phone) => self.rng.random_range(HOURS..30 * HOURS),
-                    (In, Out, Channel::Facebook | Channel::X) => {
-                        self.rng.random_range(900..8 * HOURS)
-                    }
-                    (In, Out, _) if d.kind == CaseKind::Complaint => {
-                        self.rng.random_range(DAYS..4 * DAYS)
-                    }
+                    (In, Out, Channel::Facebook | Channel::X) => self.rng.random_range(900..8 * HOURS),
+                    (In, Out, _) if d.kind == CaseKind::Complaint => self.rng.random_range(DAYS..4 * DAYS),
                     (In, Out, _) => self.rng.random_range(2 * HOURS..4 * DAYS),
                     (Out, Out, _) if d.slow => self.rng.random_range(5 * DAYS..30 * DAYS),
                     (Out, Out, _) => self.rng.random_range(DAYS..12 * DAYS),
@@ -1037,15 +956,7 @@ impl<'a, R: Rng> Gen<'a, R> {
                 In => {
                     let prev_out = shape[i - 1] == Out;
                     let text = ins.next();
-                    self.inbound_follow(
-                        &d,
-                        &who,
-                        t,
-                        contacts.last(),
-                        prev_out,
-                        closed && last,
-                        text,
-                    )
+                    self.inbound_follow(&d, &who, t, contacts.last(), prev_out, closed && last, text)
                 }
                 Out => {
                     let first_out = !shape[..i].contains(&Out);
@@ -1174,9 +1085,7 @@ impl<'a, R: Rng> Gen<'a, R> {
             Some(b) => v.fill(&b),
             None if social && closing => pick(self.rng, text::SOCIAL_THANKS).to_string(),
             None if social => v.fill(pick_str(self.rng, text::SOCIAL_CHASERS)),
-            None if channel == Channel::Phone && closing => {
-                v.fill("{full} called to say thank you – {done}.")
-            }
+            None if channel == Channel::Phone && closing => v.fill("{full} called to say thank you – {done}."),
             None if channel == Channel::Phone => v.fill(pick_str(self.rng, text::PHONE_CHASERS)),
             None if closing => v.fill(pick_str(self.rng, &text::FOLLOW_UPS[1..2])),
             None if after_reply => v.fill(pick_str(self.rng, text::FOLLOW_UPS)),
@@ -1275,11 +1184,7 @@ impl<'a, R: Rng> Gen<'a, R> {
         };
         let core = if social && role == Reply::First && !core.contains('^') {
             // Topic replies are written as letters; on social media keep the first sentence.
-            let first_sentence = core
-                .split(". ")
-                .next()
-                .unwrap_or(&core)
-                .trim_end_matches('.');
+            let first_sentence = core.split(". ").next().unwrap_or(&core).trim_end_matches('.');
             format!(
                 "Hi {}, {}. ^{}",
                 v.get("first").unwrap_or_default(),
@@ -1313,12 +1218,7 @@ impl<'a, R: Rng> Gen<'a, R> {
             ),
             Channel::ServiceDesk => {
                 let first = v.get("first").unwrap_or_default();
-                let me = author
-                    .name
-                    .split(' ')
-                    .next()
-                    .unwrap_or(&author.name)
-                    .to_string();
+                let me = author.name.split(' ').next().unwrap_or(&author.name).to_string();
                 (
                     author.email.clone(),
                     None,
@@ -1365,15 +1265,11 @@ const RELATIONS: &[(&str, &[&str])] = &[
     ),
     (
         "husband",
-        &[
-            "Stephen", "Paul", "Mark", "Andrew", "Peter", "David", "Gary",
-        ],
+        &["Stephen", "Paul", "Mark", "Andrew", "Peter", "David", "Gary"],
     ),
     (
         "wife",
-        &[
-            "Susan", "Karen", "Julie", "Tracey", "Gillian", "Carol", "Linda",
-        ],
+        &["Susan", "Karen", "Julie", "Tracey", "Gillian", "Carol", "Linda"],
     ),
     (
         "grandmother",
@@ -1631,11 +1527,7 @@ fn wifi<R: Rng>(g: &mut Gen<'_, R>, out: &mut Vec<Draft>) {
             body,
             "Network problem",
         );
-        draft.priority = if i >= 5 {
-            Priority::High
-        } else {
-            Priority::Normal
-        };
+        draft.priority = if i >= 5 { Priority::High } else { Priority::Normal };
         draft.outs = vec![
             "I've restarted the public WiFi access points at Castle Street Library remotely. Please ask customers to reconnect and let me know if it drops again.".into(),
             "The public WiFi at Castle Street Library is working again. The network supplier has reset the controller; we're monitoring it.".into(),
@@ -1646,8 +1538,7 @@ fn wifi<R: Rng>(g: &mut Gen<'_, R>, out: &mut Vec<Draft>) {
             _ => vec![In, Out, Out],
         });
         if status == CaseStatus::InProgress {
-            draft.ins =
-                vec!["Restarting it helped for about an hour and then it went again.".into()];
+            draft.ins = vec!["Restarting it helped for about an hour and then it went again.".into()];
         }
         out.push(draft);
     }
@@ -1688,10 +1579,9 @@ fn wifi<R: Rng>(g: &mut Gen<'_, R>, out: &mut Vec<Draft>) {
             body,
             "Make a complaint",
         );
-        draft.vars.set(
-            "summary",
-            "your complaint about the WiFi at Castle Street Library",
-        );
+        draft
+            .vars
+            .set("summary", "your complaint about the WiFi at Castle Street Library");
         draft.outs = vec![
             "Thank you for your email. I am sorry about your experience at Castle Street Library. Your complaint has been logged at stage 1 of our complaints procedure and you will receive a full response within 10 working days.".into(),
             "I have now investigated your complaint. I have upheld it: the public WiFi at Castle Street Library has not been reliable and we should have told customers what was happening. Our ICT team have replaced the faulty equipment, and library staff can now book you a public computer if the WiFi is down. I am sorry for the inconvenience.".into(),
@@ -1701,11 +1591,7 @@ fn wifi<R: Rng>(g: &mut Gen<'_, R>, out: &mut Vec<Draft>) {
         } else {
             vec![In, Out, Out]
         });
-        draft.owner = Some(if status == CaseStatus::Stage1 {
-            harriet
-        } else {
-            helen
-        });
+        draft.owner = Some(if status == CaseStatus::Stage1 { harriet } else { helen });
         draft.slow = true;
         out.push(draft);
     }
@@ -1743,13 +1629,10 @@ fn revspro<R: Rng>(g: &mut Gen<'_, R>, out: &mut Vec<Draft>) {
     let zoe = g.owners.ict_lead;
     let mut taken = Vec::new();
     for (i, call) in calls.iter().enumerate() {
-        let (subject, body) = call
-            .split_once('|')
-            .expect("planted calls are subject|body");
+        let (subject, body) = call.split_once('|').expect("planted calls are subject|body");
         let day = if i < 9 { day1 } else { day2 };
         let base = g.clock.day(day);
-        let local_start =
-            base + 8 * HOURS + 40 * 60 + (i as i64 % 9) * 52 * 60 + g.rng.random_range(0..20) * 60;
+        let local_start = base + 8 * HOURS + 40 * 60 + (i as i64 % 9) * 52 * 60 + g.rng.random_range(0..20) * 60;
         let start = local_start.min(g.clock.now - HOURS);
         let mut caller = *pick(g.rng, &callers);
         while taken.contains(&caller) && taken.len() < callers.len() {
@@ -1917,32 +1800,18 @@ fn potholes<R: Rng>(g: &mut Gen<'_, R>, out: &mut Vec<Draft>) {
         draft.vars.set("street2", POTHOLE_STREET);
         draft.vars.set("town2", town);
         draft.vars.set("n", if days % 2 == 0 { "40" } else { "42" });
-        draft.vars.set(
-            "lat",
-            format!("{:.5}", lat + g.rng.random_range(-0.0002..0.0002)),
-        );
-        draft.vars.set(
-            "lon",
-            format!("{:.5}", lon + g.rng.random_range(-0.0002..0.0002)),
-        );
-        draft.vars.set("summary", "the pothole on Wharf Road");
         draft
             .vars
-            .set("done", "the pothole on Wharf Road has been repaired");
-        let (subject, body) = g.dress(
-            channel,
-            "Pothole on Wharf Road",
-            &core,
-            "Pothole",
-            &draft.vars,
-        );
+            .set("lat", format!("{:.5}", lat + g.rng.random_range(-0.0002..0.0002)));
+        draft
+            .vars
+            .set("lon", format!("{:.5}", lon + g.rng.random_range(-0.0002..0.0002)));
+        draft.vars.set("summary", "the pothole on Wharf Road");
+        draft.vars.set("done", "the pothole on Wharf Road has been repaired");
+        let (subject, body) = g.dress(channel, "Pothole on Wharf Road", &core, "Pothole", &draft.vars);
         draft.subject = subject;
         draft.body = body;
-        draft.priority = if days < 20 {
-            Priority::High
-        } else {
-            Priority::Normal
-        };
+        draft.priority = if days < 20 { Priority::High } else { Priority::Normal };
         draft.slow = true;
         draft.outs = match status {
             _ if channel == Channel::Phone => vec![

@@ -80,13 +80,7 @@ impl Clock {
 
     /// A time between `max_days_ago` and `min_days_ago` days before now, shaped by `rhythm`.
     /// Always inside the window and never after now.
-    pub fn pick(
-        &self,
-        rng: &mut impl Rng,
-        rhythm: Rhythm,
-        min_days_ago: i64,
-        max_days_ago: i64,
-    ) -> i64 {
+    pub fn pick(&self, rng: &mut impl Rng, rhythm: Rhythm, min_days_ago: i64, max_days_ago: i64) -> i64 {
         let (lo, hi) = (min_days_ago.clamp(0, 364), max_days_ago.clamp(0, 364));
         let (lo, hi) = if lo <= hi { (lo, hi) } else { (hi, lo) };
         for _ in 0..64 {
@@ -108,9 +102,7 @@ impl Clock {
                 Rhythm::Office => rng.random_range(8 * HOUR + 30 * MINUTE..17 * HOUR),
                 Rhythm::Desk => rng.random_range(8 * HOUR..17 * HOUR + 30 * MINUTE),
                 Rhythm::Anytime if rng.random_bool(0.7) => rng.random_range(8 * HOUR..18 * HOUR),
-                Rhythm::Anytime => {
-                    rng.random_range(6 * HOUR + 30 * MINUTE..23 * HOUR + 30 * MINUTE)
-                }
+                Rhythm::Anytime => rng.random_range(6 * HOUR + 30 * MINUTE..23 * HOUR + 30 * MINUTE),
             };
             let local = midnight_utc + secs;
             let t = local - self.offset(local);
@@ -172,9 +164,7 @@ impl Clock {
 
     /// A date in British style ("14 March") for text.
     pub fn date_text(&self, t: i64) -> String {
-        let z = self
-            .ts(t + self.offset(t))
-            .to_zoned(jiff::tz::TimeZone::UTC);
+        let z = self.ts(t + self.offset(t)).to_zoned(jiff::tz::TimeZone::UTC);
         format!("{} {}", z.day(), MONTHS[(z.month() - 1) as usize])
     }
 

@@ -90,8 +90,7 @@ impl Geo {
                 let district = town.districts[i % town.districts.len()];
                 let digit = (i * 7 + 3) % 9 + 1;
                 let a = INWARD_LETTERS[i % INWARD_LETTERS.len()] as char;
-                let b = INWARD_LETTERS[(i / INWARD_LETTERS.len() + i * 3) % INWARD_LETTERS.len()]
-                    as char;
+                let b = INWARD_LETTERS[(i / INWARD_LETTERS.len() + i * 3) % INWARD_LETTERS.len()] as char;
                 let postcode = format!("{district} {digit}{a}{b}");
                 Street {
                     name,
@@ -151,8 +150,7 @@ impl Street {
             line1,
             line2: None,
             town: self.town.to_string(),
-            postcode: Postcode::parse(&self.postcode)
-                .expect("demo street postcodes are built valid"),
+            postcode: Postcode::parse(&self.postcode).expect("demo street postcodes are built valid"),
             uprn: Some(Uprn::new(uprn).expect("demo UPRNs are 12 digits")),
         }
     }
@@ -161,9 +159,7 @@ impl Street {
     pub fn building(&self, building: &str, house: u32) -> Address {
         let mut a = self.address(house, None);
         // Flats use digits 1–8 of the UPRN's last place; 9 marks the council's building.
-        a.uprn = a
-            .uprn
-            .map(|u| Uprn::new(u.get() + 9).expect("still 12 digits"));
+        a.uprn = a.uprn.map(|u| Uprn::new(u.get() + 9).expect("still 12 digits"));
         a.line2 = Some(a.line1);
         a.line1 = building.to_string();
         a

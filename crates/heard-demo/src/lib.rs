@@ -172,12 +172,7 @@ pub struct Contact {
 
 /// Generates the demo council for `seed` as it stands at `now`: every contact falls in the
 /// twelve months before `now`. `progress` is called with the number of cases done so far.
-pub fn generate(
-    seed: u64,
-    scale: &Scale,
-    now: jiff::Timestamp,
-    progress: &mut dyn FnMut(usize),
-) -> Council {
+pub fn generate(seed: u64, scale: &Scale, now: jiff::Timestamp, progress: &mut dyn FnMut(usize)) -> Council {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let geo = geo::Geo::new();
     let clock = clock::Clock::new(now);

@@ -565,49 +565,13 @@ type UserRow = (
 );
 
 const USERS: &[UserRow] = &[
-    (
-        "agent",
-        "Sam Carter",
-        Role::Agent,
-        Some("contact-centre"),
-        &[],
-    ),
-    (
-        "manager",
-        "Jo Fletcher",
-        Role::TeamManager,
-        Some("contact-centre"),
-        &[],
-    ),
+    ("agent", "Sam Carter", Role::Agent, Some("contact-centre"), &[]),
+    ("manager", "Jo Fletcher", Role::TeamManager, Some("contact-centre"), &[]),
     ("admin", "Chris Ellis", Role::Admin, Some("ict"), &[]),
-    (
-        "priya.shah",
-        "Priya Shah",
-        Role::Agent,
-        Some("contact-centre"),
-        &[],
-    ),
-    (
-        "tom.okafor",
-        "Tom Okafor",
-        Role::Agent,
-        Some("contact-centre"),
-        &[],
-    ),
-    (
-        "sian.evans",
-        "Siân Evans",
-        Role::Agent,
-        Some("contact-centre"),
-        &[],
-    ),
-    (
-        "marek.nowak",
-        "Marek Nowak",
-        Role::Agent,
-        Some("contact-centre"),
-        &[],
-    ),
+    ("priya.shah", "Priya Shah", Role::Agent, Some("contact-centre"), &[]),
+    ("tom.okafor", "Tom Okafor", Role::Agent, Some("contact-centre"), &[]),
+    ("sian.evans", "Siân Evans", Role::Agent, Some("contact-centre"), &[]),
+    ("marek.nowak", "Marek Nowak", Role::Agent, Some("contact-centre"), &[]),
     (
         "harriet.cole",
         "Harriet Cole",
@@ -692,13 +656,7 @@ const USERS: &[UserRow] = &[
         Some("ict"),
         &["ict-service-desk"],
     ),
-    (
-        "zoe.campbell",
-        "Zoe Campbell",
-        Role::TeamManager,
-        Some("ict"),
-        &[],
-    ),
+    ("zoe.campbell", "Zoe Campbell", Role::TeamManager, Some("ict"), &[]),
     ("margaret.lowe", "Margaret Lowe", Role::Auditor, None, &[]),
 ];
 

@@ -250,9 +250,7 @@ impl Builder<'_> {
             out.push(Identity::phone(p).expect("claimed phones are valid"));
         }
         if let Some(f) = &who.facebook {
-            out.push(
-                Identity::social(IdentityKind::Facebook, f).expect("claimed handles are valid"),
-            );
+            out.push(Identity::social(IdentityKind::Facebook, f).expect("claimed handles are valid"));
         }
         if let Some(x) = &who.x {
             out.push(Identity::social(IdentityKind::X, x).expect("claimed handles are valid"));
@@ -483,43 +481,19 @@ const BUSINESS_PATTERNS: &[&str] = &[
 
 /// (name, domain, mailbox, street, needs an account manager)
 const SUPPLIERS: &[(&str, &str, &str)] = &[
-    (
-        "Kestrel Surfacing Ltd",
-        "kestrelsurfacing.example",
-        "accounts",
-    ),
-    (
-        "Brightway Lighting Contracts Ltd",
-        "brightwaylighting.example",
-        "ops",
-    ),
-    (
-        "GreenCycle Waste Services",
-        "greencycle.example",
-        "contracts",
-    ),
+    ("Kestrel Surfacing Ltd", "kestrelsurfacing.example", "accounts"),
+    ("Brightway Lighting Contracts Ltd", "brightwaylighting.example", "ops"),
+    ("GreenCycle Waste Services", "greencycle.example", "contracts"),
     ("Civic Print & Post Ltd", "civicprint.example", "accounts"),
     ("Pinnacle IT Solutions", "pinnacle-it.example", "support"),
     ("Orbis Payments Ltd", "orbispayments.example", "support"),
     ("Tarnside Grounds Maintenance", "tarnside.example", "office"),
     ("Apex Pest Solutions", "apexpest.example", "bookings"),
-    (
-        "Sentinel Security Services",
-        "sentinelsecurity.example",
-        "control",
-    ),
-    (
-        "Northway Fleet Services",
-        "northwayfleet.example",
-        "service",
-    ),
+    ("Sentinel Security Services", "sentinelsecurity.example", "control"),
+    ("Northway Fleet Services", "northwayfleet.example", "service"),
     ("Bluefin Office Supplies", "bluefin.example", "orders"),
     ("RevsPro Software Ltd", "revspro.example", "support"),
-    (
-        "Clearwater Drainage Ltd",
-        "clearwaterdrainage.example",
-        "jobs",
-    ),
+    ("Clearwater Drainage Ltd", "clearwaterdrainage.example", "jobs"),
     ("Beacon Telecom", "beacontelecom.example", "support"),
 ];
 
@@ -533,10 +507,7 @@ const CHARITIES: &[(&str, &str)] = &[
     ("Homeless Outreach Demminster", "outreachdemminster.example"),
     ("Friends of Victoria Park", "friendsofvictoriapark.example"),
     ("Ashby Marsh Carers' Network", "ashbycarers.example"),
-    (
-        "Demoshire Refugee Welcome",
-        "refugeewelcome-demoshire.example",
-    ),
+    ("Demoshire Refugee Welcome", "refugeewelcome-demoshire.example"),
 ];
 
 /// (name, domain, mailbox, line1, town, postcode)
@@ -681,13 +652,7 @@ const DEPARTMENTS: &[(&str, &str, &str, usize, &[&str])] = &[
         14,
         &["county-hall-ground"],
     ),
-    (
-        "adult-social-care",
-        "Adult Social Care",
-        "asc",
-        16,
-        &["county-hall-1"],
-    ),
+    ("adult-social-care", "Adult Social Care", "asc", 16, &["county-hall-1"]),
     (
         "childrens-services",
         "Children's Services",
@@ -697,13 +662,7 @@ const DEPARTMENTS: &[(&str, &str, &str, usize, &[&str])] = &[
     ),
     ("finance", "Finance", "finance", 10, &["county-hall-2"]),
     ("hr", "HR and Payroll", "hr", 8, &["county-hall-3"]),
-    (
-        "legal",
-        "Legal and Democratic Services",
-        "legal",
-        8,
-        &["county-hall-3"],
-    ),
+    ("legal", "Legal and Democratic Services", "legal", 8, &["county-hall-3"]),
     (
         "highways",
         "Highways and Transport",
@@ -745,10 +704,7 @@ const DEPARTMENTS: &[(&str, &str, &str, usize, &[&str])] = &[
 pub(crate) const STAFF_DOMAIN: &str = "demoshire.example";
 
 fn fill_name(pattern: &str, a: &str, b: &str, s: &str) -> String {
-    pattern
-        .replace("{A}", a)
-        .replace("{B}", b)
-        .replace("{S}", s)
+    pattern.replace("{A}", a).replace("{B}", b).replace("{S}", s)
 }
 
 /// Builds every customer. `target` is the total wanted; the fixed organisations and their
@@ -773,11 +729,7 @@ pub(crate) fn generate(rng: &mut impl Rng, geo: &Geo, target: usize) -> (Vec<Cus
         }
         let domain = format!("{}.example", plain(&name.replace(" Ltd", "")));
         let mailbox = *pick(rng, &["accounts", "info", "lettings", "office"]);
-        let phone = if rng.random_bool(0.7) {
-            b.ids.london()
-        } else {
-            None
-        };
+        let phone = if rng.random_bool(0.7) { b.ids.london() } else { None };
         let address = b.local_address(rng, None);
         let org = b.organisation(
             OrganisationKind::Landlord,
@@ -803,9 +755,7 @@ pub(crate) fn generate(rng: &mut impl Rng, geo: &Geo, target: usize) -> (Vec<Cus
             phone,
             Some(address),
         );
-        let clients: Vec<usize> = (0..rng.random_range(2..=5))
-            .map(|_| *pick(rng, &landlords))
-            .collect();
+        let clients: Vec<usize> = (0..rng.random_range(2..=5)).map(|_| *pick(rng, &landlords)).collect();
         let mut clients_dedup = clients.clone();
         clients_dedup.sort_unstable();
         clients_dedup.dedup();
@@ -813,11 +763,7 @@ pub(crate) fn generate(rng: &mut impl Rng, geo: &Geo, target: usize) -> (Vec<Cus
         for _ in 0..rng.random_range(2..=4) {
             let mut links = vec![(org, MemberRole::Member)];
             links.extend(clients_dedup.iter().map(|&c| (c, MemberRole::ActsFor)));
-            let phone = if rng.random_bool(0.5) {
-                b.ids.london()
-            } else {
-                None
-            };
+            let phone = if rng.random_bool(0.5) { b.ids.london() } else { None };
             staff.push(b.staff(rng, &domain, phone, links, None));
         }
         b.dir.agencies.push(Group {
@@ -841,11 +787,7 @@ pub(crate) fn generate(rng: &mut impl Rng, geo: &Geo, target: usize) -> (Vec<Cus
         );
         let staff = (0..rng.random_range(3..=6))
             .map(|_| {
-                let phone = if rng.random_bool(0.4) {
-                    b.ids.landline()
-                } else {
-                    None
-                };
+                let phone = if rng.random_bool(0.4) { b.ids.landline() } else { None };
                 b.staff(rng, &domain, phone, vec![(org, MemberRole::Member)], None)
             })
             .collect();
@@ -865,34 +807,16 @@ pub(crate) fn generate(rng: &mut impl Rng, geo: &Geo, target: usize) -> (Vec<Cus
             continue;
         }
         let domain = format!("{}.example", plain(&name.replace('&', "and")));
-        let phone = if rng.random_bool(0.6) {
-            b.ids.landline()
-        } else {
-            None
-        };
+        let phone = if rng.random_bool(0.6) { b.ids.landline() } else { None };
         let house = rng.random_range(1..=street.houses);
         let address = street.building(&name, house);
-        let org = b.organisation(
-            OrganisationKind::Business,
-            &name,
-            "info",
-            &domain,
-            phone,
-            Some(address),
-        );
+        let org = b.organisation(OrganisationKind::Business, &name, "info", &domain, phone, Some(address));
         b.dir.businesses.push(org);
     }
 
     for &(name, domain, mailbox) in SUPPLIERS {
         let phone = b.ids.london();
-        let org = b.organisation(
-            OrganisationKind::Supplier,
-            name,
-            mailbox,
-            domain,
-            phone,
-            None,
-        );
+        let org = b.organisation(OrganisationKind::Supplier, name, mailbox, domain, phone, None);
         let staff = (0..rng.random_range(1..=2))
             .map(|_| b.staff(rng, domain, None, vec![(org, MemberRole::Member)], None))
             .collect();
@@ -904,27 +828,14 @@ pub(crate) fn generate(rng: &mut impl Rng, geo: &Geo, target: usize) -> (Vec<Cus
     }
 
     for &(name, domain) in CHARITIES {
-        let phone = if rng.random_bool(0.5) {
-            b.ids.landline()
-        } else {
-            None
-        };
+        let phone = if rng.random_bool(0.5) { b.ids.landline() } else { None };
         let address = b.local_address(rng, Some(name));
-        let org = b.organisation(
-            OrganisationKind::Charity,
-            name,
-            "hello",
-            domain,
-            phone,
-            Some(address),
-        );
+        let org = b.organisation(OrganisationKind::Charity, name, "hello", domain, phone, Some(address));
         b.dir.charities.push(org);
     }
 
     for &(name, domain, mailbox, line, town, postcode) in COUNCILS {
-        let (l1, l2) = line
-            .split_once(", ")
-            .map_or((line, None), |(a, c)| (a, Some(c)));
+        let (l1, l2) = line.split_once(", ").map_or((line, None), |(a, c)| (a, Some(c)));
         let address = external(l1, l2, town, postcode);
         let phone = b.ids.london();
         let org = b.organisation(
@@ -946,9 +857,7 @@ pub(crate) fn generate(rng: &mut impl Rng, geo: &Geo, target: usize) -> (Vec<Cus
     }
 
     for &(name, domain, mailbox, line, town, postcode) in NATIONAL {
-        let (l1, l2) = line
-            .split_once(", ")
-            .map_or((line, None), |(a, c)| (a, Some(c)));
+        let (l1, l2) = line.split_once(", ").map_or((line, None), |(a, c)| (a, Some(c)));
         let address = external(l1, l2, town, postcode);
         let org = b.organisation(
             OrganisationKind::NationalBody,
@@ -979,19 +888,9 @@ pub(crate) fn generate(rng: &mut impl Rng, geo: &Geo, target: usize) -> (Vec<Cus
         );
         let staff = (0..count)
             .map(|i| {
-                let phone = if rng.random_bool(0.7) {
-                    b.ids.landline()
-                } else {
-                    None
-                };
+                let phone = if rng.random_bool(0.7) { b.ids.landline() } else { None };
                 let site = sites[i % sites.len()];
-                b.staff(
-                    rng,
-                    STAFF_DOMAIN,
-                    phone,
-                    vec![(org, MemberRole::Member)],
-                    Some(site),
-                )
+                b.staff(rng, STAFF_DOMAIN, phone, vec![(org, MemberRole::Member)], Some(site))
             })
             .collect();
         b.dir.departments.push(Department {

@@ -63,11 +63,7 @@ fn default_scale_counts() {
         assert!(c.services.iter().any(|s| s.slug == slug), "{slug}");
     }
     assert!(c.sites.len() >= 20, "{} sites", c.sites.len());
-    assert!(
-        c.customers.len() >= 2_000,
-        "{} customers",
-        c.customers.len()
-    );
+    assert!(c.customers.len() >= 2_000, "{} customers", c.customers.len());
     assert!(c.cases.len() >= 9_000, "{} cases", c.cases.len());
     assert!(contacts >= 20_000, "{contacts} contacts");
     assert!(c.users.len() >= 15);
@@ -77,25 +73,13 @@ fn default_scale_counts() {
 fn services_teams_and_keywords_line_up() {
     let c = council();
     for s in &c.services {
-        assert!(
-            c.teams.iter().any(|t| t.slug == s.team),
-            "{} has no team",
-            s.slug
-        );
+        assert!(c.teams.iter().any(|t| t.slug == s.team), "{} has no team", s.slug);
         assert!(s.keywords.len() >= 8, "{} has few keywords", s.slug);
-        assert!(
-            s.keywords.iter().all(|k| *k == k.to_lowercase()),
-            "{}",
-            s.slug
-        );
+        assert!(s.keywords.iter().all(|k| *k == k.to_lowercase()), "{}", s.slug);
     }
     for u in &c.users {
         for s in &u.services {
-            assert!(
-                c.services.iter().any(|x| &x.slug == s),
-                "{} works unknown {s}",
-                u.email
-            );
+            assert!(c.services.iter().any(|x| &x.slug == s), "{} works unknown {s}", u.email);
         }
         if u.role == Role::BackOffice {
             assert!(!u.services.is_empty(), "{}", u.email);
@@ -134,16 +118,11 @@ fn identities_valid_and_unique() {
         for id in &cu.identities {
             let again = Identity::new(id.kind, &id.value).expect("valid identity");
             assert_eq!(&again, id);
-            assert!(
-                seen.insert((id.kind, id.value.clone())),
-                "{id} is used twice"
-            );
+            assert!(seen.insert((id.kind, id.value.clone())), "{id} is used twice");
             if id.kind == IdentityKind::Phone {
                 let v = &id.value;
                 assert!(
-                    v.starts_with("+447700900")
-                        || v.starts_with("+441632960")
-                        || v.starts_with("+442079460"),
+                    v.starts_with("+447700900") || v.starts_with("+441632960") || v.starts_with("+442079460"),
                     "{v} is outside the drama ranges"
                 );
             }
@@ -158,10 +137,7 @@ fn identities_valid_and_unique() {
         for &(org, _) in &cu.links {
             assert_eq!(c.customers[org].kind, CustomerKind::Organisation);
         }
-        assert_eq!(
-            cu.kind == CustomerKind::Organisation,
-            cu.organisation_kind.is_some()
-        );
+        assert_eq!(cu.kind == CustomerKind::Organisation, cu.organisation_kind.is_some());
     }
     // Staff logins are never customers.
     for u in &c.users {
@@ -194,10 +170,7 @@ fn contacts_sorted_recent_and_well_formed() {
     let mut ids: BTreeMap<Channel, BTreeSet<&str>> = BTreeMap::new();
     let mut last_start = None;
     for (i, case) in c.cases.iter().enumerate() {
-        assert!(
-            !case.contacts.is_empty() && case.contacts.len() <= 5,
-            "case {i}"
-        );
+        assert!(!case.contacts.is_empty() && case.contacts.len() <= 5, "case {i}");
         assert_eq!(case.contacts[0].direction, Direction::Inbound, "case {i}");
         assert!(
             case.kind.statuses().contains(&case.status),
@@ -205,11 +178,7 @@ fn contacts_sorted_recent_and_well_formed() {
             case.kind,
             case.status
         );
-        assert_eq!(
-            case.owner.is_none(),
-            case.status == CaseStatus::New,
-            "case {i}"
-        );
+        assert_eq!(case.owner.is_none(), case.status == CaseStatus::New, "case {i}");
         assert!(c.services.iter().any(|s| s.slug == case.service));
         if let Some(site) = &case.site {
             assert!(c.sites.iter().any(|s| &s.slug == site), "{site}");
@@ -218,18 +187,12 @@ fn contacts_sorted_recent_and_well_formed() {
         assert!(last_start.is_none_or(|l| l <= start), "cases are in order");
         last_start = Some(start);
         for w in case.contacts.windows(2) {
-            assert!(
-                w[0].received_at < w[1].received_at,
-                "case {i} contacts out of order"
-            );
+            assert!(w[0].received_at < w[1].received_at, "case {i} contacts out of order");
         }
         let customer = &c.customers[case.customer];
         for ct in &case.contacts {
             assert!(ct.received_at <= now(), "case {i} contact in the future");
-            assert!(
-                days_ago(ct.received_at) < 366,
-                "case {i} contact older than a year"
-            );
+            assert!(days_ago(ct.received_at) < 366, "case {i} contact older than a year");
             assert!(
                 !ct.body.contains('{') && !ct.body.contains('}'),
                 "unfilled slot: {}",
@@ -238,8 +201,7 @@ fn contacts_sorted_recent_and_well_formed() {
             if let Some(s) = &ct.subject {
                 assert!(!s.contains('{'), "unfilled slot: {s}");
             }
-            let sender =
-                Sender::parse(ct.channel, &ct.from).unwrap_or_else(|e| panic!("{}: {e}", ct.from));
+            let sender = Sender::parse(ct.channel, &ct.from).unwrap_or_else(|e| panic!("{}: {e}", ct.from));
             match ct.direction {
                 Direction::Inbound => assert!(
                     customer.identities.contains(&sender.identity),
@@ -257,11 +219,7 @@ fn contacts_sorted_recent_and_well_formed() {
             }
             if matches!(
                 ct.channel,
-                Channel::Email
-                    | Channel::Facebook
-                    | Channel::X
-                    | Channel::Open311
-                    | Channel::WebForm
+                Channel::Email | Channel::Facebook | Channel::X | Channel::Open311 | Channel::WebForm
             ) {
                 assert!(
                     ct.external_id.is_some(),
@@ -287,19 +245,12 @@ fn office_hours_and_weekends_shape_the_traffic() {
             .to_monday_zero_offset();
         if wd >= 5 {
             weekend += 1;
-            assert_ne!(
-                first.channel,
-                Channel::Phone,
-                "phone lines are closed at weekends"
-            );
+            assert_ne!(first.channel, Channel::Phone, "phone lines are closed at weekends");
         } else {
             weekday += 1;
         }
     }
-    assert!(
-        weekend * 8 < weekday,
-        "{weekend} weekend vs {weekday} weekday cases"
-    );
+    assert!(weekend * 8 < weekday, "{weekend} weekend vs {weekday} weekday cases");
 }
 
 #[test]
@@ -349,11 +300,7 @@ fn planted_wifi_pattern() {
     for case in &wifi {
         assert_eq!(case.contacts[0].channel, Channel::ServiceDesk);
         let staff = &c.customers[case.customer];
-        let org = staff
-            .links
-            .first()
-            .expect("library staff belong to a department")
-            .0;
+        let org = staff.links.first().expect("library staff belong to a department").0;
         assert_eq!(
             c.customers[org].organisation_kind,
             Some(OrganisationKind::InternalDepartment)
@@ -382,10 +329,7 @@ fn planted_revspro_burst() {
     let burst = revspro.iter().filter(|&&d| (17..=26).contains(&d)).count();
     assert!(burst >= 14, "{burst} RevsPro calls in the burst");
     let elsewhere = revspro.len() - burst;
-    assert!(
-        elsewhere < 60,
-        "{elsewhere} background RevsPro calls drown the burst"
-    );
+    assert!(elsewhere < 60, "{elsewhere} background RevsPro calls drown the burst");
     assert!(
         c.cases
             .iter()
@@ -407,11 +351,7 @@ fn planted_pothole_cluster() {
         .collect();
     assert!(recent.len() >= 6);
     let reporters: BTreeSet<_> = recent.iter().map(|c| c.customer).collect();
-    assert_eq!(
-        reporters.len(),
-        recent.len(),
-        "different residents report it"
-    );
+    assert_eq!(reporters.len(), recent.len(), "different residents report it");
     let channels: BTreeSet<_> = recent.iter().map(|c| c.contacts[0].channel).collect();
     assert!(channels.contains(&Channel::Facebook) && channels.contains(&Channel::Open311));
     assert!(wharf.len() > recent.len(), "it has been reported before");
@@ -436,8 +376,7 @@ fn letting_agents_act_for_landlords() {
         .iter()
         .filter(|cu| {
             cu.links.iter().any(|&(o, r)| {
-                r == MemberRole::ActsFor
-                    && c.customers[o].organisation_kind == Some(OrganisationKind::Landlord)
+                r == MemberRole::ActsFor && c.customers[o].organisation_kind == Some(OrganisationKind::Landlord)
             })
         })
         .count();
@@ -452,9 +391,7 @@ fn letting_agents_act_for_landlords() {
         OrganisationKind::InternalDepartment,
     ] {
         assert!(
-            c.customers
-                .iter()
-                .any(|cu| cu.organisation_kind == Some(kind)),
+            c.customers.iter().any(|cu| cu.organisation_kind == Some(kind)),
             "{kind}"
         );
     }
@@ -467,9 +404,7 @@ fn letting_agents_act_for_landlords() {
     let from_landlords = c
         .cases
         .iter()
-        .filter(|cs| {
-            cs.service == "revenues-and-benefits" && cs.contacts[0].channel == Channel::Email
-        })
+        .filter(|cs| cs.service == "revenues-and-benefits" && cs.contacts[0].channel == Channel::Email)
         .filter(|cs| {
             let cu = &c.customers[cs.customer];
             cu.organisation_kind.is_some() || !cu.links.is_empty()
@@ -481,10 +416,7 @@ fn letting_agents_act_for_landlords() {
 #[test]
 fn small_and_odd_scales_work() {
     for scale in [
-        Scale {
-            customers: 0,
-            cases: 0,
-        },
+        Scale { customers: 0, cases: 0 },
         Scale {
             customers: 50,
             cases: 40,

@@ -768,11 +768,7 @@ pub(crate) const SOCIAL_CHASERS: &[&str] = &[
     "Thanks, sent you a DM with the address",
 ];
 
-pub(crate) const SOCIAL_THANKS: &[&str] = &[
-    "Thanks, all done now 👍",
-    "Brilliant, thank you!",
-    "Cheers 👍",
-];
+pub(crate) const SOCIAL_THANKS: &[&str] = &["Thanks, all done now 👍", "Brilliant, thank you!", "Cheers 👍"];
 
 pub(crate) const PHONE_CHASERS: &[&str] = &[
     "{full} called back chasing {summary}. Apologised for the delay; chased {team}.",

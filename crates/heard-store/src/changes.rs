@@ -10,15 +10,22 @@ use sqlx::Row;
 
 impl Store {
     /// Moves a case to `status`, if its kind's lifecycle allows it.
-    pub async fn set_case_status(&self, reference: &CaseReference, status: CaseStatus, actor: Option<i64>) -> Result<()> {
+    pub async fn set_case_status(
+        &self,
+        reference: &CaseReference,
+        status: CaseStatus,
+        actor: Option<i64>,
+    ) -> Result<()> {
         let now = to_millis(Timestamp::now());
         write_tx!(self, |tx, d| {
             let lock = if d == Dialect::Postgres { " FOR UPDATE" } else { "" };
-            let row = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT kind, status FROM cases WHERE id = $1{lock}")))
-                .bind(reference.number())
-                .fetch_optional(&mut *tx)
-                .await?
-                .ok_or_else(|| StoreError::NotFound(format!("case {reference}")))?;
+            let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+                "SELECT kind, status FROM cases WHERE id = $1{lock}"
+            )))
+            .bind(reference.number())
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("case {reference}")))?;
             let kind: CaseKind = parse_col(&row.try_get::<String, _>(0)?)?;
             let from: CaseStatus = parse_col(&row.try_get::<String, _>(1)?)?;
             kind.allows(from, status).map_err(|e| Invalid::field("status", e))?;
@@ -30,7 +37,14 @@ impl Store {
                 .bind(reference.number())
                 .execute(&mut *tx)
                 .await?;
-            insert_event!(tx, reference.number(), now, actor, "status", serde_json::json!({"from": from, "to": status}));
+            insert_event!(
+                tx,
+                reference.number(),
+                now,
+                actor,
+                "status",
+                serde_json::json!({"from": from, "to": status})
+            );
             Ok(())
         })
     }
@@ -47,7 +61,10 @@ impl Store {
                 return Err(StoreError::NotFound(format!("case {reference}")));
             };
             if let Some(uid) = owner {
-                let active: Option<bool> = sqlx::query_scalar("SELECT active FROM users WHERE id = $1").bind(uid).fetch_optional(&mut *tx).await?;
+                let active: Option<bool> = sqlx::query_scalar("SELECT active FROM users WHERE id = $1")
+                    .bind(uid)
+                    .fetch_optional(&mut *tx)
+                    .await?;
                 if active != Some(true) {
                     return Err(Invalid::field("owner", format!("no active user {uid}")).into());
                 }
@@ -58,20 +75,36 @@ impl Store {
                 .bind(reference.number())
                 .execute(&mut *tx)
                 .await?;
-            insert_event!(tx, reference.number(), now, actor, "assigned", serde_json::json!({"from": previous, "to": owner}));
+            insert_event!(
+                tx,
+                reference.number(),
+                now,
+                actor,
+                "assigned",
+                serde_json::json!({"from": previous, "to": owner})
+            );
             Ok(())
         })
     }
 
     /// Links `from` to `to` (e.g. an incident to its problem), recorded on both cases.
-    pub async fn link_cases(&self, from: &CaseReference, to: &CaseReference, kind: CaseLinkKind, actor: Option<i64>) -> Result<()> {
+    pub async fn link_cases(
+        &self,
+        from: &CaseReference,
+        to: &CaseReference,
+        kind: CaseLinkKind,
+        actor: Option<i64>,
+    ) -> Result<()> {
         if from == to {
             return Err(Invalid::field("to", "a case cannot be linked to itself").into());
         }
         let now = to_millis(Timestamp::now());
         write_tx!(self, |tx, d| {
             for r in [from, to] {
-                let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM cases WHERE id = $1").bind(r.number()).fetch_optional(&mut *tx).await?;
+                let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM cases WHERE id = $1")
+                    .bind(r.number())
+                    .fetch_optional(&mut *tx)
+                    .await?;
                 if exists.is_none() {
                     return Err(StoreError::NotFound(format!("case {r}")));
                 }
@@ -108,12 +141,17 @@ impl Store {
     pub async fn open_case(&self, c: &NewCase, actor: Option<i64>) -> Result<i64> {
         let now = to_millis(Timestamp::now());
         write_tx!(self, |tx, d| {
-            let service: Option<(i64, Option<i64>)> = sqlx::query_as("SELECT id, team_id FROM services WHERE slug = $1")
-                .bind(&c.service)
+            let service: Option<(i64, Option<i64>)> =
+                sqlx::query_as("SELECT id, team_id FROM services WHERE slug = $1")
+                    .bind(&c.service)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            let (service_id, team_id) =
+                service.ok_or_else(|| Invalid::field("service", format!("no service `{}`", c.service)))?;
+            let customer: Option<i64> = sqlx::query_scalar("SELECT id FROM customers WHERE id = $1")
+                .bind(c.customer_id)
                 .fetch_optional(&mut *tx)
                 .await?;
-            let (service_id, team_id) = service.ok_or_else(|| Invalid::field("service", format!("no service `{}`", c.service)))?;
-            let customer: Option<i64> = sqlx::query_scalar("SELECT id FROM customers WHERE id = $1").bind(c.customer_id).fetch_optional(&mut *tx).await?;
             if customer.is_none() {
                 return Err(Invalid::field("customer_id", format!("no customer {}", c.customer_id)).into());
             }
@@ -131,7 +169,14 @@ impl Store {
             .bind(now)
             .fetch_one(&mut *tx)
             .await?;
-            insert_event!(tx, id, now, actor, "created", serde_json::json!({"service": c.service, "kind": c.kind, "by_hand": true}));
+            insert_event!(
+                tx,
+                id,
+                now,
+                actor,
+                "created",
+                serde_json::json!({"service": c.service, "kind": c.kind, "by_hand": true})
+            );
             Ok(id)
         })
     }

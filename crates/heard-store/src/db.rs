@@ -75,11 +75,12 @@ impl Store {
                 .acquire_timeout(Duration::from_secs(10))
                 .connect_with(connect)
                 .await?;
-            return Ok(Store {
-                db: Db::Postgres(pool),
-            });
+            return Ok(Store { db: Db::Postgres(pool) });
         }
-        let path = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")).unwrap_or(url);
+        let path = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+            .unwrap_or(url);
         let connect = SqliteConnectOptions::new()
             .filename(path)
             .create_if_missing(true)

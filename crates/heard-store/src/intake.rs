@@ -60,17 +60,27 @@ const RACE: &str = "concurrent intake of the same identity or external id";
 impl Store {
     /// Stores one contact (see the module docs for the rules). Atomic: on any error
     /// nothing of it is kept.
-    pub async fn intake(&self, contact: &NewContact, files: &[StoredFile], config: &IntakeConfig) -> Result<IntakeOutcome> {
+    pub async fn intake(
+        &self,
+        contact: &NewContact,
+        files: &[StoredFile],
+        config: &IntakeConfig,
+    ) -> Result<IntakeOutcome> {
         let mut attempt = 0;
         loop {
             attempt += 1;
-            if let Some(ext) = &contact.external_id {
-                if let Some(existing) = self.contact_by_external_id(contact.channel, ext, &config.reference_prefix).await? {
-                    return Ok(existing);
-                }
+            if let Some(ext) = &contact.external_id
+                && let Some(existing) = self
+                    .contact_by_external_id(contact.channel, ext, &config.reference_prefix)
+                    .await?
+            {
+                return Ok(existing);
             }
             match self.intake_once(contact, files, config).await {
-                Err(e) if attempt < 5 && (e.is_unique_violation() || matches!(&e, StoreError::Conflict(m) if m == RACE)) => {
+                Err(e)
+                    if attempt < 5
+                        && (e.is_unique_violation() || matches!(&e, StoreError::Conflict(m) if m == RACE)) =>
+                {
                     tracing::debug!(attempt, "intake raced another writer; retrying");
                 }
                 other => return other,
@@ -79,7 +89,12 @@ impl Store {
     }
 
     /// The contact already stored under `(channel, external_id)`, if any.
-    pub async fn contact_by_external_id(&self, channel: Channel, external_id: &str, prefix: &str) -> Result<Option<IntakeOutcome>> {
+    pub async fn contact_by_external_id(
+        &self,
+        channel: Channel,
+        external_id: &str,
+        prefix: &str,
+    ) -> Result<Option<IntakeOutcome>> {
         let row = crate::db::read!(self, |pool, d| {
             sqlx::query(
                 "SELECT c.id, c.customer_id, c.case_id, k.status, s.slug FROM contacts c \
@@ -91,7 +106,13 @@ impl Store {
             .fetch_optional(pool)
             .await?
             .map(|r| -> Result<_> {
-                Ok((r.try_get::<i64, _>(0)?, r.try_get::<i64, _>(1)?, r.try_get::<i64, _>(2)?, r.try_get::<String, _>(3)?, r.try_get::<String, _>(4)?))
+                Ok((
+                    r.try_get::<i64, _>(0)?,
+                    r.try_get::<i64, _>(1)?,
+                    r.try_get::<i64, _>(2)?,
+                    r.try_get::<String, _>(3)?,
+                    r.try_get::<String, _>(4)?,
+                ))
             })
             .transpose()?
         });
@@ -118,21 +139,30 @@ impl Store {
         let text = c.text();
         let routed = match &c.service {
             Some(s) => s.clone(),
-            None => config.router.route(&text).unwrap_or(&config.default_service).to_string(),
+            None => config
+                .router
+                .route(&text)
+                .unwrap_or(&config.default_service)
+                .to_string(),
         };
         let quoted = c.quoted_references(&config.reference_prefix);
         let kind_hint = c.kind.map(|k| k.as_str());
-        let new_kind = c.kind.unwrap_or(if c.channel == Channel::ServiceDesk { CaseKind::Incident } else { CaseKind::Enquiry });
+        let new_kind = c.kind.unwrap_or(if c.channel == Channel::ServiceDesk {
+            CaseKind::Incident
+        } else {
+            CaseKind::Enquiry
+        });
         let priority = c.priority.unwrap_or(Priority::Normal);
         let title = case_title(c);
 
         write_tx!(self, |tx, d| {
             // 2. Customer by identity.
-            let existing: Option<i64> = sqlx::query_scalar("SELECT customer_id FROM customer_identities WHERE kind = $1 AND value = $2")
-                .bind(identity.kind.as_str())
-                .bind(&identity.value)
-                .fetch_optional(&mut *tx)
-                .await?;
+            let existing: Option<i64> =
+                sqlx::query_scalar("SELECT customer_id FROM customer_identities WHERE kind = $1 AND value = $2")
+                    .bind(identity.kind.as_str())
+                    .bind(&identity.value)
+                    .fetch_optional(&mut *tx)
+                    .await?;
             let (customer_id, customer_created) = match existing {
                 Some(id) => (id, false),
                 None => {
@@ -165,7 +195,10 @@ impl Store {
             if d == Dialect::Postgres {
                 // Serialise intake per customer across nodes, so two contacts arriving
                 // together from one new customer cannot open two cases.
-                sqlx::query("SELECT id FROM customers WHERE id = $1 FOR UPDATE").bind(customer_id).execute(&mut *tx).await?;
+                sqlx::query("SELECT id FROM customers WHERE id = $1 FOR UPDATE")
+                    .bind(customer_id)
+                    .execute(&mut *tx)
+                    .await?;
             }
 
             // 3. A quoted reference to one of the customer's open cases.
@@ -177,7 +210,8 @@ impl Store {
                     .fetch_optional(&mut *tx)
                     .await?;
                 if let Some(row) = row {
-                    let (id, status, slug, owner): (i64, String, String, i64) = (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?, row.try_get(3)?);
+                    let (id, status, slug, owner): (i64, String, String, i64) =
+                        (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?, row.try_get(3)?);
                     if owner != customer_id {
                         continue;
                     }
@@ -219,11 +253,26 @@ impl Store {
                     if status == CaseStatus::AwaitingCustomer && c.direction == heard_core::Direction::Inbound {
                         // The customer answered: the case is theirs to work again.
                         let resumed = CaseStatus::Open;
-                        sqlx::query("UPDATE cases SET status = $1 WHERE id = $2").bind(resumed.as_str()).bind(id).execute(&mut *tx).await?;
-                        insert_event!(tx, id, now, None::<i64>, "status", serde_json::json!({"from": status, "to": resumed, "reason": "customer replied"}));
+                        sqlx::query("UPDATE cases SET status = $1 WHERE id = $2")
+                            .bind(resumed.as_str())
+                            .bind(id)
+                            .execute(&mut *tx)
+                            .await?;
+                        insert_event!(
+                            tx,
+                            id,
+                            now,
+                            None::<i64>,
+                            "status",
+                            serde_json::json!({"from": status, "to": resumed, "reason": "customer replied"})
+                        );
                         status = resumed;
                     }
-                    sqlx::query("UPDATE cases SET updated_at = $1 WHERE id = $2 AND updated_at < $1").bind(received.max(now)).bind(id).execute(&mut *tx).await?;
+                    sqlx::query("UPDATE cases SET updated_at = $1 WHERE id = $2 AND updated_at < $1")
+                        .bind(received.max(now))
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await?;
                     (id, status, slug, false)
                 }
                 None => {
@@ -243,7 +292,14 @@ impl Store {
                     .bind(received.max(now))
                     .fetch_one(&mut *tx)
                     .await?;
-                    insert_event!(tx, id, now, None::<i64>, "created", serde_json::json!({"channel": c.channel, "service": routed, "kind": new_kind}));
+                    insert_event!(
+                        tx,
+                        id,
+                        now,
+                        None::<i64>,
+                        "created",
+                        serde_json::json!({"channel": c.channel, "service": routed, "kind": new_kind})
+                    );
                     if let Some(old) = closed_quoted {
                         sqlx::query("INSERT INTO case_links (from_case_id, to_case_id, kind, created_at) VALUES ($1, $2, 'related', $3)")
                             .bind(id)
@@ -298,7 +354,6 @@ impl Store {
     }
 }
 
-
 /// A case's title: its first subject, else the start of its first body.
 fn case_title(c: &NewContact) -> String {
     if let Some(s) = &c.subject {
@@ -309,7 +364,11 @@ fn case_title(c: &NewContact) -> String {
     if first_line.trim().chars().count() > 80 {
         t.push('…');
     }
-    if t.is_empty() { format!("{} contact", c.channel) } else { t }
+    if t.is_empty() {
+        format!("{} contact", c.channel)
+    } else {
+        t
+    }
 }
 
 /// The reference of case number `id`.
@@ -319,5 +378,6 @@ pub(crate) fn reference(prefix: &str, id: i64) -> Result<CaseReference> {
 
 /// Parses a vocabulary column; a bad value means the database was edited by hand.
 pub(crate) fn parse_col<T: std::str::FromStr<Err = String>>(s: &str) -> Result<T> {
-    s.parse().map_err(|e| StoreError::Schema(format!("unexpected value in database: {e}")))
+    s.parse()
+        .map_err(|e| StoreError::Schema(format!("unexpected value in database: {e}")))
 }

@@ -22,12 +22,13 @@ impl Store {
     /// Queues a job to run at `run_at` (now, if in the past).
     pub async fn enqueue_job(&self, kind: &str, payload: &serde_json::Value, run_at: Timestamp) -> Result<i64> {
         write_tx!(self, |tx, d| {
-            let id: i64 = sqlx::query_scalar("INSERT INTO jobs (kind, payload, run_at) VALUES ($1, $2, $3) RETURNING id")
-                .bind(kind)
-                .bind(payload.to_string())
-                .bind(to_millis(run_at))
-                .fetch_one(&mut *tx)
-                .await?;
+            let id: i64 =
+                sqlx::query_scalar("INSERT INTO jobs (kind, payload, run_at) VALUES ($1, $2, $3) RETURNING id")
+                    .bind(kind)
+                    .bind(payload.to_string())
+                    .bind(to_millis(run_at))
+                    .fetch_one(&mut *tx)
+                    .await?;
             Ok(id)
         })
     }
@@ -37,7 +38,11 @@ impl Store {
         let now = Timestamp::now();
         let kinds = kinds.join(",");
         write_tx!(self, |tx, d| {
-            let lock = if d == Dialect::Postgres { " FOR UPDATE SKIP LOCKED" } else { "" };
+            let lock = if d == Dialect::Postgres {
+                " FOR UPDATE SKIP LOCKED"
+            } else {
+                ""
+            };
             let sql = format!(
                 "UPDATE jobs SET locked_by = $1, locked_until = $2, attempts = attempts + 1 WHERE id = (\
                  SELECT id FROM jobs WHERE done_at IS NULL AND run_at <= $3 \

@@ -8,13 +8,13 @@
 //! Times are stored as Unix epoch milliseconds in both engines: one representation, one
 //! behaviour, and integer comparisons in indexes.
 
-mod db;
 pub mod changes;
+mod db;
 pub mod error;
 pub mod intake;
 pub mod jobs;
-pub mod records;
 pub mod queries;
+pub mod records;
 pub mod seed;
 #[cfg(feature = "testing")]
 pub mod testing;

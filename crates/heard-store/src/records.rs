@@ -4,7 +4,9 @@
 //! its OpenAPI document cannot drift from what is stored.
 
 use heard_core::customer::{MemberRole, OrganisationKind};
-use heard_core::{CaseKind, CaseLinkKind, CaseReference, CaseStatus, Channel, CustomerKind, Direction, IdentityKind, Priority, Role};
+use heard_core::{
+    CaseKind, CaseLinkKind, CaseReference, CaseStatus, Channel, CustomerKind, Direction, IdentityKind, Priority, Role,
+};
 use jiff::Timestamp;
 use serde::Serialize;
 use utoipa::ToSchema;

@@ -4,8 +4,8 @@
 
 use crate::db::{insert_event, write_tx};
 use crate::{Result, Store, to_millis};
-use heard_core::{Address, CaseKind, CaseStatus, Channel, CustomerKind, Direction, Identity, Priority};
 use heard_core::customer::{MemberRole, OrganisationKind};
+use heard_core::{Address, CaseKind, CaseStatus, Channel, CustomerKind, Direction, Identity, Priority};
 use jiff::Timestamp;
 
 /// A team to create or update.
@@ -70,7 +70,12 @@ pub struct ContactSpec {
 
 impl Store {
     /// Creates or updates teams, services and sites by slug.
-    pub async fn upsert_catalogue(&self, teams: &[TeamSpec], services: &[ServiceSpec], sites: &[SiteSpec]) -> Result<()> {
+    pub async fn upsert_catalogue(
+        &self,
+        teams: &[TeamSpec],
+        services: &[ServiceSpec],
+        sites: &[SiteSpec],
+    ) -> Result<()> {
         write_tx!(self, |tx, d| {
             for t in teams {
                 sqlx::query("INSERT INTO teams (slug, name) VALUES ($1, $2) ON CONFLICT (slug) DO UPDATE SET name = excluded.name")
@@ -208,9 +213,23 @@ impl Store {
                 .fetch_optional(&mut *tx)
                 .await?
                 .ok_or_else(|| heard_core::Invalid::field("service", format!("no service `{}`", c.service)))?;
-                insert_event!(tx, id, opened, None::<i64>, "created", serde_json::json!({"channel": first.channel, "service": c.service, "kind": c.kind}));
+                insert_event!(
+                    tx,
+                    id,
+                    opened,
+                    None::<i64>,
+                    "created",
+                    serde_json::json!({"channel": first.channel, "service": c.service, "kind": c.kind})
+                );
                 if c.status != CaseStatus::New {
-                    insert_event!(tx, id, updated, None::<i64>, "status", serde_json::json!({"from": CaseStatus::New, "to": c.status}));
+                    insert_event!(
+                        tx,
+                        id,
+                        updated,
+                        None::<i64>,
+                        "status",
+                        serde_json::json!({"from": CaseStatus::New, "to": c.status})
+                    );
                 }
                 for x in &c.contacts {
                     sqlx::query(

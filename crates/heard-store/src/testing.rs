@@ -23,7 +23,11 @@ impl TestDb {
     pub fn sqlite() -> TestDb {
         let dir = tempfile::tempdir().expect("temporary folder for a test database");
         let url = format!("sqlite://{}", dir.path().join("heard.db").display());
-        TestDb { url, _dir: Some(dir), pg_drop: None }
+        TestDb {
+            url,
+            _dir: Some(dir),
+            pg_drop: None,
+        }
     }
 
     /// A fresh PostgreSQL database, or `None` when no PostgreSQL is available and it is
@@ -40,21 +44,33 @@ impl TestDb {
             }
         };
         let name = format!("heard_t_{}", crate::users::new_secret("").get(..16).unwrap_or("x"));
-        let admin = sqlx::PgPool::connect(&server).await.expect("connect to the test PostgreSQL server");
+        let admin = sqlx::PgPool::connect(&server)
+            .await
+            .expect("connect to the test PostgreSQL server");
         sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
             .execute(&admin)
             .await
             .expect("create a test database");
         admin.close().await;
         let url = with_database(&server, &name);
-        Some(TestDb { url, _dir: None, pg_drop: Some((server, name)) })
+        Some(TestDb {
+            url,
+            _dir: None,
+            pg_drop: Some((server, name)),
+        })
     }
 
     /// Opens and migrates the database.
     pub async fn store(&self) -> Store {
-        let store = Store::open(&self.url, &StoreOptions { sqlite_fsync_each_commit: false, ..Default::default() })
-            .await
-            .expect("open test store");
+        let store = Store::open(
+            &self.url,
+            &StoreOptions {
+                sqlite_fsync_each_commit: false,
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("open test store");
         store.migrate().await.expect("migrate test store");
         store
     }
@@ -65,13 +81,18 @@ impl Drop for TestDb {
         if let Some((server, name)) = self.pg_drop.take() {
             // Drop runs outside any runtime we may use: give the cleanup its own.
             let _ = std::thread::spawn(move || {
-                let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().ok()?;
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .ok()?;
                 rt.block_on(async {
                     let admin = sqlx::PgPool::connect(&server).await.ok()?;
-                    sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")))
-                        .execute(&admin)
-                        .await
-                        .ok()
+                    sqlx::query(sqlx::AssertSqlSafe(format!(
+                        "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+                    )))
+                    .execute(&admin)
+                    .await
+                    .ok()
                 })
             })
             .join();
@@ -126,7 +147,11 @@ fn start_cluster() -> Result<String, String> {
     let dir = std::env::temp_dir().join(format!("heard-pg-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).map_err(|e| format!("create {}: {e}", dir.display()))?;
-    let as_root = Command::new("id").arg("-u").output().map(|o| o.stdout.starts_with(b"0\n")).unwrap_or(false);
+    let as_root = Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| o.stdout.starts_with(b"0\n"))
+        .unwrap_or(false);
     if as_root {
         run(Command::new("chown").args(["-R", "postgres:postgres"]).arg(&dir))?;
     }
@@ -142,7 +167,14 @@ fn start_cluster() -> Result<String, String> {
         c
     };
     let data = dir.join("data");
-    run(run_pg(&initdb).arg("-D").arg(&data).args(["-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"]))?;
+    run(run_pg(&initdb).arg("-D").arg(&data).args([
+        "-U",
+        "postgres",
+        "--auth=trust",
+        "-E",
+        "UTF8",
+        "--locale=C.UTF-8",
+    ]))?;
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .map_err(|e| format!("pick a port: {e}"))?
@@ -151,7 +183,12 @@ fn start_cluster() -> Result<String, String> {
         "-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200",
         dir.display()
     );
-    run(run_pg(&pg_ctl).arg("-D").arg(&data).args(["-w", "-o", &opts, "-l"]).arg(dir.join("log")).arg("start"))?;
+    run(run_pg(&pg_ctl)
+        .arg("-D")
+        .arg(&data)
+        .args(["-w", "-o", &opts, "-l"])
+        .arg(dir.join("log"))
+        .arg("start"))?;
     // Watchdog: stops the cluster once this process is gone.
     let stop = format!(
         "while [ -d /proc/{pid} ]; do sleep 1; done; {ctl} -D {data} -m immediate stop >/dev/null 2>&1; rm -rf {dir}",
@@ -161,8 +198,14 @@ fn start_cluster() -> Result<String, String> {
         dir = dir.display()
     );
     let mut watchdog = run_pg(Path::new("/bin/sh"));
-    watchdog.args(["-c", &stop]).stdin(std::process::Stdio::null()).stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null());
-    watchdog.spawn().map_err(|e| format!("start the cluster watchdog: {e}"))?;
+    watchdog
+        .args(["-c", &stop])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null());
+    watchdog
+        .spawn()
+        .map_err(|e| format!("start the cluster watchdog: {e}"))?;
     Ok(format!("postgres://postgres@127.0.0.1:{port}/postgres"))
 }
 
@@ -179,7 +222,10 @@ fn run(cmd: &mut Command) -> Result<(), String> {
 mod tests {
     #[test]
     fn database_names_replace_the_path() {
-        assert_eq!(super::with_database("postgres://u@h:5/test?sslmode=disable", "x"), "postgres://u@h:5/x?sslmode=disable");
+        assert_eq!(
+            super::with_database("postgres://u@h:5/test?sslmode=disable", "x"),
+            "postgres://u@h:5/x?sslmode=disable"
+        );
         assert_eq!(super::with_database("postgres://h", "x"), "postgres://h/x");
     }
 }

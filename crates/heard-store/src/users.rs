@@ -67,7 +67,10 @@ fn user_from_row(r: &impl Cols) -> Result<UserRecord> {
         role: r.word(3)?,
         team: r.opt_text(4)?,
         active: r.flag(5)?,
-        services: r.opt_text(6)?.map(|s| s.split(',').map(str::to_string).collect()).unwrap_or_default(),
+        services: r
+            .opt_text(6)?
+            .map(|s| s.split(',').map(str::to_string).collect())
+            .unwrap_or_default(),
     })
 }
 
@@ -75,7 +78,9 @@ impl Store {
     /// Creates a user, or updates the one with that email (name, role, team, services;
     /// the password only when one is given).
     pub async fn upsert_user(&self, u: &NewUser) -> Result<i64> {
-        let email = heard_core::Identity::email(&u.email).map_err(|e| heard_core::Invalid::field("email", e))?.value;
+        let email = heard_core::Identity::email(&u.email)
+            .map_err(|e| heard_core::Invalid::field("email", e))?
+            .value;
         let now = to_millis(Timestamp::now());
         write_tx!(self, |tx, d| {
             let team_id: Option<i64> = match &u.team {
@@ -101,14 +106,19 @@ impl Store {
             .bind(now)
             .fetch_one(&mut *tx)
             .await?;
-            sqlx::query("DELETE FROM user_services WHERE user_id = $1").bind(id).execute(&mut *tx).await?;
+            sqlx::query("DELETE FROM user_services WHERE user_id = $1")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
             for slug in &u.services {
-                let n = sqlx::query("INSERT INTO user_services (user_id, service_id) SELECT $1, id FROM services WHERE slug = $2")
-                    .bind(id)
-                    .bind(slug)
-                    .execute(&mut *tx)
-                    .await?
-                    .rows_affected();
+                let n = sqlx::query(
+                    "INSERT INTO user_services (user_id, service_id) SELECT $1, id FROM services WHERE slug = $2",
+                )
+                .bind(id)
+                .bind(slug)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
                 if n == 0 {
                     return Err(heard_core::Invalid::field("services", format!("no service `{slug}`")).into());
                 }
@@ -119,14 +129,20 @@ impl Store {
 
     /// A user by email, with their password hash (for signing in).
     pub async fn user_for_login(&self, email: &str) -> Result<Option<(UserRecord, Option<String>)>> {
-        let Ok(email) = heard_core::Identity::email(email) else { return Ok(None) };
+        let Ok(email) = heard_core::Identity::email(email) else {
+            return Ok(None);
+        };
         let mut sql = Sql::new(&format!("{} WHERE u.email = $1", user_select(self.dialect(), "")));
         sql.params.push(Param::Text(email.value.clone()));
-        let Some(user) = fetch_sql!(self, sql, |r| user_from_row(r)).into_iter().next() else { return Ok(None) };
-        let hash: Option<String> = read!(self, |pool, _d| sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1")
-            .bind(user.id)
-            .fetch_one(pool)
-            .await?);
+        let Some(user) = fetch_sql!(self, sql, |r| user_from_row(r)).into_iter().next() else {
+            return Ok(None);
+        };
+        let hash: Option<String> = read!(self, |pool, _d| sqlx::query_scalar(
+            "SELECT password_hash FROM users WHERE id = $1"
+        )
+        .bind(user.id)
+        .fetch_one(pool)
+        .await?);
         Ok(Some((user, hash)))
     }
 
@@ -134,7 +150,10 @@ impl Store {
     pub async fn user(&self, id: i64) -> Result<UserRecord> {
         let mut sql = Sql::new(&format!("{} WHERE u.id = $1", user_select(self.dialect(), "")));
         sql.params.push(Param::Int(id));
-        fetch_sql!(self, sql, |r| user_from_row(r)).into_iter().next().ok_or_else(|| StoreError::NotFound(format!("user {id}")))
+        fetch_sql!(self, sql, |r| user_from_row(r))
+            .into_iter()
+            .next()
+            .ok_or_else(|| StoreError::NotFound(format!("user {id}")))
     }
 
     /// Every user, by name.
@@ -185,10 +204,20 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
             // Old sessions go as new ones come, so the table stays small without a sweeper.
-            sqlx::query("DELETE FROM sessions WHERE expires_at < $1").bind(to_millis(now)).execute(&mut *tx).await?;
+            sqlx::query("DELETE FROM sessions WHERE expires_at < $1")
+                .bind(to_millis(now))
+                .execute(&mut *tx)
+                .await?;
         });
         let user = self.user(user_id).await?;
-        Ok((secret, Session { user, csrf_token: csrf, expires_at }))
+        Ok((
+            secret,
+            Session {
+                user,
+                csrf_token: csrf,
+                expires_at,
+            },
+        ))
     }
 
     /// The live session for a cookie value.
@@ -200,14 +229,23 @@ impl Store {
         sql.params.push(Param::Text(secret_hash(secret)));
         sql.params.push(Param::Int(to_millis(Timestamp::now())));
         let found = fetch_sql!(self, sql, |r| Ok((user_from_row(r)?, r.text(7)?, r.time(8)?)));
-        let Some((user, csrf_token, expires_at)) = found.into_iter().next() else { return Ok(None) };
-        Ok(Some(Session { user, csrf_token, expires_at }))
+        let Some((user, csrf_token, expires_at)) = found.into_iter().next() else {
+            return Ok(None);
+        };
+        Ok(Some(Session {
+            user,
+            csrf_token,
+            expires_at,
+        }))
     }
 
     /// Ends a session.
     pub async fn delete_session(&self, secret: &str) -> Result<()> {
         write_tx!(self, |tx, d| {
-            sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(secret_hash(secret)).execute(&mut *tx).await?;
+            sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+                .bind(secret_hash(secret))
+                .execute(&mut *tx)
+                .await?;
         });
         Ok(())
     }

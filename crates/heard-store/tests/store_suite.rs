@@ -23,7 +23,9 @@ macro_rules! on_both {
             }
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn postgres() {
-                let Some(db) = TestDb::postgres().await else { return };
+                let Some(db) = TestDb::postgres().await else {
+                    return;
+                };
                 let $store = prepared(&db).await;
                 $body
             }
@@ -35,7 +37,10 @@ async fn prepared(db: &TestDb) -> Store {
     let store = db.store().await;
     store
         .upsert_catalogue(
-            &[TeamSpec { slug: "contact-centre".into(), name: "Contact Centre".into() }],
+            &[TeamSpec {
+                slug: "contact-centre".into(),
+                name: "Contact Centre".into(),
+            }],
             &[
                 service("customer-services", &[]),
                 service("highways", &["pothole", "pavement"]),
@@ -61,8 +66,14 @@ fn config() -> IntakeConfig {
     IntakeConfig {
         reference_prefix: "HRD".into(),
         router: Router::new(vec![
-            ServiceRule { service: "highways".into(), keywords: vec!["pothole".into(), "pavement".into()] },
-            ServiceRule { service: "waste".into(), keywords: vec!["bin".into(), "fly tipping".into()] },
+            ServiceRule {
+                service: "highways".into(),
+                keywords: vec!["pothole".into(), "pavement".into()],
+            },
+            ServiceRule {
+                service: "waste".into(),
+                keywords: vec!["bin".into(), "fly tipping".into()],
+            },
         ]),
         default_service: "customer-services".into(),
     }
@@ -90,23 +101,59 @@ on_both!(migrations_are_tracked, |store| {
 
 on_both!(intake_finds_or_creates_customer_and_case, |store| {
     let cfg = config();
-    let a = store.intake(&contact("email", "Ann <ann@example.org>", "Pothole on Mill Lane", "Deep pothole."), &[], &cfg).await.unwrap();
+    let a = store
+        .intake(
+            &contact(
+                "email",
+                "Ann <ann@example.org>",
+                "Pothole on Mill Lane",
+                "Deep pothole.",
+            ),
+            &[],
+            &cfg,
+        )
+        .await
+        .unwrap();
     assert!(a.created && a.case_created && a.customer_created);
     assert_eq!(a.service, "highways");
     assert_eq!(a.case_reference.to_string(), format!("HRD-{:06}", a.case_id));
 
     // Same sender, same service: joins the open case.
-    let b = store.intake(&contact("email", "ANN@example.org", "More on the pothole", "It is getting worse"), &[], &cfg).await.unwrap();
-    assert_eq!((b.customer_id, b.case_id, b.case_created), (a.customer_id, a.case_id, false));
+    let b = store
+        .intake(
+            &contact("email", "ANN@example.org", "More on the pothole", "It is getting worse"),
+            &[],
+            &cfg,
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (b.customer_id, b.case_id, b.case_created),
+        (a.customer_id, a.case_id, false)
+    );
 
     // Same sender, another service: a new case for the same customer.
-    let c = store.intake(&contact("email", "ann@example.org", "Missed bin", "Bin not collected"), &[], &cfg).await.unwrap();
+    let c = store
+        .intake(
+            &contact("email", "ann@example.org", "Missed bin", "Bin not collected"),
+            &[],
+            &cfg,
+        )
+        .await
+        .unwrap();
     assert_eq!(c.customer_id, a.customer_id);
     assert_ne!(c.case_id, a.case_id);
     assert_eq!(c.service, "waste");
 
     // The same person by phone is a different identity until someone links them.
-    let d = store.intake(&contact("phone", "07700 900123", "Call", "Asked about a bin"), &[], &cfg).await.unwrap();
+    let d = store
+        .intake(
+            &contact("phone", "07700 900123", "Call", "Asked about a bin"),
+            &[],
+            &cfg,
+        )
+        .await
+        .unwrap();
     assert_ne!(d.customer_id, a.customer_id);
 
     let customer = store.customer(a.customer_id).await.unwrap();
@@ -116,15 +163,27 @@ on_both!(intake_finds_or_creates_customer_and_case, |store| {
 
 on_both!(quoted_reference_joins_its_case, |store| {
     let cfg = config();
-    let a = store.intake(&contact("email", "bob@example.org", "Pothole", "pothole"), &[], &cfg).await.unwrap();
-    let waste = store.intake(&contact("email", "bob@example.org", "Bins", "bin"), &[], &cfg).await.unwrap();
+    let a = store
+        .intake(&contact("email", "bob@example.org", "Pothole", "pothole"), &[], &cfg)
+        .await
+        .unwrap();
+    let waste = store
+        .intake(&contact("email", "bob@example.org", "Bins", "bin"), &[], &cfg)
+        .await
+        .unwrap();
     // A reply quoting the highways case joins it, though its words say "bin".
     let subject = format!("Re: [{}] bin by the pothole", a.case_reference);
-    let r = store.intake(&contact("email", "bob@example.org", &subject, "bin"), &[], &cfg).await.unwrap();
+    let r = store
+        .intake(&contact("email", "bob@example.org", &subject, "bin"), &[], &cfg)
+        .await
+        .unwrap();
     assert_eq!(r.case_id, a.case_id);
     assert_ne!(r.case_id, waste.case_id);
     // Another customer quoting it does not join someone else's case.
-    let other = store.intake(&contact("email", "eve@example.org", &subject, "pothole"), &[], &cfg).await.unwrap();
+    let other = store
+        .intake(&contact("email", "eve@example.org", &subject, "pothole"), &[], &cfg)
+        .await
+        .unwrap();
     assert_ne!(other.case_id, a.case_id);
 });
 
@@ -144,25 +203,43 @@ on_both!(external_id_makes_intake_idempotent, |store| {
     assert!(store.intake(&x, &[], &cfg).await.unwrap().created);
 });
 
-on_both!(concurrent_intake_of_one_new_sender_makes_one_customer_and_case, |store| {
-    let cfg = config();
-    let mut tasks = Vec::new();
-    for i in 0..16 {
-        let (store, cfg) = (store.clone(), cfg.clone());
-        tasks.push(tokio::spawn(async move {
-            store.intake(&contact("email", "new@example.org", &format!("Pothole {i}"), "pothole"), &[], &cfg).await.unwrap()
-        }));
+on_both!(
+    concurrent_intake_of_one_new_sender_makes_one_customer_and_case,
+    |store| {
+        let cfg = config();
+        let mut tasks = Vec::new();
+        for i in 0..16 {
+            let (store, cfg) = (store.clone(), cfg.clone());
+            tasks.push(tokio::spawn(async move {
+                store
+                    .intake(
+                        &contact("email", "new@example.org", &format!("Pothole {i}"), "pothole"),
+                        &[],
+                        &cfg,
+                    )
+                    .await
+                    .unwrap()
+            }));
+        }
+        let mut outcomes = Vec::new();
+        for t in tasks {
+            outcomes.push(t.await.unwrap());
+        }
+        let customers: std::collections::BTreeSet<_> = outcomes.iter().map(|o| o.customer_id).collect();
+        let cases: std::collections::BTreeSet<_> = outcomes.iter().map(|o| o.case_id).collect();
+        assert_eq!(customers.len(), 1, "{outcomes:?}");
+        assert_eq!(cases.len(), 1, "{outcomes:?}");
+        assert_eq!(
+            store
+                .list_contacts(&ContactFilter::default(), "HRD")
+                .await
+                .unwrap()
+                .items
+                .len(),
+            16
+        );
     }
-    let mut outcomes = Vec::new();
-    for t in tasks {
-        outcomes.push(t.await.unwrap());
-    }
-    let customers: std::collections::BTreeSet<_> = outcomes.iter().map(|o| o.customer_id).collect();
-    let cases: std::collections::BTreeSet<_> = outcomes.iter().map(|o| o.case_id).collect();
-    assert_eq!(customers.len(), 1, "{outcomes:?}");
-    assert_eq!(cases.len(), 1, "{outcomes:?}");
-    assert_eq!(store.list_contacts(&ContactFilter::default(), "HRD").await.unwrap().items.len(), 16);
-});
+);
 
 on_both!(failed_intake_leaves_nothing, |store| {
     let cfg = config();
@@ -171,14 +248,35 @@ on_both!(failed_intake_leaves_nothing, |store| {
     let err = store.intake(&c, &[], &cfg).await.unwrap_err();
     assert!(matches!(err, StoreError::Invalid(_)), "{err:?}");
     let customers = store.list_customers(&CustomerFilter::default()).await.unwrap();
-    assert!(customers.items.is_empty(), "the customer made before the failure was rolled back");
+    assert!(
+        customers.items.is_empty(),
+        "the customer made before the failure was rolled back"
+    );
 });
 
 on_both!(customer_reply_resumes_awaiting_case, |store| {
     let cfg = config();
-    let a = store.intake(&contact("email", "dan@example.org", "Pothole", "pothole"), &[], &cfg).await.unwrap();
-    store.set_case_status(&a.case_reference, CaseStatus::AwaitingCustomer, None).await.unwrap();
-    let b = store.intake(&contact("email", "dan@example.org", "Re: pothole", "here is the photo of the pothole"), &[], &cfg).await.unwrap();
+    let a = store
+        .intake(&contact("email", "dan@example.org", "Pothole", "pothole"), &[], &cfg)
+        .await
+        .unwrap();
+    store
+        .set_case_status(&a.case_reference, CaseStatus::AwaitingCustomer, None)
+        .await
+        .unwrap();
+    let b = store
+        .intake(
+            &contact(
+                "email",
+                "dan@example.org",
+                "Re: pothole",
+                "here is the photo of the pothole",
+            ),
+            &[],
+            &cfg,
+        )
+        .await
+        .unwrap();
     assert_eq!(b.case_id, a.case_id);
     assert_eq!(b.case_status, CaseStatus::Open);
     let detail = store.case_detail(&a.case_reference).await.unwrap();
@@ -191,16 +289,46 @@ on_both!(customer_reply_resumes_awaiting_case, |store| {
 on_both!(lists_filter_and_page, |store| {
     let cfg = config();
     for i in 0..30 {
-        let (subject, body) = if i % 3 == 0 { ("Pothole", "a deep pothole") } else { ("Bins", "the bin was missed") };
-        store.intake(&contact("email", &format!("p{i}@example.org"), subject, body), &[], &cfg).await.unwrap();
+        let (subject, body) = if i % 3 == 0 {
+            ("Pothole", "a deep pothole")
+        } else {
+            ("Bins", "the bin was missed")
+        };
+        store
+            .intake(
+                &contact("email", &format!("p{i}@example.org"), subject, body),
+                &[],
+                &cfg,
+            )
+            .await
+            .unwrap();
     }
-    let all = store.list_cases(&CaseFilter { limit: Some(7), ..Default::default() }, "HRD").await.unwrap();
+    let all = store
+        .list_cases(
+            &CaseFilter {
+                limit: Some(7),
+                ..Default::default()
+            },
+            "HRD",
+        )
+        .await
+        .unwrap();
     assert_eq!(all.items.len(), 7);
     // Walk every page: each case once, newest activity first.
     let mut seen = Vec::new();
     let mut cursor = None;
     loop {
-        let page = store.list_cases(&CaseFilter { limit: Some(7), cursor, ..Default::default() }, "HRD").await.unwrap();
+        let page = store
+            .list_cases(
+                &CaseFilter {
+                    limit: Some(7),
+                    cursor,
+                    ..Default::default()
+                },
+                "HRD",
+            )
+            .await
+            .unwrap();
         seen.extend(page.items.iter().map(|c| (c.updated_at, c.id)));
         match page.next_cursor {
             Some(c) => cursor = Some(heard_store::queries::Cursor::parse(&c).unwrap()),
@@ -209,37 +337,118 @@ on_both!(lists_filter_and_page, |store| {
     }
     assert_eq!(seen.len(), 30);
     assert!(seen.windows(2).all(|w| w[0] > w[1]));
-    let highways = store.list_cases(&CaseFilter { service: Some("highways".into()), ..Default::default() }, "HRD").await.unwrap();
+    let highways = store
+        .list_cases(
+            &CaseFilter {
+                service: Some("highways".into()),
+                ..Default::default()
+            },
+            "HRD",
+        )
+        .await
+        .unwrap();
     assert_eq!(highways.items.len(), 10);
-    let q = store.list_cases(&CaseFilter { q: Some("potholes".into()), limit: Some(100), ..Default::default() }, "HRD").await.unwrap();
+    let q = store
+        .list_cases(
+            &CaseFilter {
+                q: Some("potholes".into()),
+                limit: Some(100),
+                ..Default::default()
+            },
+            "HRD",
+        )
+        .await
+        .unwrap();
     assert_eq!(q.items.len(), 10, "stemmed search finds pothole for potholes");
     let visible = store
-        .list_cases(&CaseFilter { visible_services: Some(vec!["waste".into()]), limit: Some(100), ..Default::default() }, "HRD")
+        .list_cases(
+            &CaseFilter {
+                visible_services: Some(vec!["waste".into()]),
+                limit: Some(100),
+                ..Default::default()
+            },
+            "HRD",
+        )
         .await
         .unwrap();
     assert!(visible.items.iter().all(|c| c.service == "waste") && visible.items.len() == 20);
-    let none = store.list_cases(&CaseFilter { visible_services: Some(vec![]), ..Default::default() }, "HRD").await.unwrap();
+    let none = store
+        .list_cases(
+            &CaseFilter {
+                visible_services: Some(vec![]),
+                ..Default::default()
+            },
+            "HRD",
+        )
+        .await
+        .unwrap();
     assert!(none.items.is_empty());
-    let email = store.list_cases(&CaseFilter { channel: Some(Channel::Sms), ..Default::default() }, "HRD").await.unwrap();
+    let email = store
+        .list_cases(
+            &CaseFilter {
+                channel: Some(Channel::Sms),
+                ..Default::default()
+            },
+            "HRD",
+        )
+        .await
+        .unwrap();
     assert!(email.items.is_empty());
 });
 
 on_both!(search_is_ranked_and_live, |store| {
     let cfg = config();
-    store.intake(&contact("email", "a@example.org", "Streetlight", "The light is out"), &[], &cfg).await.unwrap();
     store
-        .intake(&contact("email", "b@example.org", "Flooding", "Flooding flooding flooding on the road, the drain is flooding"), &[], &cfg)
+        .intake(
+            &contact("email", "a@example.org", "Streetlight", "The light is out"),
+            &[],
+            &cfg,
+        )
         .await
         .unwrap();
-    store.intake(&contact("email", "c@example.org", "Garden", "some flooding in the park"), &[], &cfg).await.unwrap();
+    store
+        .intake(
+            &contact(
+                "email",
+                "b@example.org",
+                "Flooding",
+                "Flooding flooding flooding on the road, the drain is flooding",
+            ),
+            &[],
+            &cfg,
+        )
+        .await
+        .unwrap();
+    store
+        .intake(
+            &contact("email", "c@example.org", "Garden", "some flooding in the park"),
+            &[],
+            &cfg,
+        )
+        .await
+        .unwrap();
     let r = store.search("flooding", None, None, "HRD").await.unwrap();
     assert_eq!(r.total, 2);
     assert_eq!(r.items[0].title, "Flooding", "the denser match ranks first");
-    assert!(r.items[0].snippet.contains("[Flooding]") || r.items[0].snippet.contains("[flooding]"), "{}", r.items[0].snippet);
+    assert!(
+        r.items[0].snippet.contains("[Flooding]") || r.items[0].snippet.contains("[flooding]"),
+        "{}",
+        r.items[0].snippet
+    );
     // Quotes, brackets and operators in the query are words, not syntax: every word
     // must match. (Stop words such as "or" are engine-specific, so not tested here.)
-    assert_eq!(store.search("\"flooding\" -drain (", None, None, "HRD").await.unwrap().total, 1);
-    assert_eq!(store.search("flooding* zebra", None, None, "HRD").await.unwrap().total, 0);
+    assert_eq!(
+        store
+            .search("\"flooding\" -drain (", None, None, "HRD")
+            .await
+            .unwrap()
+            .total,
+        1
+    );
+    assert_eq!(
+        store.search("flooding* zebra", None, None, "HRD").await.unwrap().total,
+        0
+    );
     let people = store.search("b@example.org", None, None, "HRD").await.unwrap();
     assert!(people.items.iter().any(|h| h.kind == "customer"));
     assert_eq!(store.search("   ", None, None, "HRD").await.unwrap().total, 0);
@@ -258,7 +467,10 @@ on_both!(tokens_and_sessions, |store| {
         .await
         .unwrap();
     let token = store.create_token(id, "test").await.unwrap();
-    assert_eq!(store.user_for_token(&token).await.unwrap().unwrap().email, "agent@demo.heard");
+    assert_eq!(
+        store.user_for_token(&token).await.unwrap().unwrap().email,
+        "agent@demo.heard"
+    );
     assert!(store.user_for_token("hrd_wrong").await.unwrap().is_none());
     let (secret, session) = store.create_session(id, SignedDuration::from_hours(8)).await.unwrap();
     let again = store.session(&secret).await.unwrap().unwrap();
@@ -285,7 +497,10 @@ on_both!(tokens_and_sessions, |store| {
 
 on_both!(jobs_are_claimed_once, |store| {
     for i in 0..40 {
-        store.enqueue_job("test", &serde_json::json!({"n": i}), Timestamp::now()).await.unwrap();
+        store
+            .enqueue_job("test", &serde_json::json!({"n": i}), Timestamp::now())
+            .await
+            .unwrap();
     }
     let mut workers = Vec::new();
     for w in 0..4 {
@@ -293,7 +508,11 @@ on_both!(jobs_are_claimed_once, |store| {
         workers.push(tokio::spawn(async move {
             let node = format!("node-{w}");
             let mut done = Vec::new();
-            while let Some(job) = store.claim_job(&node, &["test"], SignedDuration::from_secs(60)).await.unwrap() {
+            while let Some(job) = store
+                .claim_job(&node, &["test"], SignedDuration::from_secs(60))
+                .await
+                .unwrap()
+            {
                 assert!(store.complete_job(job.id, &node).await.unwrap());
                 done.push(job.id);
             }
@@ -308,5 +527,11 @@ on_both!(jobs_are_claimed_once, |store| {
     let before = all.len();
     all.dedup();
     assert_eq!((before, all.len()), (40, 40), "every job ran exactly once");
-    assert!(store.claim_job("late", &["test"], SignedDuration::from_secs(60)).await.unwrap().is_none());
+    assert!(
+        store
+            .claim_job("late", &["test"], SignedDuration::from_secs(60))
+            .await
+            .unwrap()
+            .is_none()
+    );
 });

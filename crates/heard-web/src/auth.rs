@@ -31,7 +31,10 @@ impl Caller {
         if self.user.role.can_write() {
             Ok(())
         } else {
-            Err(ApiError::forbidden(format!("the {} role may read but not change anything", self.user.role)))
+            Err(ApiError::forbidden(format!(
+                "the {} role may read but not change anything",
+                self.user.role
+            )))
         }
     }
 
@@ -69,18 +72,28 @@ impl FromRequestParts<AppState> for Caller {
                 .ok()
                 .and_then(|v| v.strip_prefix("Bearer "))
                 .map(str::trim)
-                .ok_or_else(|| ApiError::new(axum::http::StatusCode::UNAUTHORIZED, "the Authorization header must be `Bearer <token>`"))?;
-            let user = state
-                .store()
-                .user_for_token(token)
-                .await?
-                .ok_or_else(|| ApiError::new(axum::http::StatusCode::UNAUTHORIZED, "the token is not valid, or was revoked"))?;
+                .ok_or_else(|| {
+                    ApiError::new(
+                        axum::http::StatusCode::UNAUTHORIZED,
+                        "the Authorization header must be `Bearer <token>`",
+                    )
+                })?;
+            let user = state.store().user_for_token(token).await?.ok_or_else(|| {
+                ApiError::new(
+                    axum::http::StatusCode::UNAUTHORIZED,
+                    "the token is not valid, or was revoked",
+                )
+            })?;
             return Ok(Caller { user, csrf_token: None });
         }
         let Some(secret) = cookie(parts, SESSION_COOKIE) else {
             return Err(ApiError::unauthorized());
         };
-        let session = state.store().session(secret).await?.ok_or_else(ApiError::unauthorized)?;
+        let session = state
+            .store()
+            .session(secret)
+            .await?
+            .ok_or_else(ApiError::unauthorized)?;
         let changes = !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
         // Form posts check the token in the form body themselves (see pages).
         let is_form = parts
@@ -91,21 +104,72 @@ impl FromRequestParts<AppState> for Caller {
         if changes && !is_form {
             let sent = parts.headers.get("x-csrf-token").and_then(|v| v.to_str().ok());
             if sent != Some(session.csrf_token.as_str()) {
-                return Err(ApiError::forbidden("a signed-in change must carry the X-CSRF-Token header"));
+                return Err(ApiError::forbidden(
+                    "a signed-in change must carry the X-CSRF-Token header",
+                ));
             }
         }
-        Ok(Caller { user: session.user, csrf_token: Some(session.csrf_token) })
+        Ok(Caller {
+            user: session.user,
+            csrf_token: Some(session.csrf_token),
+        })
     }
 }
 
 /// Hashes a password with argon2id and a random salt, as a PHC string.
 pub fn hash_password(password: &str) -> Result<String, String> {
-    Argon2::default().hash_password(password.as_bytes()).map(|h| h.to_string()).map_err(|e| e.to_string())
+    Argon2::default()
+        .hash_password(password.as_bytes())
+        .map(|h| h.to_string())
+        .map_err(|e| e.to_string())
 }
 
 /// Checks a password against a stored PHC string.
 pub fn verify_password(password: &str, phc: &str) -> bool {
     PasswordHash::new(phc).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+}
+
+/// Checks a password and starts a session. Unknown users and wrong passwords get the
+/// same answer, after the same work, so the answer does not reveal which accounts exist.
+pub async fn sign_in(
+    state: &AppState,
+    email: &str,
+    password: &str,
+) -> Result<(String, heard_store::users::Session), ApiError> {
+    let found = state.store().user_for_login(email).await?;
+    let ok = match &found {
+        Some((user, Some(hash))) if user.active => verify_password(password, hash),
+        _ => {
+            // Spend the time a real check would.
+            let _ = verify_password(password, DUMMY_HASH);
+            false
+        }
+    };
+    let Some((user, _)) = found.filter(|_| ok) else {
+        return Err(ApiError::new(
+            axum::http::StatusCode::UNAUTHORIZED,
+            "the email address or password is not right",
+        ));
+    };
+    let hours = state.settings().session_hours;
+    Ok(state
+        .store()
+        .create_session(user.id, jiff::SignedDuration::from_hours(hours))
+        .await?)
+}
+
+/// A valid argon2id hash of a random password, for constant-work failures.
+const DUMMY_HASH: &str =
+    "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$ZbE4yqcF2bS9OJ4AzmzlbPCx3QWwi2PfBmx0UTwOb3Q";
+
+/// The `Set-Cookie` value for the session cookie; `max_age` 0 clears it.
+pub fn cookie_header(state: &AppState, secret: &str, max_age: i64) -> String {
+    let secure = if state.settings().secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
+    format!("{SESSION_COOKIE}={secret}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}")
 }
 
 #[cfg(test)]
@@ -118,32 +182,4 @@ mod tests {
         assert!(!super::verify_password("wrong", &h));
         assert!(!super::verify_password("x", "not a hash"));
     }
-}
-
-/// Checks a password and starts a session. Unknown users and wrong passwords get the
-/// same answer, after the same work, so the answer does not reveal which accounts exist.
-pub async fn sign_in(state: &AppState, email: &str, password: &str) -> Result<(String, heard_store::users::Session), ApiError> {
-    let found = state.store().user_for_login(email).await?;
-    let ok = match &found {
-        Some((user, Some(hash))) if user.active => verify_password(password, hash),
-        _ => {
-            // Spend the time a real check would.
-            let _ = verify_password(password, DUMMY_HASH);
-            false
-        }
-    };
-    let Some((user, _)) = found.filter(|_| ok) else {
-        return Err(ApiError::new(axum::http::StatusCode::UNAUTHORIZED, "the email address or password is not right"));
-    };
-    let hours = state.settings().session_hours;
-    Ok(state.store().create_session(user.id, jiff::SignedDuration::from_hours(hours)).await?)
-}
-
-/// A valid argon2id hash of a random password, for constant-work failures.
-const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$ZbE4yqcF2bS9OJ4AzmzlbPCx3QWwi2PfBmx0UTwOb3Q";
-
-/// The `Set-Cookie` value for the session cookie; `max_age` 0 clears it.
-pub fn cookie_header(state: &AppState, secret: &str, max_age: i64) -> String {
-    let secure = if state.settings().secure_cookies { "; Secure" } else { "" };
-    format!("{SESSION_COOKIE}={secret}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}")
 }

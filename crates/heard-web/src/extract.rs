@@ -20,10 +20,14 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
         match axum::Json::<T>::from_request(req, state).await {
             Ok(axum::Json(v)) => Ok(ApiJson(v)),
             Err(JsonRejection::JsonDataError(e)) => Err(data_error(&e.body_text())),
-            Err(JsonRejection::JsonSyntaxError(e)) => Err(ApiError::bad_request(format!("the body is not valid JSON: {}", e.body_text()))),
-            Err(JsonRejection::MissingJsonContentType(_)) => {
-                Err(ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "send the body as `Content-Type: application/json`"))
-            }
+            Err(JsonRejection::JsonSyntaxError(e)) => Err(ApiError::bad_request(format!(
+                "the body is not valid JSON: {}",
+                e.body_text()
+            ))),
+            Err(JsonRejection::MissingJsonContentType(_)) => Err(ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "send the body as `Content-Type: application/json`",
+            )),
             Err(JsonRejection::BytesRejection(e)) => Err(ApiError::new(e.status(), e.body_text())),
             Err(other) => Err(ApiError::new(other.status(), other.body_text())),
         }
@@ -47,7 +51,10 @@ fn data_error(text: &str) -> ApiError {
         }
     };
     let reason = reason.split(" at line ").next().unwrap_or(&reason).to_string();
-    Invalid { errors: vec![FieldError { field, reason }] }.into()
+    Invalid {
+        errors: vec![FieldError { field, reason }],
+    }
+    .into()
 }
 
 /// Query string parameters.
@@ -74,12 +81,18 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
 mod tests {
     #[test]
     fn serde_messages_become_field_errors() {
-        let e = super::data_error("Failed to deserialize the JSON body into the target type: unknown field `colour`, expected one of `a`, `b` at line 1 column 10");
+        let e = super::data_error(
+            "Failed to deserialize the JSON body into the target type: unknown field `colour`, expected one of `a`, `b` at line 1 column 10",
+        );
         assert_eq!(e.errors[0].field, "colour");
-        let e = super::data_error("Failed to deserialize the JSON body into the target type: from: invalid type: integer `3`, expected a string at line 1 column 9");
+        let e = super::data_error(
+            "Failed to deserialize the JSON body into the target type: from: invalid type: integer `3`, expected a string at line 1 column 9",
+        );
         assert_eq!(e.errors[0].field, "from");
         assert_eq!(e.errors[0].reason, "invalid type: integer `3`, expected a string");
-        let e = super::data_error("Failed to deserialize the JSON body into the target type: missing field `body` at line 1 column 2");
+        let e = super::data_error(
+            "Failed to deserialize the JSON body into the target type: missing field `body` at line 1 column 2",
+        );
         assert_eq!(e.errors[0].field, "body");
     }
 }

@@ -60,9 +60,18 @@ struct Inner {
 
 impl AppState {
     /// Builds the state, reading the services' routing keywords from the store.
-    pub async fn new(store: Store, settings: WebSettings, files: files::FileStore) -> Result<AppState, heard_store::StoreError> {
+    pub async fn new(
+        store: Store,
+        settings: WebSettings,
+        files: files::FileStore,
+    ) -> Result<AppState, heard_store::StoreError> {
         let intake = intake_config(&store, &settings).await?;
-        Ok(AppState(Arc::new(Inner { store, settings, files, intake: tokio::sync::RwLock::new(Arc::new(intake)) })))
+        Ok(AppState(Arc::new(Inner {
+            store,
+            settings,
+            files,
+            intake: tokio::sync::RwLock::new(Arc::new(intake)),
+        })))
     }
 
     pub fn store(&self) -> &Store {
@@ -95,7 +104,10 @@ async fn intake_config(store: &Store, settings: &WebSettings) -> Result<IntakeCo
         .services()
         .await?
         .into_iter()
-        .map(|s| heard_core::ServiceRule { service: s.slug, keywords: s.keywords })
+        .map(|s| heard_core::ServiceRule {
+            service: s.slug,
+            keywords: s.keywords,
+        })
         .collect();
     Ok(IntakeConfig {
         reference_prefix: settings.reference_prefix.clone(),

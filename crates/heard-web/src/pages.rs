@@ -32,7 +32,10 @@ impl FromRequestParts<AppState> for Staff {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
-        Caller::from_request_parts(parts, state).await.map(Staff).map_err(|_| Redirect::to("/login").into_response())
+        Caller::from_request_parts(parts, state)
+            .await
+            .map(Staff)
+            .map_err(|_| Redirect::to("/login").into_response())
     }
 }
 
@@ -52,7 +55,13 @@ fn page_error(e: ApiError) -> Response {
 }
 
 async fn css() -> impl IntoResponse {
-    ([(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "max-age=3600")], include_str!("../static/heard.css"))
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "max-age=3600"),
+        ],
+        include_str!("../static/heard.css"),
+    )
 }
 
 #[derive(Template)]
@@ -65,7 +74,12 @@ struct LoginPage {
 }
 
 async fn login_page() -> Response {
-    render(&LoginPage { user: None, csrf: String::new(), email: String::new(), error: None })
+    render(&LoginPage {
+        user: None,
+        csrf: String::new(),
+        email: String::new(),
+        error: None,
+    })
 }
 
 #[derive(Deserialize)]
@@ -81,7 +95,12 @@ async fn login(State(state): State<AppState>, Form(f): Form<LoginForm>) -> Respo
             ([(header::SET_COOKIE, cookie)], Redirect::to("/cases")).into_response()
         }
         Err(e) => {
-            let page = LoginPage { user: None, csrf: String::new(), email: f.email, error: e.detail };
+            let page = LoginPage {
+                user: None,
+                csrf: String::new(),
+                email: f.email,
+                error: e.detail,
+            };
             (StatusCode::UNAUTHORIZED, render(&page)).into_response()
         }
     }
@@ -92,14 +111,23 @@ struct CsrfForm {
     csrf_token: String,
 }
 
-async fn logout(State(state): State<AppState>, Staff(caller): Staff, headers: axum::http::HeaderMap, Form(f): Form<CsrfForm>) -> Response {
+async fn logout(
+    State(state): State<AppState>,
+    Staff(caller): Staff,
+    headers: axum::http::HeaderMap,
+    Form(f): Form<CsrfForm>,
+) -> Response {
     if caller.csrf_token.as_deref() != Some(f.csrf_token.as_str()) {
         return (StatusCode::FORBIDDEN, "the form has expired; reload the page").into_response();
     }
     if let Err(e) = end_session(&state, &headers).await {
         return page_error(e);
     }
-    ([(header::SET_COOKIE, cookie_header(&state, "", 0))], Redirect::to("/login")).into_response()
+    (
+        [(header::SET_COOKIE, cookie_header(&state, "", 0))],
+        Redirect::to("/login"),
+    )
+        .into_response()
 }
 
 #[derive(Template)]
@@ -133,12 +161,18 @@ async fn cases_page(State(state): State<AppState>, Staff(caller): Staff, Query(q
         status: q.status.parse().ok(),
         q: Some(q.q.clone()).filter(|s| !s.trim().is_empty()),
         visible_services: caller.visible_services(),
-        cursor: q.cursor.as_deref().and_then(|c| heard_store::queries::Cursor::parse(c).ok()),
+        cursor: q
+            .cursor
+            .as_deref()
+            .and_then(|c| heard_store::queries::Cursor::parse(c).ok()),
         limit: Some(50),
         ..Default::default()
     };
     let store = state.store();
-    let (page, services) = match tokio::try_join!(store.list_cases(&filter, &state.settings().reference_prefix), store.services()) {
+    let (page, services) = match tokio::try_join!(
+        store.list_cases(&filter, &state.settings().reference_prefix),
+        store.services()
+    ) {
         Ok(v) => v,
         Err(e) => return page_error(e.into()),
     };
@@ -168,7 +202,13 @@ fn form_urlencoded_pairs(pairs: &[(&str, &str)]) -> String {
         .map(|(k, v)| {
             let enc: String = v
                 .bytes()
-                .map(|b| if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
+                .map(|b| {
+                    if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+                        (b as char).to_string()
+                    } else {
+                        format!("%{b:02X}")
+                    }
+                })
                 .collect();
             format!("{k}={enc}")
         })
@@ -194,5 +234,9 @@ async fn case_page(State(state): State<AppState>, Staff(caller): Staff, Path(raw
         Ok(_) => return (StatusCode::NOT_FOUND, "no such case").into_response(),
         Err(e) => return page_error(e.into()),
     };
-    render(&CasePage { csrf: caller.csrf_token.clone().unwrap_or_default(), user: Some(caller.user), case })
+    render(&CasePage {
+        csrf: caller.csrf_token.clone().unwrap_or_default(),
+        user: Some(caller.user),
+        case,
+    })
 }

@@ -35,7 +35,11 @@ pub struct ApiError {
 
 impl ApiError {
     pub fn new(status: StatusCode, detail: impl Into<String>) -> Self {
-        ApiError { status, detail: Some(detail.into()), errors: Vec::new() }
+        ApiError {
+            status,
+            detail: Some(detail.into()),
+            errors: Vec::new(),
+        }
     }
 
     pub fn bad_request(detail: impl Into<String>) -> Self {
@@ -47,7 +51,10 @@ impl ApiError {
     }
 
     pub fn unauthorized() -> Self {
-        Self::new(StatusCode::UNAUTHORIZED, "sign in, or send `Authorization: Bearer <token>`")
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            "sign in, or send `Authorization: Bearer <token>`",
+        )
     }
 
     pub fn forbidden(detail: impl Into<String>) -> Self {
@@ -73,7 +80,10 @@ impl From<StoreError> for ApiError {
             StoreError::Invalid(invalid) => invalid.into(),
             other => {
                 tracing::error!(error = %other, "storage failure");
-                ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "the server could not complete the request; it has been logged")
+                ApiError::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "the server could not complete the request; it has been logged",
+                )
             }
         }
     }
@@ -89,7 +99,10 @@ impl IntoResponse for ApiError {
             errors: self.errors,
         };
         let mut res = (self.status, Json(problem)).into_response();
-        res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
+        res.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        );
         res
     }
 }

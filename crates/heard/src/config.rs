@@ -31,7 +31,11 @@ pub struct Server {
 
 impl Default for Server {
     fn default() -> Self {
-        Server { listen: "127.0.0.1:8080".into(), secure_cookies: false, session_hours: 9 }
+        Server {
+            listen: "127.0.0.1:8080".into(),
+            secure_cookies: false,
+            session_hours: 9,
+        }
     }
 }
 
@@ -47,7 +51,11 @@ pub struct Council {
 
 impl Default for Council {
     fn default() -> Self {
-        Council { name: "Our Council".into(), reference_prefix: "HRD".into(), default_service: "customer-services".into() }
+        Council {
+            name: "Our Council".into(),
+            reference_prefix: "HRD".into(),
+            default_service: "customer-services".into(),
+        }
     }
 }
 
@@ -62,7 +70,12 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { max_request_mb: 40, max_body_kb: 1024, max_attachments: 20, max_attachment_mb: 25 }
+        Limits {
+            max_request_mb: 40,
+            max_body_kb: 1024,
+            max_attachments: 20,
+            max_attachment_mb: 25,
+        }
     }
 }
 
@@ -113,16 +126,23 @@ impl Config {
     }
 
     fn validate(&self) -> anyhow::Result<()> {
-        heard_core::case::validate_prefix(&self.council.reference_prefix).map_err(|e| anyhow::anyhow!("council.reference_prefix: {e}"))?;
+        heard_core::case::validate_prefix(&self.council.reference_prefix)
+            .map_err(|e| anyhow::anyhow!("council.reference_prefix: {e}"))?;
         if !heard_core::contact::is_slug(&self.council.default_service) {
-            bail!("council.default_service: `{}` is not a service slug", self.council.default_service);
+            bail!(
+                "council.default_service: `{}` is not a service slug",
+                self.council.default_service
+            );
         }
         if self.server.session_hours < 1 || self.server.session_hours > 24 * 30 {
             bail!("server.session_hours: must be between 1 and 720");
         }
         for (i, s) in self.services.iter().enumerate() {
             if !heard_core::contact::is_slug(&s.slug) {
-                bail!("services[{i}].slug: `{}` is not a slug (lower-case letters, digits, hyphens)", s.slug);
+                bail!(
+                    "services[{i}].slug: `{}` is not a slug (lower-case letters, digits, hyphens)",
+                    s.slug
+                );
             }
         }
         for (i, s) in self.sites.iter().enumerate() {
@@ -130,17 +150,19 @@ impl Config {
                 bail!("sites[{i}].slug: `{}` is not a slug", s.slug);
             }
         }
-        if let Some(url) = &self.database_url {
-            if !(url.starts_with("sqlite:") || url.starts_with("postgres://") || url.starts_with("postgresql://")) {
-                bail!("database_url: must start with sqlite:// or postgres://");
-            }
+        if let Some(url) = &self.database_url
+            && !(url.starts_with("sqlite:") || url.starts_with("postgres://") || url.starts_with("postgresql://"))
+        {
+            bail!("database_url: must start with sqlite:// or postgres://");
         }
         Ok(())
     }
 
     /// The database URL, defaulting to a SQLite file in the data folder.
     pub fn database_url(&self, data_dir: &Path) -> String {
-        self.database_url.clone().unwrap_or_else(|| format!("sqlite://{}", data_dir.join("heard.db").display()))
+        self.database_url
+            .clone()
+            .unwrap_or_else(|| format!("sqlite://{}", data_dir.join("heard.db").display()))
     }
 
     pub fn web_settings(&self) -> heard_web::WebSettings {
@@ -211,9 +233,16 @@ mod tests {
     fn starter_config_parses_and_unknown_keys_are_named() {
         let c: Config = toml::from_str(STARTER).unwrap();
         c.validate().unwrap();
-        let err = toml::from_str::<Config>("[server]\nlisten = \"x\"\nlisen = 1\n").unwrap_err().to_string();
+        let err = toml::from_str::<Config>("[server]\nlisten = \"x\"\nlisen = 1\n")
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("lisen"), "{err}");
         let bad: Config = toml::from_str("[council]\nreference_prefix = \"H1\"\n").unwrap();
-        assert!(bad.validate().unwrap_err().to_string().contains("council.reference_prefix"));
+        assert!(
+            bad.validate()
+                .unwrap_err()
+                .to_string()
+                .contains("council.reference_prefix")
+        );
     }
 }

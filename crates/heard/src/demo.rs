@@ -8,7 +8,11 @@ use indicatif::{ProgressBar, ProgressStyle};
 use std::time::Instant;
 
 /// The sign-ins `heard demo` prints (password `demo`).
-pub const LOGINS: &[&str] = &["agent@demo.heard (agent)", "manager@demo.heard (team manager)", "admin@demo.heard (administrator)"];
+pub const LOGINS: &[&str] = &[
+    "agent@demo.heard (agent)",
+    "manager@demo.heard (team manager)",
+    "admin@demo.heard (administrator)",
+];
 
 const BATCH: usize = 500;
 
@@ -28,18 +32,38 @@ pub async fn load(store: &Store, seed: u64) -> anyhow::Result<()> {
         contacts
     );
 
-    let teams: Vec<_> = council.teams.iter().map(|t| TeamSpec { slug: t.slug.clone(), name: t.name.clone() }).collect();
+    let teams: Vec<_> = council
+        .teams
+        .iter()
+        .map(|t| TeamSpec {
+            slug: t.slug.clone(),
+            name: t.name.clone(),
+        })
+        .collect();
     let services: Vec<_> = council
         .services
         .iter()
-        .map(|s| ServiceSpec { slug: s.slug.clone(), name: s.name.clone(), keywords: s.keywords.clone(), team: Some(s.team.clone()) })
+        .map(|s| ServiceSpec {
+            slug: s.slug.clone(),
+            name: s.name.clone(),
+            keywords: s.keywords.clone(),
+            team: Some(s.team.clone()),
+        })
         .collect();
     let sites: Vec<_> = council
         .sites
         .iter()
-        .map(|s| SiteSpec { slug: s.slug.clone(), name: s.name.clone(), kind: s.kind.clone(), address: s.address.clone() })
+        .map(|s| SiteSpec {
+            slug: s.slug.clone(),
+            name: s.name.clone(),
+            kind: s.kind.clone(),
+            address: s.address.clone(),
+        })
         .collect();
-    store.upsert_catalogue(&teams, &services, &sites).await.context("loading services, teams and sites")?;
+    store
+        .upsert_catalogue(&teams, &services, &sites)
+        .await
+        .context("loading services, teams and sites")?;
 
     // One hash for every demo account: argon2 is slow on purpose, and these share a password.
     let hash = heard_web::hash_password("demo").map_err(anyhow::Error::msg)?;
@@ -86,7 +110,10 @@ pub async fn load(store: &Store, seed: u64) -> anyhow::Result<()> {
         .flat_map(|(i, c)| c.links.iter().map(move |(org, role)| (i, *org, *role)))
         .map(|(person, org, role)| (customer_ids[person], customer_ids[org], role))
         .collect();
-    store.link_customers(&links).await.context("linking people to organisations")?;
+    store
+        .link_customers(&links)
+        .await
+        .context("linking people to organisations")?;
 
     bar.set_message("cases");
     for chunk in council.cases.chunks(BATCH) {

@@ -101,7 +101,10 @@ enum UserCommand {
 
 fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "heard=info,heard_web=info,tower_http=warn".into()))
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "heard=info,heard_web=info,tower_http=warn".into()),
+        )
         .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();
@@ -161,14 +164,27 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             }
             demo::load(&store, seed).await?;
         }
-        Command::Token { command: TokenCommand::Create { user, label } } => {
+        Command::Token {
+            command: TokenCommand::Create { user, label },
+        } => {
             let config = Config::load(&data_dir, cli.config.as_deref())?;
             let store = open(&config, &data_dir).await?;
             store.ensure_current().await?;
-            let (u, _) = store.user_for_login(&user).await?.with_context(|| format!("no user {user}"))?;
+            let (u, _) = store
+                .user_for_login(&user)
+                .await?
+                .with_context(|| format!("no user {user}"))?;
             println!("{}", store.create_token(u.id, &label).await?);
         }
-        Command::User { command: UserCommand::Add { email, name, role, services } } => {
+        Command::User {
+            command:
+                UserCommand::Add {
+                    email,
+                    name,
+                    role,
+                    services,
+                },
+        } => {
             let config = Config::load(&data_dir, cli.config.as_deref())?;
             let store = open(&config, &data_dir).await?;
             store.ensure_current().await?;
@@ -179,7 +195,14 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 Err(_) => None,
             };
             let id = store
-                .upsert_user(&heard_store::users::NewUser { email, name, role, team: None, services, password_hash })
+                .upsert_user(&heard_store::users::NewUser {
+                    email,
+                    name,
+                    role,
+                    team: None,
+                    services,
+                    password_hash,
+                })
                 .await?;
             println!("user {id} saved");
         }
@@ -195,7 +218,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
 async fn open(config: &Config, data_dir: &Path) -> anyhow::Result<Store> {
     std::fs::create_dir_all(data_dir).with_context(|| format!("creating the data folder {}", data_dir.display()))?;
     let url = config.database_url(data_dir);
-    Store::open(&url, &StoreOptions::default()).await.with_context(|| format!("opening the database {}", redact(&url)))
+    Store::open(&url, &StoreOptions::default())
+        .await
+        .with_context(|| format!("opening the database {}", redact(&url)))
 }
 
 /// A database URL without its password, for messages.
@@ -212,24 +237,56 @@ fn redact(url: &str) -> String {
 /// Creates or updates the teams, services and sites listed in the config.
 async fn apply_catalogue(store: &Store, config: &Config) -> anyhow::Result<()> {
     use heard_store::seed::{ServiceSpec, SiteSpec, TeamSpec};
-    let teams: Vec<_> = config.teams.iter().map(|t| TeamSpec { slug: t.slug.clone(), name: t.name.clone() }).collect();
+    let teams: Vec<_> = config
+        .teams
+        .iter()
+        .map(|t| TeamSpec {
+            slug: t.slug.clone(),
+            name: t.name.clone(),
+        })
+        .collect();
     let services: Vec<_> = config
         .services
         .iter()
-        .map(|s| ServiceSpec { slug: s.slug.clone(), name: s.name.clone(), keywords: s.keywords.clone(), team: s.team.clone() })
+        .map(|s| ServiceSpec {
+            slug: s.slug.clone(),
+            name: s.name.clone(),
+            keywords: s.keywords.clone(),
+            team: s.team.clone(),
+        })
         .collect();
-    let sites: Vec<_> = config.sites.iter().map(|s| SiteSpec { slug: s.slug.clone(), name: s.name.clone(), kind: s.kind.clone(), address: None }).collect();
+    let sites: Vec<_> = config
+        .sites
+        .iter()
+        .map(|s| SiteSpec {
+            slug: s.slug.clone(),
+            name: s.name.clone(),
+            kind: s.kind.clone(),
+            address: None,
+        })
+        .collect();
     if !(teams.is_empty() && services.is_empty() && sites.is_empty()) {
-        store.upsert_catalogue(&teams, &services, &sites).await.context("applying the config's teams, services and sites")?;
+        store
+            .upsert_catalogue(&teams, &services, &sites)
+            .await
+            .context("applying the config's teams, services and sites")?;
     }
     Ok(())
 }
 
 /// Serves until Ctrl-C or SIGTERM.
-async fn serve(store: Store, config: &Config, data_dir: &Path, listen: &str, logins: Option<&[&str]>) -> anyhow::Result<()> {
+async fn serve(
+    store: Store,
+    config: &Config,
+    data_dir: &Path,
+    listen: &str,
+    logins: Option<&[&str]>,
+) -> anyhow::Result<()> {
     let files = heard_web::files::FileStore::local(data_dir.join("files"));
     let state = heard_web::AppState::new(store.clone(), config.web_settings(), files).await?;
-    let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("listening on {listen}"))?;
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .with_context(|| format!("listening on {listen}"))?;
     let addr = listener.local_addr()?;
     println!("heard is serving {} at http://{addr}/", config.council.name);
     if let Some(logins) = logins {

@@ -2,7 +2,9 @@
 
 use super::{Cols, Cursor, Param, Sql, after_cursor, contact_match, fetch_sql, finish_page, page_size};
 use crate::intake::reference;
-use crate::{CaseDetail, CaseEventRecord, CaseLinkRecord, CaseRecord, CustomerRef, Page, Result, Store, StoreError, UserRef};
+use crate::{
+    CaseDetail, CaseEventRecord, CaseLinkRecord, CaseRecord, CustomerRef, Page, Result, Store, StoreError, UserRef,
+};
 use heard_core::{CaseKind, CaseReference, CaseStatus, Channel};
 use jiff::Timestamp;
 
@@ -54,11 +56,18 @@ pub(crate) fn case_from_row(r: &impl Cols, prefix: &str) -> Result<CaseRecord> {
         priority: r.word(3)?,
         service: r.text(4)?,
         owner: match r.opt_int(5)? {
-            Some(uid) => Some(UserRef { id: uid, email: r.text(6)?, name: r.text(7)? }),
+            Some(uid) => Some(UserRef {
+                id: uid,
+                email: r.text(6)?,
+                name: r.text(7)?,
+            }),
             None => None,
         },
         team: r.opt_text(8)?,
-        customer: CustomerRef { id: r.int(9)?, name: r.text(10)? },
+        customer: CustomerRef {
+            id: r.int(9)?,
+            name: r.text(10)?,
+        },
         site: r.opt_text(11)?,
         title: r.text(12)?,
         created_at: r.time(13)?,
@@ -117,7 +126,9 @@ impl Store {
         }
         if let Some(ch) = f.channel {
             let p = sql.bind(Param::Text(ch.as_str().into()));
-            sql.push(&format!(" AND EXISTS (SELECT 1 FROM contacts x WHERE x.case_id = k.id AND x.channel = {p})"));
+            sql.push(&format!(
+                " AND EXISTS (SELECT 1 FROM contacts x WHERE x.case_id = k.id AND x.channel = {p})"
+            ));
         }
         if let Some(t) = f.from {
             let p = sql.bind(Param::Int(t.as_millisecond()));
@@ -129,7 +140,9 @@ impl Store {
         }
         if let Some(q) = f.q.as_deref().filter(|q| !q.trim().is_empty()) {
             match contact_match(&mut sql, self.dialect(), q) {
-                Some(m) => sql.push(&format!(" AND k.id IN (SELECT case_id FROM contacts WHERE id IN ({m}))")),
+                Some(m) => sql.push(&format!(
+                    " AND k.id IN (SELECT case_id FROM contacts WHERE id IN ({m}))"
+                )),
                 None => sql.push(" AND 1 = 0"),
             }
         }
@@ -137,7 +150,10 @@ impl Store {
         let lp = sql.bind(Param::Int(limit + 1));
         sql.push(&format!(" ORDER BY k.updated_at DESC, k.id DESC LIMIT {lp}"));
         let items = fetch_sql!(self, sql, |r| case_from_row(r, prefix));
-        Ok(finish_page(items, limit, |c: &CaseRecord| Cursor { at: c.updated_at.as_millisecond(), id: c.id }))
+        Ok(finish_page(items, limit, |c: &CaseRecord| Cursor {
+            at: c.updated_at.as_millisecond(),
+            id: c.id,
+        }))
     }
 
     /// One case, without its timeline.
@@ -158,7 +174,12 @@ impl Store {
         let prefix = reference.prefix().to_string();
         let contacts = self
             .list_contacts(
-                &super::ContactFilter { case: Some(case.id), oldest_first: true, limit: Some(100), ..Default::default() },
+                &super::ContactFilter {
+                    case: Some(case.id),
+                    oldest_first: true,
+                    limit: Some(100),
+                    ..Default::default()
+                },
                 &prefix,
             )
             .await?
@@ -181,13 +202,22 @@ impl Store {
         let history = fetch_sql!(self, sql, |r| Ok(CaseEventRecord {
             at: r.time(0)?,
             actor: match r.opt_int(1)? {
-                Some(id) => Some(UserRef { id, email: r.text(2)?, name: r.text(3)? }),
+                Some(id) => Some(UserRef {
+                    id,
+                    email: r.text(2)?,
+                    name: r.text(3)?
+                }),
                 None => None,
             },
             kind: r.text(4)?,
             detail: serde_json::from_str(&r.text(5)?).unwrap_or(serde_json::Value::Null),
         }));
-        Ok(CaseDetail { case, contacts, links, history })
+        Ok(CaseDetail {
+            case,
+            contacts,
+            links,
+            history,
+        })
     }
 }
 

@@ -6,12 +6,19 @@ use crate::{Result, ServiceRecord, SiteRecord, Store, TeamRecord};
 impl Store {
     /// Every service, by name.
     pub async fn services(&self) -> Result<Vec<ServiceRecord>> {
-        let sql = Sql::new("SELECT s.id, s.slug, s.name, s.keywords, t.slug FROM services s LEFT JOIN teams t ON t.id = s.team_id ORDER BY s.name");
+        let sql = Sql::new(
+            "SELECT s.id, s.slug, s.name, s.keywords, t.slug FROM services s LEFT JOIN teams t ON t.id = s.team_id ORDER BY s.name",
+        );
         Ok(fetch_sql!(self, sql, |r| Ok(ServiceRecord {
             id: r.int(0)?,
             slug: r.text(1)?,
             name: r.text(2)?,
-            keywords: r.text(3)?.split('|').filter(|k| !k.is_empty()).map(str::to_string).collect(),
+            keywords: r
+                .text(3)?
+                .split('|')
+                .filter(|k| !k.is_empty())
+                .map(str::to_string)
+                .collect(),
             team: r.opt_text(4)?,
         })))
     }
@@ -31,6 +38,10 @@ impl Store {
     /// Every team, by name.
     pub async fn teams(&self) -> Result<Vec<TeamRecord>> {
         let sql = Sql::new("SELECT id, slug, name FROM teams ORDER BY name");
-        Ok(fetch_sql!(self, sql, |r| Ok(TeamRecord { id: r.int(0)?, slug: r.text(1)?, name: r.text(2)? })))
+        Ok(fetch_sql!(self, sql, |r| Ok(TeamRecord {
+            id: r.int(0)?,
+            slug: r.text(1)?,
+            name: r.text(2)?
+        })))
     }
 }

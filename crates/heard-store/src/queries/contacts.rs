@@ -92,7 +92,9 @@ impl Store {
             if let Some(c) = f.cursor {
                 let a = sql.bind(Param::Int(c.at));
                 let b = sql.bind(Param::Int(c.id));
-                sql.push(&format!(" AND (x.received_at > {a} OR (x.received_at = {a} AND x.id > {b}))"));
+                sql.push(&format!(
+                    " AND (x.received_at > {a} OR (x.received_at = {a} AND x.id > {b}))"
+                ));
             }
         } else {
             after_cursor(&mut sql, f.cursor, "x.received_at", "x.id");
@@ -102,7 +104,10 @@ impl Store {
         sql.push(&format!(" ORDER BY x.received_at {order}, x.id {order} LIMIT {lp}"));
         let mut items = fetch_sql!(self, sql, |r| contact_from_row(r, prefix));
         self.attach_files(&mut items).await?;
-        Ok(finish_page(items, limit, |c: &ContactRecord| Cursor { at: c.received_at.as_millisecond(), id: c.id }))
+        Ok(finish_page(items, limit, |c: &ContactRecord| Cursor {
+            at: c.received_at.as_millisecond(),
+            id: c.id,
+        }))
     }
 
     /// One contact.
@@ -119,13 +124,21 @@ impl Store {
         if contacts.is_empty() {
             return Ok(());
         }
-        let mut sql = Sql::new("SELECT contact_id, id, filename, content_type, size, sha256 FROM attachments WHERE contact_id IN (");
+        let mut sql = Sql::new(
+            "SELECT contact_id, id, filename, content_type, size, sha256 FROM attachments WHERE contact_id IN (",
+        );
         let ps: Vec<String> = contacts.iter().map(|c| sql.bind(Param::Int(c.id))).collect();
         sql.push(&ps.join(", "));
         sql.push(") ORDER BY id");
         let files = fetch_sql!(self, sql, |r| Ok((
             r.int(0)?,
-            AttachmentRecord { id: r.int(1)?, filename: r.text(2)?, content_type: r.text(3)?, size: r.int(4)?, sha256: r.text(5)? }
+            AttachmentRecord {
+                id: r.int(1)?,
+                filename: r.text(2)?,
+                content_type: r.text(3)?,
+                size: r.int(4)?,
+                sha256: r.text(5)?
+            }
         )));
         for (contact_id, file) in files {
             if let Some(c) = contacts.iter_mut().find(|c| c.id == contact_id) {

@@ -1,7 +1,10 @@
 //! Customer lists and single customers.
 
 use super::{Cols, Cursor, Param, Sql, fetch_sql, finish_page, fts5_query, page_size};
-use crate::{AddressRecord, CustomerLinkRecord, CustomerRecord, CustomerSummary, Dialect, IdentityRecord, Page, Result, Store, StoreError};
+use crate::{
+    AddressRecord, CustomerLinkRecord, CustomerRecord, CustomerSummary, Dialect, IdentityRecord, Page, Result, Store,
+    StoreError,
+};
 use heard_core::{CustomerKind, Identity};
 
 /// Filters for the customer list.
@@ -18,7 +21,8 @@ impl Store {
     /// Customers, newest first.
     pub async fn list_customers(&self, f: &CustomerFilter) -> Result<Page<CustomerSummary>> {
         let limit = page_size(f.limit);
-        let mut sql = Sql::new("SELECT c.id, c.kind, c.organisation_kind, c.name, c.created_at FROM customers c WHERE 1 = 1");
+        let mut sql =
+            Sql::new("SELECT c.id, c.kind, c.organisation_kind, c.name, c.created_at FROM customers c WHERE 1 = 1");
         if let Some(k) = f.kind {
             let p = sql.bind(Param::Text(k.as_str().into()));
             sql.push(&format!(" AND c.kind = {p}"));
@@ -28,7 +32,9 @@ impl Store {
                 (_, None) => sql.push(" AND 1 = 0"),
                 (Dialect::Sqlite, Some(fts)) => {
                     let p = sql.bind(Param::Text(fts));
-                    sql.push(&format!(" AND c.id IN (SELECT rowid FROM customers_fts WHERE customers_fts MATCH {p})"));
+                    sql.push(&format!(
+                        " AND c.id IN (SELECT rowid FROM customers_fts WHERE customers_fts MATCH {p})"
+                    ));
                 }
                 (Dialect::Postgres, Some(_)) => {
                     let p = sql.bind(Param::Text(super::plain_words(q).unwrap_or_default()));
@@ -46,21 +52,39 @@ impl Store {
             name: r.text(3)?,
             created_at: r.time(4)?,
         }));
-        Ok(finish_page(items, limit, |c: &CustomerSummary| Cursor { at: c.created_at.as_millisecond(), id: c.id }))
+        Ok(finish_page(items, limit, |c: &CustomerSummary| Cursor {
+            at: c.created_at.as_millisecond(),
+            id: c.id,
+        }))
     }
 
     /// One customer with identities, addresses and organisation links.
     pub async fn customer(&self, id: i64) -> Result<CustomerRecord> {
-        let mut sql = Sql::new("SELECT id, kind, organisation_kind, name, created_at, updated_at FROM customers WHERE id = $1");
+        let mut sql =
+            Sql::new("SELECT id, kind, organisation_kind, name, created_at, updated_at FROM customers WHERE id = $1");
         sql.params.push(Param::Int(id));
-        let head = fetch_sql!(self, sql, |r| Ok((r.int(0)?, r.word(1)?, r.opt_word(2)?, r.text(3)?, r.time(4)?, r.time(5)?)));
+        let head = fetch_sql!(self, sql, |r| Ok((
+            r.int(0)?,
+            r.word(1)?,
+            r.opt_word(2)?,
+            r.text(3)?,
+            r.time(4)?,
+            r.time(5)?
+        )));
         let Some((id, kind, organisation_kind, name, created_at, updated_at)) = head.into_iter().next() else {
             return Err(StoreError::NotFound(format!("customer {id}")));
         };
-        let mut sql = Sql::new("SELECT kind, value, undeliverable FROM customer_identities WHERE customer_id = $1 ORDER BY id");
+        let mut sql =
+            Sql::new("SELECT kind, value, undeliverable FROM customer_identities WHERE customer_id = $1 ORDER BY id");
         sql.params.push(Param::Int(id));
-        let identities = fetch_sql!(self, sql, |r| Ok(IdentityRecord { kind: r.word(0)?, value: r.text(1)?, undeliverable: r.flag(2)? }));
-        let mut sql = Sql::new("SELECT line1, line2, town, postcode, uprn FROM customer_addresses WHERE customer_id = $1 ORDER BY id");
+        let identities = fetch_sql!(self, sql, |r| Ok(IdentityRecord {
+            kind: r.word(0)?,
+            value: r.text(1)?,
+            undeliverable: r.flag(2)?
+        }));
+        let mut sql = Sql::new(
+            "SELECT line1, line2, town, postcode, uprn FROM customer_addresses WHERE customer_id = $1 ORDER BY id",
+        );
         sql.params.push(Param::Int(id));
         let addresses = fetch_sql!(self, sql, |r| Ok(AddressRecord {
             line1: r.text(0)?,
@@ -82,7 +106,17 @@ impl Store {
             organisation_name: r.text(3)?,
             role: r.word(4)?,
         }));
-        Ok(CustomerRecord { id, kind, organisation_kind, name, identities, addresses, links, created_at, updated_at })
+        Ok(CustomerRecord {
+            id,
+            kind,
+            organisation_kind,
+            name,
+            identities,
+            addresses,
+            links,
+            created_at,
+            updated_at,
+        })
     }
 
     /// The customer an identity belongs to, if any.

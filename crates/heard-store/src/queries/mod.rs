@@ -33,7 +33,10 @@ pub(crate) struct Sql {
 
 impl Sql {
     pub fn new(text: &str) -> Self {
-        Sql { text: text.to_string(), params: Vec::new() }
+        Sql {
+            text: text.to_string(),
+            params: Vec::new(),
+        }
     }
 
     /// The next placeholder (`$n`) for `p`.
@@ -126,9 +129,17 @@ impl Cursor {
     }
 
     pub fn parse(s: &str) -> Result<Self> {
-        let bad = || StoreError::Invalid(heard_core::Invalid::field("cursor", "is not a cursor from a previous page"));
+        let bad = || {
+            StoreError::Invalid(heard_core::Invalid::field(
+                "cursor",
+                "is not a cursor from a previous page",
+            ))
+        };
         let (at, id) = s.split_once('.').ok_or_else(bad)?;
-        Ok(Cursor { at: at.parse().map_err(|_| bad())?, id: id.parse().map_err(|_| bad())? })
+        Ok(Cursor {
+            at: at.parse().map_err(|_| bad())?,
+            id: id.parse().map_err(|_| bad())?,
+        })
     }
 }
 
@@ -152,7 +163,9 @@ pub(crate) fn contact_match(sql: &mut Sql, d: Dialect, q: &str) -> Option<String
         }
         Dialect::Postgres => {
             let p = sql.bind(Param::Text(plain_words(q)?));
-            Some(format!("SELECT id FROM contacts WHERE search @@ plainto_tsquery('english', {p})"))
+            Some(format!(
+                "SELECT id FROM contacts WHERE search @@ plainto_tsquery('english', {p})"
+            ))
         }
     }
 }
@@ -171,7 +184,10 @@ pub(crate) fn fts5_query(q: &str) -> Option<String> {
 /// The words of a query, space-separated, for PostgreSQL's `plainto_tsquery`: the
 /// same every-word-must-match reading as [`fts5_query`].
 pub(crate) fn plain_words(q: &str) -> Option<String> {
-    let words: Vec<&str> = q.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
+    let words: Vec<&str> = q
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
     (!words.is_empty()).then(|| words.join(" "))
 }
 
@@ -190,4 +206,3 @@ pub(crate) fn finish_page<T>(mut items: Vec<T>, limit: i64, cursor_of: impl Fn(&
     };
     crate::Page { items, next_cursor }
 }
-

@@ -10,15 +10,27 @@ use crate::{Dialect, Result, SearchHit, SearchResults, Store};
 impl Store {
     /// Contacts and customers matching every word of `q`, best first.
     /// `visible_services` limits contact hits to cases of those services.
-    pub async fn search(&self, q: &str, limit: Option<u32>, visible_services: Option<&[String]>, prefix: &str) -> Result<SearchResults> {
+    pub async fn search(
+        &self,
+        q: &str,
+        limit: Option<u32>,
+        visible_services: Option<&[String]>,
+        prefix: &str,
+    ) -> Result<SearchResults> {
         let limit = super::page_size(limit);
         let (Some(fts), Some(words)) = (fts5_query(q), plain_words(q)) else {
-            return Ok(SearchResults { query: q.to_string(), total: 0, items: Vec::new() });
+            return Ok(SearchResults {
+                query: q.to_string(),
+                total: 0,
+                items: Vec::new(),
+            });
         };
         let d = self.dialect();
         let scope = |sql: &mut Sql| {
             if let Some(v) = visible_services {
-                sql.push(" AND x.case_id IN (SELECT k.id FROM cases k JOIN services s ON s.id = k.service_id WHERE 1 = 1");
+                sql.push(
+                    " AND x.case_id IN (SELECT k.id FROM cases k JOIN services s ON s.id = k.service_id WHERE 1 = 1",
+                );
                 only_services(sql, v, "s.slug");
                 sql.push(")");
             }
@@ -35,12 +47,18 @@ impl Store {
                  FROM contacts x, plainto_tsquery('english', $1) q WHERE x.search @@ q",
             ),
         };
-        sql.params.push(Param::Text(if d == Dialect::Sqlite { fts.clone() } else { words.clone() }));
+        sql.params.push(Param::Text(if d == Dialect::Sqlite {
+            fts.clone()
+        } else {
+            words.clone()
+        }));
         scope(&mut sql);
         let lp = sql.bind(Param::Int(limit));
         sql.push(&match d {
             Dialect::Sqlite => format!(" ORDER BY contacts_fts.rank LIMIT {lp}"),
-            Dialect::Postgres => format!(" ORDER BY ts_rank(x.search, q) DESC, x.id DESC LIMIT {lp}"),
+            Dialect::Postgres => {
+                format!(" ORDER BY ts_rank(x.search, q) DESC, x.id DESC LIMIT {lp}")
+            }
         });
         let mut items = fetch_sql!(self, sql, |r| Ok(SearchHit {
             kind: "contact".into(),
@@ -52,10 +70,18 @@ impl Store {
         }));
 
         let mut sql = match d {
-            Dialect::Sqlite => Sql::new("SELECT count(*) FROM contacts_fts JOIN contacts x ON x.id = contacts_fts.rowid WHERE contacts_fts MATCH $1"),
-            Dialect::Postgres => Sql::new("SELECT count(*) FROM contacts x WHERE x.search @@ plainto_tsquery('english', $1)"),
+            Dialect::Sqlite => Sql::new(
+                "SELECT count(*) FROM contacts_fts JOIN contacts x ON x.id = contacts_fts.rowid WHERE contacts_fts MATCH $1",
+            ),
+            Dialect::Postgres => {
+                Sql::new("SELECT count(*) FROM contacts x WHERE x.search @@ plainto_tsquery('english', $1)")
+            }
         };
-        sql.params.push(Param::Text(if d == Dialect::Sqlite { fts.clone() } else { words.clone() }));
+        sql.params.push(Param::Text(if d == Dialect::Sqlite {
+            fts.clone()
+        } else {
+            words.clone()
+        }));
         if visible_services.is_some() {
             scope(&mut sql);
         } else if d == Dialect::Sqlite {
@@ -76,7 +102,11 @@ impl Store {
                  WHERE c.search @@ q ORDER BY ts_rank(c.search, q) DESC, c.id DESC LIMIT $2",
             ),
         };
-        sql.params.push(Param::Text(if d == Dialect::Sqlite { fts.clone() } else { words.clone() }));
+        sql.params.push(Param::Text(if d == Dialect::Sqlite {
+            fts.clone()
+        } else {
+            words.clone()
+        }));
         sql.params.push(Param::Int(limit));
         let customers = fetch_sql!(self, sql, |r| Ok(SearchHit {
             kind: "customer".into(),
@@ -91,6 +121,10 @@ impl Store {
         let mut all = customers;
         all.append(&mut items);
         all.truncate(limit as usize);
-        Ok(SearchResults { query: q.to_string(), total, items: all })
+        Ok(SearchResults {
+            query: q.to_string(),
+            total,
+            items: all,
+        })
     }
 }

@@ -46,13 +46,22 @@ pub struct CaseQuery {
     get, path = "/cases", tag = "cases", params(CaseQuery),
     responses((status = 200, body = Page<CaseRecord>), (status = 422, body = Problem, content_type = "application/problem+json"))
 )]
-pub async fn list_cases(State(state): State<AppState>, caller: Caller, ApiQuery(q): ApiQuery<CaseQuery>) -> ApiResult<axum::Json<Page<CaseRecord>>> {
+pub async fn list_cases(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiQuery(q): ApiQuery<CaseQuery>,
+) -> ApiResult<axum::Json<Page<CaseRecord>>> {
     let mut c = Checker::new();
     let owner = match q.owner.as_deref() {
         None | Some("") => None,
         Some("me") => Some(OwnerFilter::User(caller.user.id)),
         Some("none") => Some(OwnerFilter::Unassigned),
-        Some(id) => c.check("owner", id.parse().map(OwnerFilter::User).map_err(|_| format!("`{id}` is not `me`, `none` or a user id"))),
+        Some(id) => c.check(
+            "owner",
+            id.parse()
+                .map(OwnerFilter::User)
+                .map_err(|_| format!("`{id}` is not `me`, `none` or a user id")),
+        ),
     };
     let filter = CaseFilter {
         service: q.service,
@@ -70,7 +79,12 @@ pub async fn list_cases(State(state): State<AppState>, caller: Caller, ApiQuery(
         limit: limit(&mut c, q.limit),
     };
     finish(c)?;
-    Ok(axum::Json(state.store().list_cases(&filter, &state.settings().reference_prefix).await?))
+    Ok(axum::Json(
+        state
+            .store()
+            .list_cases(&filter, &state.settings().reference_prefix)
+            .await?,
+    ))
 }
 
 /// Looks a case up for `caller`: a case of a service they may not see is "not found".
@@ -89,7 +103,11 @@ async fn visible_case(state: &AppState, caller: &Caller, raw: &str) -> ApiResult
     params(("reference" = String, Path, description = "Case reference, e.g. HRD-000123")),
     responses((status = 200, body = CaseDetail), (status = 404, body = Problem, content_type = "application/problem+json"))
 )]
-pub async fn get_case(State(state): State<AppState>, caller: Caller, Path(raw): Path<String>) -> ApiResult<axum::Json<CaseDetail>> {
+pub async fn get_case(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(raw): Path<String>,
+) -> ApiResult<axum::Json<CaseDetail>> {
     let r = visible_case(&state, &caller, &raw).await?;
     Ok(axum::Json(state.store().case_detail(&r).await?))
 }
@@ -116,20 +134,39 @@ fn normal() -> Priority {
     post, path = "/cases", tag = "cases", request_body = NewCaseBody,
     responses((status = 201, body = CaseRecord), (status = 422, body = Problem, content_type = "application/problem+json"))
 )]
-pub async fn create_case(State(state): State<AppState>, caller: Caller, ApiJson(b): ApiJson<NewCaseBody>) -> ApiResult<Response> {
+pub async fn create_case(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(b): ApiJson<NewCaseBody>,
+) -> ApiResult<Response> {
     caller.require_write()?;
     let title = b.title.trim();
     if title.is_empty() || title.chars().count() > 200 {
         return Err(heard_core::Invalid::field("title", "must be 1 to 200 characters").into());
     }
     if !caller.sees(&b.service) {
-        return Err(ApiError::forbidden(format!("you may not open cases for `{}`", b.service)));
+        return Err(ApiError::forbidden(format!(
+            "you may not open cases for `{}`",
+            b.service
+        )));
     }
-    let new = NewCase { service: b.service, kind: b.kind, priority: b.priority, title: title.into(), customer_id: b.customer_id, owner: b.owner_id };
+    let new = NewCase {
+        service: b.service,
+        kind: b.kind,
+        priority: b.priority,
+        title: title.into(),
+        customer_id: b.customer_id,
+        owner: b.owner_id,
+    };
     let id = state.store().open_case(&new, Some(caller.user.id)).await?;
-    let r = CaseReference::new(&state.settings().reference_prefix, id).map_err(|e| ApiError::bad_request(e))?;
+    let r = CaseReference::new(&state.settings().reference_prefix, id).map_err(ApiError::bad_request)?;
     let case = state.store().case(&r).await?;
-    Ok((StatusCode::CREATED, [(header::LOCATION, format!("/api/v1/cases/{r}"))], axum::Json(case)).into_response())
+    Ok((
+        StatusCode::CREATED,
+        [(header::LOCATION, format!("/api/v1/cases/{r}"))],
+        axum::Json(case),
+    )
+        .into_response())
 }
 
 /// Changes to a case; absent fields stay as they are.
@@ -156,7 +193,12 @@ fn some<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<i64>>, D
     responses((status = 200, body = CaseRecord), (status = 404, body = Problem, content_type = "application/problem+json"),
               (status = 422, body = Problem, content_type = "application/problem+json"))
 )]
-pub async fn update_case(State(state): State<AppState>, caller: Caller, Path(raw): Path<String>, ApiJson(b): ApiJson<CaseChange>) -> ApiResult<axum::Json<CaseRecord>> {
+pub async fn update_case(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(raw): Path<String>,
+    ApiJson(b): ApiJson<CaseChange>,
+) -> ApiResult<axum::Json<CaseRecord>> {
     caller.require_write()?;
     let r = visible_case(&state, &caller, &raw).await?;
     if let Some(owner) = b.owner_id {
@@ -183,10 +225,20 @@ pub struct LinkBody {
     params(("reference" = String, Path, description = "Case reference")),
     responses((status = 200, body = CaseDetail), (status = 404, body = Problem, content_type = "application/problem+json"))
 )]
-pub async fn link_case(State(state): State<AppState>, caller: Caller, Path(raw): Path<String>, ApiJson(b): ApiJson<LinkBody>) -> ApiResult<axum::Json<CaseDetail>> {
+pub async fn link_case(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(raw): Path<String>,
+    ApiJson(b): ApiJson<LinkBody>,
+) -> ApiResult<axum::Json<CaseDetail>> {
     caller.require_write()?;
     let from = visible_case(&state, &caller, &raw).await?;
-    let to = visible_case(&state, &caller, &b.to).await.map_err(|_| heard_core::Invalid::field("to", format!("no case {}", b.to)))?;
-    state.store().link_cases(&from, &to, b.kind, Some(caller.user.id)).await?;
+    let to = visible_case(&state, &caller, &b.to)
+        .await
+        .map_err(|_| heard_core::Invalid::field("to", format!("no case {}", b.to)))?;
+    state
+        .store()
+        .link_cases(&from, &to, b.kind, Some(caller.user.id))
+        .await?;
     Ok(axum::Json(state.store().case_detail(&from).await?))
 }

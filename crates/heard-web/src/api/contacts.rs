@@ -105,7 +105,11 @@ pub struct CaseOutcome {
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
     )
 )]
-pub async fn create_contact(State(state): State<AppState>, caller: Caller, ApiJson(body): ApiJson<ContactBody>) -> ApiResult<Response> {
+pub async fn create_contact(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(body): ApiJson<ContactBody>,
+) -> ApiResult<Response> {
     caller.require_write()?;
     let limits = &state.settings().limits;
     let mut c = Checker::new();
@@ -114,10 +118,17 @@ pub async fn create_contact(State(state): State<AppState>, caller: Caller, ApiJs
     for (i, a) in body.attachments.iter().enumerate() {
         match base64::engine::general_purpose::STANDARD.decode(a.content_base64.trim()) {
             Ok(bytes) => {
-                metas.push(AttachmentMeta { filename: a.filename.clone(), content_type: a.content_type.clone(), size: bytes.len() as u64 });
+                metas.push(AttachmentMeta {
+                    filename: a.filename.clone(),
+                    content_type: a.content_type.clone(),
+                    size: bytes.len() as u64,
+                });
                 decoded.push(bytes);
             }
-            Err(e) => c.fail(format!("attachments[{i}].content_base64"), format!("is not base64: {e}")),
+            Err(e) => c.fail(
+                format!("attachments[{i}].content_base64"),
+                format!("is not base64: {e}"),
+            ),
         }
     }
     let input = ContactInput {
@@ -146,7 +157,11 @@ pub async fn create_contact(State(state): State<AppState>, caller: Caller, ApiJs
     if let Some(visible) = caller.visible_services() {
         match &contact.service {
             Some(s) if visible.contains(s) => {}
-            _ => return Err(ApiError::forbidden("a back-office officer must name one of their own services in `service`")),
+            _ => {
+                return Err(ApiError::forbidden(
+                    "a back-office officer must name one of their own services in `service`",
+                ));
+            }
         }
     }
     let mut files = Vec::with_capacity(decoded.len());
@@ -155,16 +170,28 @@ pub async fn create_contact(State(state): State<AppState>, caller: Caller, ApiJs
             tracing::error!(error = %e, "attachment store failed");
             ApiError::new(StatusCode::INSUFFICIENT_STORAGE, "the attachment could not be stored")
         })?;
-        files.push(StoredFile { filename: meta.filename.clone(), content_type: meta.content_type.clone(), size: meta.size as i64, sha256 });
+        files.push(StoredFile {
+            filename: meta.filename.clone(),
+            content_type: meta.content_type.clone(),
+            size: meta.size as i64,
+            sha256,
+        });
     }
     let config = state.intake().await;
     let outcome = state.store().intake(&contact, &files, &config).await?;
-    let status = if outcome.created { StatusCode::CREATED } else { StatusCode::OK };
+    let status = if outcome.created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
     let location = format!("/api/v1/contacts/{}", outcome.contact_id);
     let body = ContactCreated {
         id: outcome.contact_id,
         created: outcome.created,
-        customer: CustomerOutcome { id: outcome.customer_id, created: outcome.customer_created },
+        customer: CustomerOutcome {
+            id: outcome.customer_id,
+            created: outcome.customer_created,
+        },
         case: CaseOutcome {
             id: outcome.case_id,
             reference: outcome.case_reference.to_string(),
@@ -205,7 +232,11 @@ pub struct ContactQuery {
         (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
-pub async fn list_contacts(State(state): State<AppState>, caller: Caller, ApiQuery(q): ApiQuery<ContactQuery>) -> ApiResult<axum::Json<Page<ContactRecord>>> {
+pub async fn list_contacts(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiQuery(q): ApiQuery<ContactQuery>,
+) -> ApiResult<axum::Json<Page<ContactRecord>>> {
     let mut c = Checker::new();
     let case = match q.case.as_deref().filter(|s| !s.is_empty()) {
         Some(raw) => match raw.parse::<heard_core::CaseReference>() {
@@ -231,7 +262,12 @@ pub async fn list_contacts(State(state): State<AppState>, caller: Caller, ApiQue
         limit: limit(&mut c, q.limit),
     };
     finish(c)?;
-    Ok(axum::Json(state.store().list_contacts(&filter, &state.settings().reference_prefix).await?))
+    Ok(axum::Json(
+        state
+            .store()
+            .list_contacts(&filter, &state.settings().reference_prefix)
+            .await?,
+    ))
 }
 
 /// One contact.
@@ -240,7 +276,11 @@ pub async fn list_contacts(State(state): State<AppState>, caller: Caller, ApiQue
     params(("id" = i64, Path, description = "Contact id")),
     responses((status = 200, body = ContactRecord), (status = 404, body = Problem, content_type = "application/problem+json"))
 )]
-pub async fn get_contact(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> ApiResult<axum::Json<ContactRecord>> {
+pub async fn get_contact(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> ApiResult<axum::Json<ContactRecord>> {
     let id: i64 = id.parse().map_err(|_| ApiError::not_found(format!("contact {id}")))?;
     let prefix = &state.settings().reference_prefix;
     let contact = state.store().contact(id, prefix).await?;

@@ -34,9 +34,18 @@ pub struct CustomerQuery {
     get, path = "/customers", tag = "customers", params(CustomerQuery),
     responses((status = 200, body = Page<CustomerSummary>), (status = 422, body = Problem, content_type = "application/problem+json"))
 )]
-pub async fn list_customers(State(state): State<AppState>, _caller: Caller, ApiQuery(q): ApiQuery<CustomerQuery>) -> ApiResult<axum::Json<Page<CustomerSummary>>> {
+pub async fn list_customers(
+    State(state): State<AppState>,
+    _caller: Caller,
+    ApiQuery(q): ApiQuery<CustomerQuery>,
+) -> ApiResult<axum::Json<Page<CustomerSummary>>> {
     let mut c = Checker::new();
-    let filter = CustomerFilter { kind: opt(&mut c, "kind", &q.kind), q: q.q, cursor: cursor(&mut c, &q.cursor), limit: limit(&mut c, q.limit) };
+    let filter = CustomerFilter {
+        kind: opt(&mut c, "kind", &q.kind),
+        q: q.q,
+        cursor: cursor(&mut c, &q.cursor),
+        limit: limit(&mut c, q.limit),
+    };
     finish(c)?;
     Ok(axum::Json(state.store().list_customers(&filter).await?))
 }
@@ -47,7 +56,11 @@ pub async fn list_customers(State(state): State<AppState>, _caller: Caller, ApiQ
     params(("id" = i64, Path, description = "Customer id")),
     responses((status = 200, body = CustomerRecord), (status = 404, body = Problem, content_type = "application/problem+json"))
 )]
-pub async fn get_customer(State(state): State<AppState>, _caller: Caller, Path(id): Path<String>) -> ApiResult<axum::Json<CustomerRecord>> {
+pub async fn get_customer(
+    State(state): State<AppState>,
+    _caller: Caller,
+    Path(id): Path<String>,
+) -> ApiResult<axum::Json<CustomerRecord>> {
     let id: i64 = id.parse().map_err(|_| ApiError::not_found(format!("customer {id}")))?;
     Ok(axum::Json(state.store().customer(id).await?))
 }
@@ -80,7 +93,11 @@ pub struct NewCustomerBody {
     responses((status = 201, body = CustomerRecord), (status = 409, body = Problem, content_type = "application/problem+json"),
               (status = 422, body = Problem, content_type = "application/problem+json"))
 )]
-pub async fn create_customer(State(state): State<AppState>, caller: Caller, ApiJson(b): ApiJson<NewCustomerBody>) -> ApiResult<Response> {
+pub async fn create_customer(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(b): ApiJson<NewCustomerBody>,
+) -> ApiResult<Response> {
     caller.require_write()?;
     let mut c = Checker::new();
     let name = b.name.trim().to_string();
@@ -99,14 +116,36 @@ pub async fn create_customer(State(state): State<AppState>, caller: Caller, ApiJ
     finish(c)?;
     for i in &identities {
         if let Some(owner) = state.store().customer_by_identity(i).await? {
-            return Err(ApiError::new(StatusCode::CONFLICT, format!("{i} already belongs to customer {owner}")));
+            return Err(ApiError::new(
+                StatusCode::CONFLICT,
+                format!("{i} already belongs to customer {owner}"),
+            ));
         }
     }
-    let spec = CustomerSpec { kind: b.kind, organisation_kind: b.organisation_kind, name, identities, addresses: b.addresses };
-    let ids = state.store().create_customers(std::slice::from_ref(&spec)).await.map_err(|e| {
-        if e.is_unique_violation() { ApiError::new(StatusCode::CONFLICT, "an identity already belongs to another customer") } else { e.into() }
-    })?;
+    let spec = CustomerSpec {
+        kind: b.kind,
+        organisation_kind: b.organisation_kind,
+        name,
+        identities,
+        addresses: b.addresses,
+    };
+    let ids = state
+        .store()
+        .create_customers(std::slice::from_ref(&spec))
+        .await
+        .map_err(|e| {
+            if e.is_unique_violation() {
+                ApiError::new(StatusCode::CONFLICT, "an identity already belongs to another customer")
+            } else {
+                e.into()
+            }
+        })?;
     let id = ids[0];
     let record = state.store().customer(id).await?;
-    Ok((StatusCode::CREATED, [(header::LOCATION, format!("/api/v1/customers/{id}"))], axum::Json(record)).into_response())
+    Ok((
+        StatusCode::CREATED,
+        [(header::LOCATION, format!("/api/v1/customers/{id}"))],
+        axum::Json(record),
+    )
+        .into_response())
 }

@@ -41,7 +41,10 @@ impl utoipa::Modify for BearerAuth {
         use utoipa::openapi::security::{ApiKey, ApiKeyValue, Http, HttpAuthScheme, SecurityScheme};
         let components = openapi.components.get_or_insert_with(Default::default);
         components.add_security_scheme("bearer", SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)));
-        components.add_security_scheme("session", SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(crate::auth::SESSION_COOKIE))));
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(crate::auth::SESSION_COOKIE))),
+        );
     }
 }
 
@@ -82,23 +85,33 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 
 /// Parses an optional query value, recording a field error.
 fn opt<T: std::str::FromStr<Err = String>>(c: &mut Checker, field: &str, v: &Option<String>) -> Option<T> {
-    v.as_deref().filter(|s| !s.is_empty()).and_then(|s| c.check(field, s.parse()))
+    v.as_deref()
+        .filter(|s| !s.is_empty())
+        .and_then(|s| c.check(field, s.parse()))
 }
 
 /// A time bound: RFC 3339 (`2026-03-01T09:00:00Z`) or a date (`2026-03-01`, midnight UTC).
 fn time_bound(c: &mut Checker, field: &str, v: &Option<String>) -> Option<Timestamp> {
     let s = v.as_deref().filter(|s| !s.is_empty())?;
     let parsed = s.parse::<Timestamp>().or_else(|_| {
-        s.parse::<jiff::civil::Date>()
-            .map_err(|e| e.to_string())
-            .and_then(|d| d.to_zoned(jiff::tz::TimeZone::UTC).map(|z| z.timestamp()).map_err(|e| e.to_string()))
+        s.parse::<jiff::civil::Date>().map_err(|e| e.to_string()).and_then(|d| {
+            d.to_zoned(jiff::tz::TimeZone::UTC)
+                .map(|z| z.timestamp())
+                .map_err(|e| e.to_string())
+        })
     });
-    c.check(field, parsed.map_err(|_| format!("`{s}` is not a date (2026-03-01) or RFC 3339 time")))
+    c.check(
+        field,
+        parsed.map_err(|_| format!("`{s}` is not a date (2026-03-01) or RFC 3339 time")),
+    )
 }
 
 fn cursor(c: &mut Checker, v: &Option<String>) -> Option<heard_store::queries::Cursor> {
     let s = v.as_deref().filter(|s| !s.is_empty())?;
-    c.check("cursor", heard_store::queries::Cursor::parse(s).map_err(|_| "is not a cursor from a previous page".to_string()))
+    c.check(
+        "cursor",
+        heard_store::queries::Cursor::parse(s).map_err(|_| "is not a cursor from a previous page".to_string()),
+    )
 }
 
 fn limit(c: &mut Checker, v: Option<i64>) -> Option<u32> {

@@ -24,7 +24,11 @@ pub struct SearchQuery {
     get, path = "/search", tag = "search", params(SearchQuery),
     responses((status = 200, body = SearchResults), (status = 422, body = Problem, content_type = "application/problem+json"))
 )]
-pub async fn search(State(state): State<AppState>, caller: Caller, ApiQuery(q): ApiQuery<SearchQuery>) -> ApiResult<axum::Json<SearchResults>> {
+pub async fn search(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiQuery(q): ApiQuery<SearchQuery>,
+) -> ApiResult<axum::Json<SearchResults>> {
     let mut c = Checker::new();
     let limit = super::limit(&mut c, q.limit);
     if q.q.len() > 500 {
@@ -32,6 +36,9 @@ pub async fn search(State(state): State<AppState>, caller: Caller, ApiQuery(q): 
     }
     super::finish(c)?;
     let visible = caller.visible_services();
-    let results = state.store().search(&q.q, limit, visible.as_deref(), &state.settings().reference_prefix).await?;
+    let results = state
+        .store()
+        .search(&q.q, limit, visible.as_deref(), &state.settings().reference_prefix)
+        .await?;
     Ok(axum::Json(results))
 }

@@ -32,14 +32,29 @@ pub struct SignedIn {
 pub async fn sign_in(State(state): State<AppState>, ApiJson(b): ApiJson<SignIn>) -> ApiResult<Response> {
     let (secret, session) = crate::auth::sign_in(&state, &b.email, &b.password).await?;
     let cookie = cookie_header(&state, &secret, state.settings().session_hours * 3600);
-    Ok(([(header::SET_COOKIE, cookie)], axum::Json(SignedIn { user: session.user, csrf_token: session.csrf_token })).into_response())
+    Ok((
+        [(header::SET_COOKIE, cookie)],
+        axum::Json(SignedIn {
+            user: session.user,
+            csrf_token: session.csrf_token,
+        }),
+    )
+        .into_response())
 }
 
 /// Sign out; ends the session.
 #[utoipa::path(delete, path = "/session", tag = "session", responses((status = 204)))]
-pub async fn sign_out(State(state): State<AppState>, _caller: Caller, headers: axum::http::HeaderMap) -> ApiResult<Response> {
+pub async fn sign_out(
+    State(state): State<AppState>,
+    _caller: Caller,
+    headers: axum::http::HeaderMap,
+) -> ApiResult<Response> {
     end_session(&state, &headers).await?;
-    Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, cookie_header(&state, "", 0))]).into_response())
+    Ok((
+        StatusCode::NO_CONTENT,
+        [(header::SET_COOKIE, cookie_header(&state, "", 0))],
+    )
+        .into_response())
 }
 
 /// Deletes the session named by the request's cookie, if any.
