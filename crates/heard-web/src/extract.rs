@@ -69,8 +69,11 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
             Err(QueryRejection::FailedToDeserializeQueryString(e)) => {
                 let text = e.body_text();
                 let msg = text.split_once(": ").map_or(text.as_str(), |(_, r)| r).to_string();
-                let field = msg.split('`').nth(1).unwrap_or("query").to_string();
-                Err(Invalid::field(field, msg).into())
+                let (field, reason) = match msg.split_once(": ") {
+                    Some((f, r)) if !f.contains(' ') => (f.to_string(), r.to_string()),
+                    _ => (msg.split('`').nth(1).unwrap_or("query").to_string(), msg.clone()),
+                };
+                Err(Invalid::field(field, reason).into())
             }
             Err(other) => Err(ApiError::bad_request(other.body_text())),
         }

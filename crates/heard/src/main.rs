@@ -288,7 +288,7 @@ async fn serve(
         .await
         .with_context(|| format!("listening on {listen}"))?;
     let addr = listener.local_addr()?;
-    println!("heard is serving {} at http://{addr}/", config.council.name);
+    println!("heard is serving at http://{addr}/");
     if let Some(logins) = logins {
         println!("sign in as any of these, with the password `demo`:");
         for l in logins {

@@ -185,8 +185,8 @@ impl Store {
             .await?
             .items;
         let mut sql = Sql::new(
-            "SELECT kind, to_case_id, 0 FROM case_links WHERE from_case_id = $1 \
-             UNION ALL SELECT kind, from_case_id, 1 FROM case_links WHERE to_case_id = $1",
+            "SELECT kind, to_case_id, CAST(0 AS BIGINT) FROM case_links WHERE from_case_id = $1 \
+             UNION ALL SELECT kind, from_case_id, CAST(1 AS BIGINT) FROM case_links WHERE to_case_id = $1",
         );
         sql.params.push(Param::Int(case.id));
         let links = fetch_sql!(self, sql, |r| Ok(CaseLinkRecord {

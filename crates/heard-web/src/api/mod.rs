@@ -50,7 +50,7 @@ impl utoipa::Modify for BearerAuth {
 
 /// Every API route, with the OpenAPI document that describes them.
 pub fn router(max_request_bytes: usize) -> OpenApiRouter<AppState> {
-    let api = OpenApiRouter::with_openapi(ApiDoc::openapi())
+    let routes = OpenApiRouter::new()
         .routes(routes!(contacts::create_contact, contacts::list_contacts))
         .routes(routes!(contacts::get_contact))
         .routes(routes!(cases::list_cases, cases::create_case))
@@ -64,10 +64,11 @@ pub fn router(max_request_bytes: usize) -> OpenApiRouter<AppState> {
         .routes(routes!(meta::me))
         .routes(routes!(session::sign_in, session::sign_out))
         .layer(axum::extract::DefaultBodyLimit::max(max_request_bytes));
+    let api = OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", routes);
     let mut doc = api.get_openapi().clone();
     doc.info.version = env!("CARGO_PKG_VERSION").into();
     let doc = std::sync::Arc::new(doc);
-    OpenApiRouter::new().nest("/api/v1", api).route(
+    api.route(
         "/api/v1/openapi.json",
         axum::routing::get(move || {
             let doc = doc.clone();

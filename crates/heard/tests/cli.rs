@@ -1,0 +1,208 @@
+//! The command-line contract: what outside checks and operators rely on.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn heard(data: &std::path::Path) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_heard"));
+    c.arg("--data-dir")
+        .arg(data)
+        .env("RUST_LOG", "warn")
+        .env_remove("HEARD_CONFIG")
+        .env_remove("HEARD_DATA_DIR");
+    c
+}
+
+fn run(c: &mut Command) -> (bool, String) {
+    let out = c.output().expect("run heard");
+    (
+        out.status.success(),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ),
+    )
+}
+
+/// A running `heard` that is killed when dropped.
+struct Running(Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Starts `heard ARGS… --listen ADDR` and waits until `/healthz` answers.
+async fn start(data: &std::path::Path, args: &[&str], timeout: Duration) -> (Running, String) {
+    let port = free_port();
+    let addr = format!("127.0.0.1:{port}");
+    let mut cmd = heard(data);
+    cmd.args(args)
+        .args(["--listen", &addr])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
+    let mut child = cmd.spawn().unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    let running = Running(child);
+    let base = format!("http://{addr}");
+    let started = Instant::now();
+    loop {
+        if let Ok(r) = reqwest::get(format!("{base}/healthz")).await {
+            if r.status() == 200 {
+                break;
+            }
+        }
+        assert!(
+            started.elapsed() < timeout,
+            "heard did not become healthy in {timeout:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let printed: Vec<String> = rx.try_iter().collect();
+    (running, printed.join("\n"))
+}
+
+#[test]
+fn init_writes_a_config_once_and_bad_configs_are_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let (ok, out) = run(heard(dir.path()).arg("init"));
+    assert!(ok, "{out}");
+    assert!(
+        std::fs::read_to_string(dir.path().join("heard.toml"))
+            .unwrap()
+            .contains("reference_prefix")
+    );
+    let (ok, out) = run(heard(dir.path()).arg("init"));
+    assert!(!ok && out.contains("already exists"), "{out}");
+    std::fs::write(dir.path().join("heard.toml"), "[server]\nlisen = \"127.0.0.1:1\"\n").unwrap();
+    let (ok, out) = run(heard(dir.path()).arg("migrate"));
+    assert!(!ok && out.contains("lisen"), "{out}");
+    std::fs::write(dir.path().join("heard.toml"), "[council]\nreference_prefix = \"1\"\n").unwrap();
+    let (ok, out) = run(heard(dir.path()).arg("migrate"));
+    assert!(!ok && out.contains("council.reference_prefix"), "{out}");
+}
+
+#[tokio::test]
+async fn serve_refuses_an_unmigrated_or_newer_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let (ok, out) = run(heard(dir.path()).args(["serve", "--listen", "127.0.0.1:0"]));
+    assert!(!ok && out.contains("heard migrate"), "{out}");
+    let (ok, out) = run(heard(dir.path()).arg("migrate"));
+    assert!(ok && out.contains("applied 1 migration"), "{out}");
+    // A migration from a newer heard.
+    let url = format!("sqlite://{}", dir.path().join("heard.db").display());
+    let store = heard_store::Store::open(&url, &Default::default()).await.unwrap();
+    drop(store);
+    let pool = sqlx_sqlite(&url).await;
+    sqlx::query("INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) VALUES (99990101000000, 'future', TRUE, x'00', 0)")
+        .execute(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    let (ok, out) = run(heard(dir.path()).args(["serve", "--listen", "127.0.0.1:0"]));
+    assert!(!ok && out.contains("newer heard"), "{out}");
+    let (ok, out) = run(heard(dir.path()).arg("migrate"));
+    assert!(!ok && out.contains("newer heard"), "{out}");
+}
+
+async fn sqlx_sqlite(url: &str) -> sqlx::SqlitePool {
+    sqlx::SqlitePool::connect(url).await.unwrap()
+}
+
+#[tokio::test]
+async fn demo_loads_a_council_and_serves_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_server, printed) = start(dir.path(), &["demo"], Duration::from_secs(300)).await;
+    assert!(
+        printed.contains("http://127.0.0.1:") && printed.contains("agent@demo.heard"),
+        "{printed}"
+    );
+    let http = reqwest::Client::new();
+    let base = printed
+        .lines()
+        .find_map(|l| l.split_whitespace().find(|w| w.starts_with("http://")))
+        .unwrap()
+        .trim_end_matches('/')
+        .to_string();
+    let r = http
+        .post(format!("{base}/api/v1/session"))
+        .json(&serde_json::json!({"email": "manager@demo.heard", "password": "demo"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let cookie = r.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    let services: serde_json::Value = http
+        .get(format!("{base}/api/v1/services"))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(services.as_array().unwrap().len() >= 12);
+    let wifi: serde_json::Value = http
+        .get(format!("{base}/api/v1/search?q=castle+street+wifi"))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        wifi["total"].as_i64().unwrap() >= 8,
+        "the planted WiFi pattern is there: {wifi}"
+    );
+    let contacts: serde_json::Value = http
+        .get(format!("{base}/api/v1/contacts?limit=1"))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(contacts["items"][0]["received_at"].is_string());
+
+    // Tokens from the command line work against the running server.
+    let (ok, token) = run(heard(dir.path()).args(["token", "create", "--user", "agent@demo.heard", "--label", "test"]));
+    assert!(ok, "{token}");
+    let me: serde_json::Value = http
+        .get(format!("{base}/api/v1/me"))
+        .bearer_auth(token.trim())
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me["email"], "agent@demo.heard");
+    let (ok, out) = run(heard(dir.path()).args(["token", "create", "--user", "nobody@demo.heard"]));
+    assert!(!ok && out.contains("no user"), "{out}");
+}
