@@ -24,7 +24,11 @@ pub enum Dialect {
 /// through a pool of their own, which WAL lets run beside the writer.
 #[derive(Debug, Clone)]
 pub(crate) enum Db {
-    Sqlite { write: SqlitePool, read: SqlitePool },
+    Sqlite {
+        write: SqlitePool,
+        read: SqlitePool,
+        writer: crate::sqlite_writer::SqliteWriter,
+    },
     Postgres(PgPool),
 }
 
@@ -103,8 +107,9 @@ impl Store {
             .max_connections(options.max_connections.max(1))
             .connect_with(connect.read_only(true))
             .await?;
+        let writer = crate::sqlite_writer::SqliteWriter::start(path, options.sqlite_fsync_each_commit)?;
         Ok(Store {
-            db: Db::Sqlite { write, read },
+            db: Db::Sqlite { write, read, writer },
         })
     }
 
@@ -204,7 +209,7 @@ impl Store {
     /// Closes every connection, letting SQLite checkpoint its WAL.
     pub async fn close(&self) {
         match &self.db {
-            Db::Sqlite { write, read } => {
+            Db::Sqlite { write, read, .. } => {
                 read.close().await;
                 write.close().await;
             }

@@ -14,6 +14,9 @@ pub enum StoreError {
     Schema(String),
     #[error("database: {0}")]
     Database(#[from] sqlx::Error),
+    /// A failure reported by the database engine outside sqlx (the SQLite writer).
+    #[error("database: {0}")]
+    Engine(String),
     #[error("migration: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
 }
@@ -21,6 +24,10 @@ pub enum StoreError {
 impl StoreError {
     /// True when the database refused a write because a unique key already exists.
     pub fn is_unique_violation(&self) -> bool {
-        matches!(self, StoreError::Database(sqlx::Error::Database(e)) if e.is_unique_violation())
+        match self {
+            StoreError::Database(sqlx::Error::Database(e)) => e.is_unique_violation(),
+            StoreError::Conflict(m) => m.starts_with("unique:"),
+            _ => false,
+        }
     }
 }

@@ -11,11 +11,12 @@
 //!    else the default) and joins the customer's open case in that service, or opens
 //!    a new case there (linked as related to any closed case it quoted).
 
-use crate::db::{insert_event, write_tx};
-use crate::{Dialect, Result, Store, StoreError, to_millis};
-use heard_core::{CaseKind, CaseReference, CaseStatus, Channel, NewContact, Priority, Router};
+use crate::db::Db;
+use crate::sqlite_writer::db_err;
+use crate::{Result, Store, StoreError, to_millis};
+use heard_core::{CaseKind, CaseReference, CaseStatus, Channel, Direction, NewContact, Priority, Router};
 use jiff::Timestamp;
-use sqlx::Row;
+use rusqlite::OptionalExtension;
 
 /// What intake needs to know about the council.
 #[derive(Debug, Clone)]
@@ -57,26 +58,63 @@ pub struct IntakeOutcome {
 /// Internal signal that a concurrent transaction won a race; the whole intake retries.
 const RACE: &str = "concurrent intake of the same identity or external id";
 
+/// The decisions made before touching the database (pure, and so outside the writer).
+#[derive(Debug, Clone)]
+struct Plan {
+    prefix: String,
+    routed: String,
+    quoted: Vec<i64>,
+}
+
 impl Store {
     /// Stores one contact (see the module docs for the rules). Atomic: on any error
-    /// nothing of it is kept.
+    /// nothing of it is kept. On SQLite it rides the group-committing writer; the answer
+    /// comes once the commit is durable.
     pub async fn intake(
         &self,
         contact: &NewContact,
         files: &[StoredFile],
         config: &IntakeConfig,
     ) -> Result<IntakeOutcome> {
+        let text = contact.text();
+        let plan = Plan {
+            prefix: config.reference_prefix.clone(),
+            routed: match &contact.service {
+                Some(s) => s.clone(),
+                None => config
+                    .router
+                    .route(&text)
+                    .unwrap_or(&config.default_service)
+                    .to_string(),
+            },
+            quoted: contact
+                .quoted_references(&config.reference_prefix)
+                .iter()
+                .map(CaseReference::number)
+                .collect(),
+        };
         let mut attempt = 0;
         loop {
             attempt += 1;
-            if let Some(ext) = &contact.external_id
-                && let Some(existing) = self
-                    .contact_by_external_id(contact.channel, ext, &config.reference_prefix)
-                    .await?
-            {
-                return Ok(existing);
-            }
-            match self.intake_once(contact, files, config).await {
+            let result = match &self.db {
+                Db::Sqlite { writer, .. } => {
+                    let (c, f, p) = (contact.clone(), files.to_vec(), plan.clone());
+                    writer
+                        .run(move |conn| futures_executor::block_on(intake_steps(&mut Lite(conn), &c, &f, &p)))
+                        .await
+                }
+                Db::Postgres(pool) => {
+                    let mut tx = pool.begin().await?;
+                    match intake_steps(&mut Pg(&mut tx), contact, files, &plan).await {
+                        Ok(o) => {
+                            tx.commit().await?;
+                            Ok(o)
+                        }
+                        Err(e) => Err(e),
+                    }
+                }
+            };
+            match result {
                 Err(e)
                     if attempt < 5
                         && (e.is_unique_violation() || matches!(&e, StoreError::Conflict(m) if m == RACE)) =>
@@ -87,270 +125,496 @@ impl Store {
             }
         }
     }
+}
 
-    /// The contact already stored under `(channel, external_id)`, if any.
-    pub async fn contact_by_external_id(
-        &self,
-        channel: Channel,
+/// The writes intake makes, one method per statement, so the rules above are written
+/// once and run on either engine.
+#[allow(async_fn_in_trait)] // used generically inside this crate only
+trait Steps {
+    async fn existing_contact(
+        &mut self,
+        channel: &str,
         external_id: &str,
-        prefix: &str,
-    ) -> Result<Option<IntakeOutcome>> {
-        let row = crate::db::read!(self, |pool, d| {
-            sqlx::query(
-                "SELECT c.id, c.customer_id, c.case_id, k.status, s.slug FROM contacts c \
-                 JOIN cases k ON k.id = c.case_id JOIN services s ON s.id = k.service_id \
-                 WHERE c.channel = $1 AND c.external_id = $2",
-            )
-            .bind(channel.as_str())
-            .bind(external_id)
-            .fetch_optional(pool)
-            .await?
-            .map(|r| -> Result<_> {
-                Ok((
-                    r.try_get::<i64, _>(0)?,
-                    r.try_get::<i64, _>(1)?,
-                    r.try_get::<i64, _>(2)?,
-                    r.try_get::<String, _>(3)?,
-                    r.try_get::<String, _>(4)?,
-                ))
-            })
-            .transpose()?
-        });
-        row.map(|(contact_id, customer_id, case_id, status, service)| {
-            Ok(IntakeOutcome {
+    ) -> Result<Option<(i64, i64, i64, String, String)>>;
+    async fn customer_by_identity(&mut self, kind: &str, value: &str) -> Result<Option<i64>>;
+    async fn insert_customer(&mut self, name: &str, search_text: &str, now: i64) -> Result<i64>;
+    /// False when the identity already belongs to someone (a race lost).
+    async fn insert_identity(&mut self, customer: i64, kind: &str, value: &str, now: i64) -> Result<bool>;
+    /// Serialises intake per customer where writers run concurrently (PostgreSQL).
+    async fn lock_customer(&mut self, id: i64) -> Result<()>;
+    /// (status, service slug, customer) of a case.
+    async fn case_brief(&mut self, id: i64) -> Result<Option<(String, String, i64)>>;
+    /// (id, team) of a service.
+    async fn service(&mut self, slug: &str) -> Result<Option<(i64, Option<i64>)>>;
+    /// The customer's most recently active open case in a service: (id, status).
+    async fn open_case(&mut self, customer: i64, service: i64, kind: Option<&str>) -> Result<Option<(i64, String)>>;
+    async fn set_status(&mut self, case: i64, status: &str) -> Result<()>;
+    async fn touch_case(&mut self, case: i64, at: i64) -> Result<()>;
+    async fn insert_case(&mut self, row: &CaseRow<'_>) -> Result<i64>;
+    async fn insert_event(&mut self, case: i64, at: i64, kind: &str, detail: &str) -> Result<()>;
+    async fn insert_link(&mut self, from: i64, to: i64, at: i64) -> Result<()>;
+    async fn insert_contact(&mut self, row: &ContactRow<'_>) -> Result<i64>;
+    async fn insert_attachment(&mut self, contact: i64, f: &StoredFile) -> Result<()>;
+}
+
+struct CaseRow<'a> {
+    service: i64,
+    kind: &'a str,
+    status: &'a str,
+    priority: &'a str,
+    team: Option<i64>,
+    customer: i64,
+    title: &'a str,
+    created_at: i64,
+    updated_at: i64,
+}
+
+struct ContactRow<'a> {
+    case: i64,
+    customer: i64,
+    channel: &'a str,
+    direction: &'a str,
+    sender: &'a str,
+    subject: Option<&'a str>,
+    body: &'a str,
+    body_html: Option<&'a str>,
+    received_at: i64,
+    created_at: i64,
+    external_id: Option<&'a str>,
+}
+
+async fn intake_steps(db: &mut impl Steps, c: &NewContact, files: &[StoredFile], plan: &Plan) -> Result<IntakeOutcome> {
+    let now = to_millis(Timestamp::now());
+    let received = to_millis(c.received_at);
+    let identity = &c.sender.identity;
+
+    // 1. Seen before: the same contact.
+    if let Some(ext) = &c.external_id {
+        if let Some((contact_id, customer_id, case_id, status, service)) =
+            db.existing_contact(c.channel.as_str(), ext).await?
+        {
+            return Ok(IntakeOutcome {
                 contact_id,
                 customer_id,
                 case_id,
-                case_reference: reference(prefix, case_id)?,
+                case_reference: reference(&plan.prefix, case_id)?,
                 case_status: parse_col(&status)?,
                 service,
                 created: false,
                 case_created: false,
                 customer_created: false,
-            })
-        })
-        .transpose()
+            });
+        }
     }
 
-    async fn intake_once(&self, c: &NewContact, files: &[StoredFile], config: &IntakeConfig) -> Result<IntakeOutcome> {
-        let now = to_millis(Timestamp::now());
-        let received = to_millis(c.received_at);
-        let identity = &c.sender.identity;
-        let text = c.text();
-        let routed = match &c.service {
-            Some(s) => s.clone(),
-            None => config
-                .router
-                .route(&text)
-                .unwrap_or(&config.default_service)
-                .to_string(),
-        };
-        let quoted = c.quoted_references(&config.reference_prefix);
-        let kind_hint = c.kind.map(|k| k.as_str());
-        let new_kind = c.kind.unwrap_or(if c.channel == Channel::ServiceDesk {
-            CaseKind::Incident
-        } else {
-            CaseKind::Enquiry
-        });
-        let priority = c.priority.unwrap_or(Priority::Normal);
-        let title = case_title(c);
-
-        write_tx!(self, |tx, d| {
-            // 2. Customer by identity.
-            let existing: Option<i64> =
-                sqlx::query_scalar("SELECT customer_id FROM customer_identities WHERE kind = $1 AND value = $2")
-                    .bind(identity.kind.as_str())
-                    .bind(&identity.value)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-            let (customer_id, customer_created) = match existing {
-                Some(id) => (id, false),
-                None => {
-                    let name = c.sender.display_name.clone().unwrap_or_else(|| identity.value.clone());
-                    let search_text = format!("{name} {}", identity.value);
-                    let id: i64 = sqlx::query_scalar(
-                        "INSERT INTO customers (kind, name, search_text, created_at, updated_at) VALUES ('person', $1, $2, $3, $3) RETURNING id",
-                    )
-                    .bind(&name)
-                    .bind(&search_text)
-                    .bind(now)
-                    .fetch_one(&mut *tx)
-                    .await?;
-                    let inserted: Option<i64> = sqlx::query_scalar(
-                        "INSERT INTO customer_identities (customer_id, kind, value, created_at) VALUES ($1, $2, $3, $4) \
-                         ON CONFLICT (kind, value) DO NOTHING RETURNING id",
-                    )
-                    .bind(id)
-                    .bind(identity.kind.as_str())
-                    .bind(&identity.value)
-                    .bind(now)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                    if inserted.is_none() {
-                        return Err(StoreError::Conflict(RACE.into()));
-                    }
-                    (id, true)
-                }
-            };
-            if d == Dialect::Postgres {
-                // Serialise intake per customer across nodes, so two contacts arriving
-                // together from one new customer cannot open two cases.
-                sqlx::query("SELECT id FROM customers WHERE id = $1 FOR UPDATE")
-                    .bind(customer_id)
-                    .execute(&mut *tx)
-                    .await?;
-            }
-
-            // 3. A quoted reference to one of the customer's open cases.
-            let mut chosen: Option<(i64, String, String)> = None; // (case id, status, service slug)
-            let mut closed_quoted: Option<i64> = None;
-            for r in &quoted {
-                let row = sqlx::query("SELECT k.id, k.status, s.slug, k.customer_id FROM cases k JOIN services s ON s.id = k.service_id WHERE k.id = $1")
-                    .bind(r.number())
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                if let Some(row) = row {
-                    let (id, status, slug, owner): (i64, String, String, i64) =
-                        (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?, row.try_get(3)?);
-                    if owner != customer_id {
-                        continue;
-                    }
-                    if parse_col::<CaseStatus>(&status)?.is_open() {
-                        chosen = Some((id, status, slug));
-                        break;
-                    }
-                    closed_quoted.get_or_insert(id);
-                }
-            }
-
-            // 4. The routed service: the customer's open case there, or a new one.
-            let service_row = sqlx::query("SELECT id, team_id FROM services WHERE slug = $1")
-                .bind(&routed)
-                .fetch_optional(&mut *tx)
+    // 2. Customer by identity.
+    let (customer_id, customer_created) = match db.customer_by_identity(identity.kind.as_str(), &identity.value).await?
+    {
+        Some(id) => (id, false),
+        None => {
+            let name = c.sender.display_name.clone().unwrap_or_else(|| identity.value.clone());
+            let id = db
+                .insert_customer(&name, &format!("{name} {}", identity.value), now)
                 .await?;
-            let Some(service_row) = service_row else {
-                return Err(heard_core::Invalid::field("service", format!("no service `{routed}`")).into());
-            };
-            let (service_id, team_id): (i64, Option<i64>) = (service_row.try_get(0)?, service_row.try_get(1)?);
-            if chosen.is_none() && closed_quoted.is_none() {
-                let row = sqlx::query(
-                    "SELECT id, status FROM cases WHERE customer_id = $1 AND service_id = $2 \
-                     AND status NOT IN ('resolved', 'closed') AND ($3 IS NULL OR kind = $3) \
-                     ORDER BY updated_at DESC, id DESC LIMIT 1",
-                )
-                .bind(customer_id)
-                .bind(service_id)
-                .bind(kind_hint)
-                .fetch_optional(&mut *tx)
-                .await?;
-                if let Some(row) = row {
-                    chosen = Some((row.try_get(0)?, row.try_get(1)?, routed.clone()));
-                }
+            if !db
+                .insert_identity(id, identity.kind.as_str(), &identity.value, now)
+                .await?
+            {
+                return Err(StoreError::Conflict(RACE.into()));
             }
-            let (case_id, status, service, case_created) = match chosen {
-                Some((id, status, slug)) => {
-                    let mut status: CaseStatus = parse_col(&status)?;
-                    if status == CaseStatus::AwaitingCustomer && c.direction == heard_core::Direction::Inbound {
-                        // The customer answered: the case is theirs to work again.
-                        let resumed = CaseStatus::Open;
-                        sqlx::query("UPDATE cases SET status = $1 WHERE id = $2")
-                            .bind(resumed.as_str())
-                            .bind(id)
-                            .execute(&mut *tx)
-                            .await?;
-                        insert_event!(
-                            tx,
-                            id,
-                            now,
-                            None::<i64>,
-                            "status",
-                            serde_json::json!({"from": status, "to": resumed, "reason": "customer replied"})
-                        );
-                        status = resumed;
-                    }
-                    sqlx::query("UPDATE cases SET updated_at = $1 WHERE id = $2 AND updated_at < $1")
-                        .bind(received.max(now))
-                        .bind(id)
-                        .execute(&mut *tx)
-                        .await?;
-                    (id, status, slug, false)
-                }
-                None => {
-                    let status = CaseStatus::New;
-                    let id: i64 = sqlx::query_scalar(
-                        "INSERT INTO cases (service_id, kind, status, priority, team_id, customer_id, title, created_at, updated_at) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
-                    )
-                    .bind(service_id)
-                    .bind(new_kind.as_str())
-                    .bind(status.as_str())
-                    .bind(priority.as_str())
-                    .bind(team_id)
-                    .bind(customer_id)
-                    .bind(&title)
-                    .bind(received)
-                    .bind(received.max(now))
-                    .fetch_one(&mut *tx)
-                    .await?;
-                    insert_event!(
-                        tx,
-                        id,
-                        now,
-                        None::<i64>,
-                        "created",
-                        serde_json::json!({"channel": c.channel, "service": routed, "kind": new_kind})
-                    );
-                    if let Some(old) = closed_quoted {
-                        sqlx::query("INSERT INTO case_links (from_case_id, to_case_id, kind, created_at) VALUES ($1, $2, 'related', $3)")
-                            .bind(id)
-                            .bind(old)
-                            .bind(now)
-                            .execute(&mut *tx)
-                            .await?;
-                    }
-                    (id, status, routed.clone(), true)
-                }
-            };
+            (id, true)
+        }
+    };
+    db.lock_customer(customer_id).await?;
 
-            let contact_id: i64 = sqlx::query_scalar(
-                "INSERT INTO contacts (case_id, customer_id, channel, direction, sender, subject, body, body_html, received_at, created_at, external_id) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
-            )
-            .bind(case_id)
-            .bind(customer_id)
-            .bind(c.channel.as_str())
-            .bind(c.direction.as_str())
-            .bind(identity.to_string())
-            .bind(c.subject.as_deref())
-            .bind(&c.body)
-            .bind(c.body_html.as_deref())
-            .bind(received)
-            .bind(now)
-            .bind(c.external_id.as_deref())
-            .fetch_one(&mut *tx)
-            .await?;
-            for f in files {
-                sqlx::query("INSERT INTO attachments (contact_id, filename, content_type, size, sha256) VALUES ($1, $2, $3, $4, $5)")
-                    .bind(contact_id)
-                    .bind(&f.filename)
-                    .bind(&f.content_type)
-                    .bind(f.size)
-                    .bind(&f.sha256)
-                    .execute(&mut *tx)
-                    .await?;
+    // 3. A quoted reference to one of the customer's open cases.
+    let mut chosen: Option<(i64, String, String)> = None; // (case, status, service)
+    let mut closed_quoted: Option<i64> = None;
+    for &number in &plan.quoted {
+        if let Some((status, service, owner)) = db.case_brief(number).await? {
+            if owner != customer_id {
+                continue;
             }
-            Ok(IntakeOutcome {
-                contact_id,
-                customer_id,
-                case_id,
-                case_reference: reference(&config.reference_prefix, case_id)?,
-                case_status: status,
-                service,
-                created: true,
-                case_created,
-                customer_created,
-            })
+            if parse_col::<CaseStatus>(&status)?.is_open() {
+                chosen = Some((number, status, service));
+                break;
+            }
+            closed_quoted.get_or_insert(number);
+        }
+    }
+
+    // 4. The routed service: the customer's open case there, or a new one.
+    let Some((service_id, team_id)) = db.service(&plan.routed).await? else {
+        return Err(heard_core::Invalid::field("service", format!("no service `{}`", plan.routed)).into());
+    };
+    if chosen.is_none() && closed_quoted.is_none() {
+        if let Some((id, status)) = db
+            .open_case(customer_id, service_id, c.kind.map(|k| k.as_str()))
+            .await?
+        {
+            chosen = Some((id, status, plan.routed.clone()));
+        }
+    }
+    let (case_id, status, service, case_created) = match chosen {
+        Some((id, status, slug)) => {
+            let mut status: CaseStatus = parse_col(&status)?;
+            if status == CaseStatus::AwaitingCustomer && c.direction == Direction::Inbound {
+                // The customer answered: the case is the council's to work again.
+                let resumed = CaseStatus::Open;
+                db.set_status(id, resumed.as_str()).await?;
+                let detail = serde_json::json!({"from": status, "to": resumed, "reason": "customer replied"});
+                db.insert_event(id, now, "status", &detail.to_string()).await?;
+                status = resumed;
+            }
+            db.touch_case(id, received.max(now)).await?;
+            (id, status, slug, false)
+        }
+        None => {
+            let kind = c.kind.unwrap_or(if c.channel == Channel::ServiceDesk {
+                CaseKind::Incident
+            } else {
+                CaseKind::Enquiry
+            });
+            let status = CaseStatus::New;
+            let title = case_title(c);
+            let id = db
+                .insert_case(&CaseRow {
+                    service: service_id,
+                    kind: kind.as_str(),
+                    status: status.as_str(),
+                    priority: c.priority.unwrap_or(Priority::Normal).as_str(),
+                    team: team_id,
+                    customer: customer_id,
+                    title: &title,
+                    created_at: received,
+                    updated_at: received.max(now),
+                })
+                .await?;
+            let detail = serde_json::json!({"channel": c.channel, "service": plan.routed, "kind": kind});
+            db.insert_event(id, now, "created", &detail.to_string()).await?;
+            if let Some(old) = closed_quoted {
+                db.insert_link(id, old, now).await?;
+            }
+            (id, status, plan.routed.clone(), true)
+        }
+    };
+
+    let sender = identity.to_string();
+    let contact_id = db
+        .insert_contact(&ContactRow {
+            case: case_id,
+            customer: customer_id,
+            channel: c.channel.as_str(),
+            direction: c.direction.as_str(),
+            sender: &sender,
+            subject: c.subject.as_deref(),
+            body: &c.body,
+            body_html: c.body_html.as_deref(),
+            received_at: received,
+            created_at: now,
+            external_id: c.external_id.as_deref(),
         })
+        .await?;
+    for f in files {
+        db.insert_attachment(contact_id, f).await?;
+    }
+    Ok(IntakeOutcome {
+        contact_id,
+        customer_id,
+        case_id,
+        case_reference: reference(&plan.prefix, case_id)?,
+        case_status: status,
+        service,
+        created: true,
+        case_created,
+        customer_created,
+    })
+}
+
+// The statements, shared by both engines (`$n` placeholders work in both, numbered
+// in order of first use).
+const EXISTING_CONTACT: &str = "SELECT c.id, c.customer_id, c.case_id, k.status, s.slug FROM contacts c \
+     JOIN cases k ON k.id = c.case_id JOIN services s ON s.id = k.service_id WHERE c.channel = $1 AND c.external_id = $2";
+const CUSTOMER_BY_IDENTITY: &str = "SELECT customer_id FROM customer_identities WHERE kind = $1 AND value = $2";
+const INSERT_CUSTOMER: &str = "INSERT INTO customers (kind, name, search_text, created_at, updated_at) VALUES ('person', $1, $2, $3, $3) RETURNING id";
+const INSERT_IDENTITY: &str = "INSERT INTO customer_identities (customer_id, kind, value, created_at) VALUES ($1, $2, $3, $4) \
+     ON CONFLICT (kind, value) DO NOTHING RETURNING id";
+const CASE_BRIEF: &str =
+    "SELECT k.status, s.slug, k.customer_id FROM cases k JOIN services s ON s.id = k.service_id WHERE k.id = $1";
+const SERVICE: &str = "SELECT id, team_id FROM services WHERE slug = $1";
+const OPEN_CASE: &str = "SELECT id, status FROM cases WHERE customer_id = $1 AND service_id = $2 \
+     AND status NOT IN ('resolved', 'closed') AND ($3 IS NULL OR kind = $3) ORDER BY updated_at DESC, id DESC LIMIT 1";
+const SET_STATUS: &str = "UPDATE cases SET status = $1 WHERE id = $2";
+const TOUCH_CASE: &str = "UPDATE cases SET updated_at = $1 WHERE id = $2 AND updated_at < $1";
+const INSERT_CASE: &str = "INSERT INTO cases (service_id, kind, status, priority, team_id, customer_id, title, created_at, updated_at) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id";
+const INSERT_EVENT: &str = "INSERT INTO case_events (case_id, at, kind, detail) VALUES ($1, $2, $3, $4)";
+const INSERT_LINK: &str =
+    "INSERT INTO case_links (from_case_id, to_case_id, kind, created_at) VALUES ($1, $2, 'related', $3)";
+const INSERT_CONTACT: &str = "INSERT INTO contacts (case_id, customer_id, channel, direction, sender, subject, body, body_html, \
+     received_at, created_at, external_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id";
+const INSERT_ATTACHMENT: &str =
+    "INSERT INTO attachments (contact_id, filename, content_type, size, sha256) VALUES ($1, $2, $3, $4, $5)";
+
+/// SQLite, inside the writer thread: statements run directly, prepared once and cached.
+struct Lite<'c>(&'c rusqlite::Connection);
+
+impl Lite<'_> {
+    fn one<T>(
+        &self,
+        sql: &str,
+        params: impl rusqlite::Params,
+        map: impl FnOnce(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+    ) -> Result<Option<T>> {
+        self.0
+            .prepare_cached(sql)
+            .map_err(db_err)?
+            .query_row(params, map)
+            .optional()
+            .map_err(db_err)
+    }
+
+    fn exec(&self, sql: &str, params: impl rusqlite::Params) -> Result<()> {
+        self.0
+            .prepare_cached(sql)
+            .map_err(db_err)?
+            .execute(params)
+            .map_err(db_err)?;
+        Ok(())
+    }
+
+    fn id(&self, sql: &str, params: impl rusqlite::Params) -> Result<i64> {
+        self.one(sql, params, |r| r.get(0))?
+            .ok_or_else(|| StoreError::Engine("an insert returned no id".into()))
+    }
+}
+
+impl Steps for Lite<'_> {
+    async fn existing_contact(
+        &mut self,
+        channel: &str,
+        external_id: &str,
+    ) -> Result<Option<(i64, i64, i64, String, String)>> {
+        self.one(EXISTING_CONTACT, (channel, external_id), |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })
+    }
+    async fn customer_by_identity(&mut self, kind: &str, value: &str) -> Result<Option<i64>> {
+        self.one(CUSTOMER_BY_IDENTITY, (kind, value), |r| r.get(0))
+    }
+    async fn insert_customer(&mut self, name: &str, search_text: &str, now: i64) -> Result<i64> {
+        self.id(INSERT_CUSTOMER, (name, search_text, now))
+    }
+    async fn insert_identity(&mut self, customer: i64, kind: &str, value: &str, now: i64) -> Result<bool> {
+        Ok(self
+            .one(INSERT_IDENTITY, (customer, kind, value, now), |r| r.get::<_, i64>(0))?
+            .is_some())
+    }
+    async fn lock_customer(&mut self, _id: i64) -> Result<()> {
+        Ok(()) // one writer: nothing runs beside us
+    }
+    async fn case_brief(&mut self, id: i64) -> Result<Option<(String, String, i64)>> {
+        self.one(CASE_BRIEF, [id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+    }
+    async fn service(&mut self, slug: &str) -> Result<Option<(i64, Option<i64>)>> {
+        self.one(SERVICE, [slug], |r| Ok((r.get(0)?, r.get(1)?)))
+    }
+    async fn open_case(&mut self, customer: i64, service: i64, kind: Option<&str>) -> Result<Option<(i64, String)>> {
+        self.one(OPEN_CASE, rusqlite::params![customer, service, kind], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+    }
+    async fn set_status(&mut self, case: i64, status: &str) -> Result<()> {
+        self.exec(SET_STATUS, rusqlite::params![status, case])
+    }
+    async fn touch_case(&mut self, case: i64, at: i64) -> Result<()> {
+        self.exec(TOUCH_CASE, [at, case])
+    }
+    async fn insert_case(&mut self, c: &CaseRow<'_>) -> Result<i64> {
+        self.id(
+            INSERT_CASE,
+            rusqlite::params![
+                c.service,
+                c.kind,
+                c.status,
+                c.priority,
+                c.team,
+                c.customer,
+                c.title,
+                c.created_at,
+                c.updated_at
+            ],
+        )
+    }
+    async fn insert_event(&mut self, case: i64, at: i64, kind: &str, detail: &str) -> Result<()> {
+        self.exec(INSERT_EVENT, rusqlite::params![case, at, kind, detail])
+    }
+    async fn insert_link(&mut self, from: i64, to: i64, at: i64) -> Result<()> {
+        self.exec(INSERT_LINK, [from, to, at])
+    }
+    async fn insert_contact(&mut self, x: &ContactRow<'_>) -> Result<i64> {
+        self.id(
+            INSERT_CONTACT,
+            rusqlite::params![
+                x.case,
+                x.customer,
+                x.channel,
+                x.direction,
+                x.sender,
+                x.subject,
+                x.body,
+                x.body_html,
+                x.received_at,
+                x.created_at,
+                x.external_id
+            ],
+        )
+    }
+    async fn insert_attachment(&mut self, contact: i64, f: &StoredFile) -> Result<()> {
+        self.exec(
+            INSERT_ATTACHMENT,
+            rusqlite::params![contact, f.filename, f.content_type, f.size, f.sha256],
+        )
+    }
+}
+
+/// PostgreSQL, inside one sqlx transaction.
+struct Pg<'c>(&'c mut sqlx::PgConnection);
+
+impl Steps for Pg<'_> {
+    async fn existing_contact(
+        &mut self,
+        channel: &str,
+        external_id: &str,
+    ) -> Result<Option<(i64, i64, i64, String, String)>> {
+        Ok(sqlx::query_as(EXISTING_CONTACT)
+            .bind(channel)
+            .bind(external_id)
+            .fetch_optional(&mut *self.0)
+            .await?)
+    }
+    async fn customer_by_identity(&mut self, kind: &str, value: &str) -> Result<Option<i64>> {
+        Ok(sqlx::query_scalar(CUSTOMER_BY_IDENTITY)
+            .bind(kind)
+            .bind(value)
+            .fetch_optional(&mut *self.0)
+            .await?)
+    }
+    async fn insert_customer(&mut self, name: &str, search_text: &str, now: i64) -> Result<i64> {
+        Ok(sqlx::query_scalar(INSERT_CUSTOMER)
+            .bind(name)
+            .bind(search_text)
+            .bind(now)
+            .fetch_one(&mut *self.0)
+            .await?)
+    }
+    async fn insert_identity(&mut self, customer: i64, kind: &str, value: &str, now: i64) -> Result<bool> {
+        let id: Option<i64> = sqlx::query_scalar(INSERT_IDENTITY)
+            .bind(customer)
+            .bind(kind)
+            .bind(value)
+            .bind(now)
+            .fetch_optional(&mut *self.0)
+            .await?;
+        Ok(id.is_some())
+    }
+    async fn lock_customer(&mut self, id: i64) -> Result<()> {
+        // Two contacts arriving together from one customer (on any node) cannot open two cases.
+        sqlx::query("SELECT id FROM customers WHERE id = $1 FOR UPDATE")
+            .bind(id)
+            .execute(&mut *self.0)
+            .await?;
+        Ok(())
+    }
+    async fn case_brief(&mut self, id: i64) -> Result<Option<(String, String, i64)>> {
+        Ok(sqlx::query_as(CASE_BRIEF).bind(id).fetch_optional(&mut *self.0).await?)
+    }
+    async fn service(&mut self, slug: &str) -> Result<Option<(i64, Option<i64>)>> {
+        Ok(sqlx::query_as(SERVICE).bind(slug).fetch_optional(&mut *self.0).await?)
+    }
+    async fn open_case(&mut self, customer: i64, service: i64, kind: Option<&str>) -> Result<Option<(i64, String)>> {
+        Ok(sqlx::query_as(OPEN_CASE)
+            .bind(customer)
+            .bind(service)
+            .bind(kind)
+            .fetch_optional(&mut *self.0)
+            .await?)
+    }
+    async fn set_status(&mut self, case: i64, status: &str) -> Result<()> {
+        sqlx::query(SET_STATUS)
+            .bind(status)
+            .bind(case)
+            .execute(&mut *self.0)
+            .await?;
+        Ok(())
+    }
+    async fn touch_case(&mut self, case: i64, at: i64) -> Result<()> {
+        sqlx::query(TOUCH_CASE)
+            .bind(at)
+            .bind(case)
+            .execute(&mut *self.0)
+            .await?;
+        Ok(())
+    }
+    async fn insert_case(&mut self, c: &CaseRow<'_>) -> Result<i64> {
+        Ok(sqlx::query_scalar(INSERT_CASE)
+            .bind(c.service)
+            .bind(c.kind)
+            .bind(c.status)
+            .bind(c.priority)
+            .bind(c.team)
+            .bind(c.customer)
+            .bind(c.title)
+            .bind(c.created_at)
+            .bind(c.updated_at)
+            .fetch_one(&mut *self.0)
+            .await?)
+    }
+    async fn insert_event(&mut self, case: i64, at: i64, kind: &str, detail: &str) -> Result<()> {
+        sqlx::query(INSERT_EVENT)
+            .bind(case)
+            .bind(at)
+            .bind(kind)
+            .bind(detail)
+            .execute(&mut *self.0)
+            .await?;
+        Ok(())
+    }
+    async fn insert_link(&mut self, from: i64, to: i64, at: i64) -> Result<()> {
+        sqlx::query(INSERT_LINK)
+            .bind(from)
+            .bind(to)
+            .bind(at)
+            .execute(&mut *self.0)
+            .await?;
+        Ok(())
+    }
+    async fn insert_contact(&mut self, x: &ContactRow<'_>) -> Result<i64> {
+        Ok(sqlx::query_scalar(INSERT_CONTACT)
+            .bind(x.case)
+            .bind(x.customer)
+            .bind(x.channel)
+            .bind(x.direction)
+            .bind(x.sender)
+            .bind(x.subject)
+            .bind(x.body)
+            .bind(x.body_html)
+            .bind(x.received_at)
+            .bind(x.created_at)
+            .bind(x.external_id)
+            .fetch_one(&mut *self.0)
+            .await?)
+    }
+    async fn insert_attachment(&mut self, contact: i64, f: &StoredFile) -> Result<()> {
+        sqlx::query(INSERT_ATTACHMENT)
+            .bind(contact)
+            .bind(&f.filename)
+            .bind(&f.content_type)
+            .bind(f.size)
+            .bind(&f.sha256)
+            .execute(&mut *self.0)
+            .await?;
+        Ok(())
     }
 }
 

@@ -16,6 +16,7 @@ pub mod jobs;
 pub mod queries;
 pub mod records;
 pub mod seed;
+mod sqlite_writer;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod users;

@@ -535,3 +535,48 @@ on_both!(jobs_are_claimed_once, |store| {
             .is_none()
     );
 });
+
+on_both!(one_failing_contact_does_not_sink_those_committed_with_it, |store| {
+    let cfg = config();
+    let mut tasks = Vec::new();
+    for i in 0..24 {
+        let (store, cfg) = (store.clone(), cfg.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut c = contact("email", &format!("batch{i}@example.org"), "Pothole", "pothole");
+            if i % 4 == 0 {
+                c.service = Some("no-such-service".into());
+            } else {
+                // Pairs of good contacts share an external id: each pair is one contact.
+                c.external_id = Some(format!("<{}@example.org>", i / 2));
+            }
+            store.intake(&c, &[], &cfg).await
+        }));
+    }
+    let mut ok = 0;
+    let mut failed = 0;
+    for t in tasks {
+        match t.await.unwrap() {
+            Ok(_) => ok += 1,
+            Err(StoreError::Invalid(_)) => failed += 1,
+            Err(e) => panic!("{e}"),
+        }
+    }
+    assert_eq!((ok, failed), (18, 6));
+    let stored = store
+        .list_contacts(
+            &ContactFilter {
+                limit: Some(100),
+                ..Default::default()
+            },
+            "HRD",
+        )
+        .await
+        .unwrap();
+    let ids: std::collections::BTreeSet<_> = stored.items.iter().map(|c| c.external_id.clone().unwrap()).collect();
+    assert_eq!(stored.items.len(), ids.len(), "no external id stored twice");
+    assert_eq!(
+        stored.items.len(),
+        12,
+        "12 distinct external ids among the 18 good contacts"
+    );
+});
