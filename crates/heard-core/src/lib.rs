@@ -4,6 +4,7 @@
 //! config value) is validated on construction, so code holding a [`Identity`] or a
 //! [`CaseReference`] never re-checks it.
 
+pub mod calendar;
 pub mod case;
 pub mod channel;
 pub mod contact;

@@ -307,35 +307,33 @@ async fn raw_insert(contacts: usize, batch: usize) -> anyhow::Result<()> {
     let url = format!("sqlite://{}", dir.path().join("heard.db").display());
     let (store, _) = prepare(&url).await?;
     drop(store);
-    // Straight to the database with sqlx: the limit intake's bookkeeping is measured against.
-    let pool = sqlx::SqlitePool::connect_with(
-        url.parse::<sqlx::sqlite::SqliteConnectOptions>()?
-            .journal_mode(sqlx::sqlite::SqliteJournalMode::Wal)
-            .synchronous(sqlx::sqlite::SqliteSynchronous::Full),
-    )
-    .await?;
-    sqlx::query("INSERT INTO customers (id, kind, name, created_at, updated_at) VALUES (1, 'person', 'x', 0, 0)")
-        .execute(&pool)
-        .await?;
-    sqlx::query("INSERT INTO cases (id, service_id, kind, status, priority, customer_id, title, created_at, updated_at) VALUES (1, 1, 'enquiry', 'new', 'normal', 1, 'x', 0, 0)")
-        .execute(&pool)
-        .await?;
+    // Straight to the database, on the same driver as the intake writer, with the same
+    // durability: the limit intake's own bookkeeping is measured against.
+    let conn = rusqlite::Connection::open(dir.path().join("heard.db"))?;
+    conn.execute_batch(
+        "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; \
+         INSERT INTO customers (id, kind, name, created_at, updated_at) VALUES (1, 'person', 'x', 0, 0); \
+         INSERT INTO cases (id, service_id, kind, status, priority, customer_id, title, created_at, updated_at) \
+         VALUES (1, 1, 'enquiry', 'new', 'normal', 1, 'x', 0, 0);",
+    )?;
     let bodies: Vec<(String, String)> = (0..batch.min(contacts))
         .map(|i| body_for(i, &mut rand::rngs::StdRng::seed_from_u64(i as u64)))
         .collect();
     let started = Instant::now();
     let mut done = 0;
     while done < contacts {
-        let mut tx = pool.begin().await?;
-        for (subject, body) in bodies.iter().take(contacts - done) {
-            sqlx::query("INSERT INTO contacts (case_id, customer_id, channel, direction, sender, subject, body, received_at, created_at) VALUES (1, 1, 'api', 'inbound', 'x@example.com', $1, $2, 0, 0)")
-                .bind(subject)
-                .bind(body)
-                .execute(&mut *tx)
-                .await?;
-            done += 1;
+        conn.execute_batch("BEGIN IMMEDIATE")?;
+        {
+            let mut insert = conn.prepare_cached(
+                "INSERT INTO contacts (case_id, customer_id, channel, direction, sender, subject, body, received_at, created_at) \
+                 VALUES (1, 1, 'api', 'inbound', 'x@example.com', ?1, ?2, 0, 0)",
+            )?;
+            for (subject, body) in bodies.iter().take(contacts - done) {
+                insert.execute((subject, body))?;
+                done += 1;
+            }
         }
-        tx.commit().await?;
+        conn.execute_batch("COMMIT")?;
     }
     let wall = started.elapsed().as_secs_f64();
     println!(

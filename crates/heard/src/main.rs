@@ -1,6 +1,7 @@
 //! `heard`: the one binary. Subcommands are thin: parse, load config, call the crates.
 
 mod bench;
+mod commands;
 mod config;
 mod demo;
 
@@ -64,6 +65,18 @@ enum Command {
     },
     /// Print the OpenAPI document.
     Openapi,
+    /// Working-day calendars: bank holidays and deadlines.
+    Calendar {
+        #[command(subcommand)]
+        command: commands::calendar::Command,
+    },
+    /// Redact card numbers and extract data from messages (JSON lines in and out).
+    Extract(commands::extract::Args),
+    /// Routing learned from history: train, predict, evaluate.
+    Route {
+        #[command(subcommand)]
+        command: commands::route::Command,
+    },
     /// Measure heard (see docs/BENCHMARKS.md).
     Bench {
         #[command(subcommand)]
@@ -210,6 +223,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("{}", serde_json::to_string_pretty(&heard_web::api::openapi())?);
         }
         Command::Bench { command } => bench::run(command).await?,
+        Command::Calendar { command } => commands::calendar::run(command)?,
+        Command::Extract(args) => commands::extract::run(args)?,
+        Command::Route { command } => commands::route::run(command)?,
     }
     Ok(())
 }

@@ -206,3 +206,85 @@ async fn demo_loads_a_council_and_serves_it() {
     let (ok, out) = run(heard(dir.path()).args(["token", "create", "--user", "nobody@demo.heard"]));
     assert!(!ok && out.contains("no user"), "{out}");
 }
+
+#[tokio::test]
+async fn acknowledged_contacts_survive_a_killed_server() {
+    let dir = tempfile::tempdir().unwrap();
+    let (ok, out) = run(heard(dir.path()).arg("migrate"));
+    assert!(ok, "{out}");
+    let (ok, out) = run(heard(dir.path()).args([
+        "user",
+        "add",
+        "--email",
+        "ops@x.heard",
+        "--name",
+        "Ops",
+        "--role",
+        "agent",
+    ]));
+    assert!(ok, "{out}");
+    let (ok, token) = run(heard(dir.path()).args(["token", "create", "--user", "ops@x.heard"]));
+    assert!(ok, "{token}");
+    let token = token.trim().to_string();
+    std::fs::write(
+        dir.path().join("heard.toml"),
+        "[[services]]\nslug = \"customer-services\"\nname = \"Customer Services\"\n",
+    )
+    .unwrap();
+    let (mut server, _) = start(dir.path(), &["serve"], Duration::from_secs(60)).await;
+    let base = {
+        // start() waited for /healthz on the address it passed with --listen.
+        let cmdline = std::fs::read_to_string(format!("/proc/{}/cmdline", server.0.id())).unwrap();
+        let addr = cmdline
+            .split('\0')
+            .skip_while(|a| *a != "--listen")
+            .nth(1)
+            .unwrap()
+            .to_string();
+        format!("http://{addr}")
+    };
+    let http = reqwest::Client::new();
+    let mut acknowledged = Vec::new();
+    let mut tasks = Vec::new();
+    for i in 0..200 {
+        let (http, base, token) = (http.clone(), base.clone(), token.clone());
+        tasks.push(tokio::spawn(async move {
+            let body = serde_json::json!({"channel": "web_form", "from": format!("r{i}@example.org"), "body": format!("report {i}"), "external_id": format!("wf-{i}")});
+            let r = http.post(format!("{base}/api/v1/contacts")).bearer_auth(&token).json(&body).send().await.ok()?;
+            (r.status() == 201).then_some(i)
+        }));
+    }
+    // Kill the server mid-stream, without warning.
+    let killer = tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(60)).await;
+        let _ = server.0.kill();
+        let _ = server.0.wait();
+        server
+    });
+    for t in tasks {
+        if let Some(i) = t.await.unwrap() {
+            acknowledged.push(i);
+        }
+    }
+    drop(killer.await.unwrap());
+    assert!(
+        !acknowledged.is_empty(),
+        "some contacts were acknowledged before the kill"
+    );
+    // Every acknowledged contact is there after a restart; none twice.
+    let (_server, _) = start(dir.path(), &["serve"], Duration::from_secs(60)).await;
+    let url = format!("sqlite://{}", dir.path().join("heard.db").display());
+    let pool = sqlx_sqlite(&url).await;
+    let stored: Vec<String> = sqlx::query_scalar("SELECT external_id FROM contacts")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    for i in &acknowledged {
+        assert!(
+            stored.contains(&format!("wf-{i}")),
+            "acknowledged contact wf-{i} was lost"
+        );
+    }
+    let unique: std::collections::BTreeSet<_> = stored.iter().collect();
+    assert_eq!(unique.len(), stored.len());
+}

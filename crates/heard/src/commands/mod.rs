@@ -1,0 +1,5 @@
+//! Subcommands that wrap one library each, kept out of main.rs so it stays a thin table.
+
+pub mod calendar;
+pub mod extract;
+pub mod route;
