@@ -189,22 +189,21 @@ async fn intake_steps(db: &mut impl Steps, c: &NewContact, files: &[StoredFile],
     let identity = &c.sender.identity;
 
     // 1. Seen before: the same contact.
-    if let Some(ext) = &c.external_id {
-        if let Some((contact_id, customer_id, case_id, status, service)) =
+    if let Some(ext) = &c.external_id
+        && let Some((contact_id, customer_id, case_id, status, service)) =
             db.existing_contact(c.channel.as_str(), ext).await?
-        {
-            return Ok(IntakeOutcome {
-                contact_id,
-                customer_id,
-                case_id,
-                case_reference: reference(&plan.prefix, case_id)?,
-                case_status: parse_col(&status)?,
-                service,
-                created: false,
-                case_created: false,
-                customer_created: false,
-            });
-        }
+    {
+        return Ok(IntakeOutcome {
+            contact_id,
+            customer_id,
+            case_id,
+            case_reference: reference(&plan.prefix, case_id)?,
+            case_status: parse_col(&status)?,
+            service,
+            created: false,
+            case_created: false,
+            customer_created: false,
+        });
     }
 
     // 2. Customer by identity.
@@ -247,13 +246,13 @@ async fn intake_steps(db: &mut impl Steps, c: &NewContact, files: &[StoredFile],
     let Some((service_id, team_id)) = db.service(&plan.routed).await? else {
         return Err(heard_core::Invalid::field("service", format!("no service `{}`", plan.routed)).into());
     };
-    if chosen.is_none() && closed_quoted.is_none() {
-        if let Some((id, status)) = db
+    if chosen.is_none()
+        && closed_quoted.is_none()
+        && let Some((id, status)) = db
             .open_case(customer_id, service_id, c.kind.map(|k| k.as_str()))
             .await?
-        {
-            chosen = Some((id, status, plan.routed.clone()));
-        }
+    {
+        chosen = Some((id, status, plan.routed.clone()));
     }
     let (case_id, status, service, case_created) = match chosen {
         Some((id, status, slug)) => {

@@ -244,5 +244,8 @@ pub struct SearchResults {
     pub query: String,
     /// How many records match in all (not only this page).
     pub total: i64,
+    /// `relevance` (best match first), or `newest` when a query matches so many contacts
+    /// that ranking them all would be slow and say little.
+    pub order: String,
     pub items: Vec<SearchHit>,
 }

@@ -31,7 +31,8 @@ impl SqliteWriter {
         let conn = Connection::open(path).map_err(db_err)?;
         conn.execute_batch(&format!(
             "PRAGMA journal_mode = WAL; PRAGMA synchronous = {}; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; \
-             PRAGMA cache_size = -32768; PRAGMA temp_store = memory;",
+             PRAGMA cache_size = -32768; PRAGMA temp_store = memory; \
+             PRAGMA analysis_limit = 400; PRAGMA optimize = 0x10002;",
             if fsync_each_commit { "FULL" } else { "NORMAL" }
         ))
         .map_err(db_err)?;
@@ -107,12 +108,11 @@ fn run(conn: Connection, jobs: mpsc::Receiver<Job>) {
 
 /// rusqlite errors as store errors, keeping unique violations recognisable.
 pub(crate) fn db_err(e: rusqlite::Error) -> StoreError {
-    if let rusqlite::Error::SqliteFailure(f, _) = &e {
-        if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
-            || f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY
-        {
-            return StoreError::Conflict(format!("unique: {e}"));
-        }
+    if let rusqlite::Error::SqliteFailure(f, _) = &e
+        && (f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
+            || f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY)
+    {
+        return StoreError::Conflict(format!("unique: {e}"));
     }
     StoreError::Engine(e.to_string())
 }

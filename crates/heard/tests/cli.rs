@@ -65,10 +65,10 @@ async fn start(data: &std::path::Path, args: &[&str], timeout: Duration) -> (Run
     let base = format!("http://{addr}");
     let started = Instant::now();
     loop {
-        if let Ok(r) = reqwest::get(format!("{base}/healthz")).await {
-            if r.status() == 200 {
-                break;
-            }
+        if let Ok(r) = reqwest::get(format!("{base}/healthz")).await
+            && r.status() == 200
+        {
+            break;
         }
         assert!(
             started.elapsed() < timeout,

@@ -125,7 +125,7 @@ CREATE INDEX cases_service_updated ON cases(service_id, updated_at DESC, id DESC
 CREATE INDEX cases_status_updated ON cases(status, updated_at DESC, id DESC);
 CREATE INDEX cases_owner_updated ON cases(owner_id, updated_at DESC, id DESC);
 CREATE INDEX cases_customer ON cases(customer_id, service_id, updated_at DESC, id DESC);
-CREATE INDEX cases_created ON cases(created_at);
+CREATE INDEX cases_created ON cases(created_at, updated_at, id);
 
 CREATE TABLE case_links (
     from_case_id  BIGINT NOT NULL REFERENCES cases(id) ON DELETE CASCADE,

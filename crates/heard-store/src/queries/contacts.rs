@@ -51,12 +51,11 @@ impl Store {
     pub async fn list_contacts(&self, f: &ContactFilter, prefix: &str) -> Result<Page<ContactRecord>> {
         let limit = page_size(f.limit);
         let mut sql = Sql::new(&format!("SELECT {CONTACT_COLUMNS} FROM contacts x"));
-        if f.visible_services.is_some() {
-            sql.push(" JOIN cases k ON k.id = x.case_id JOIN services s ON s.id = k.service_id");
-        }
         sql.push(" WHERE 1 = 1");
         if let Some(v) = &f.visible_services {
-            only_services(&mut sql, v, "s.slug");
+            sql.push(" AND x.case_id IN (SELECT k.id FROM cases k WHERE 1 = 1");
+            only_services(&mut sql, v, "k.service_id");
+            sql.push(")");
         }
         if let Some(c) = f.case {
             let p = sql.bind(Param::Int(c));

@@ -7,9 +7,14 @@ use super::{Cols, Param, Sql, fetch_sql, fts5_query, plain_words};
 use crate::intake::reference;
 use crate::{Dialect, Result, SearchHit, SearchResults, Store};
 
+/// Most contact matches ranked by relevance. Ranking costs as much as the matches are
+/// many; past a few thousand a word is too common for relevance to say much, so the
+/// newest matches lead instead (and the answer says so).
+pub const RANK_AT_MOST: i64 = 2_000;
+
 impl Store {
-    /// Contacts and customers matching every word of `q`, best first.
-    /// `visible_services` limits contact hits to cases of those services.
+    /// Contacts and customers matching every word of `q`, best (or, for very broad
+    /// queries, newest) first. `visible_services` limits contact hits to those services.
     pub async fn search(
         &self,
         q: &str,
@@ -22,19 +27,40 @@ impl Store {
             return Ok(SearchResults {
                 query: q.to_string(),
                 total: 0,
+                order: "relevance".into(),
                 items: Vec::new(),
             });
         };
         let d = self.dialect();
+        // What each engine's MATCH takes: quoted FTS5 terms, or plain words.
+        let terms = || {
+            Param::Text(if d == Dialect::Sqlite {
+                fts.clone()
+            } else {
+                words.clone()
+            })
+        };
         let scope = |sql: &mut Sql| {
             if let Some(v) = visible_services {
-                sql.push(
-                    " AND x.case_id IN (SELECT k.id FROM cases k JOIN services s ON s.id = k.service_id WHERE 1 = 1",
-                );
-                only_services(sql, v, "s.slug");
+                sql.push(" AND x.case_id IN (SELECT k.id FROM cases k WHERE 1 = 1");
+                only_services(sql, v, "k.service_id");
                 sql.push(")");
             }
         };
+
+        let mut sql = match (d, visible_services.is_some()) {
+            (Dialect::Sqlite, false) => Sql::new("SELECT count(*) FROM contacts_fts WHERE contacts_fts MATCH $1"),
+            (Dialect::Sqlite, true) => Sql::new(
+                "SELECT count(*) FROM contacts_fts JOIN contacts x ON x.id = contacts_fts.rowid WHERE contacts_fts MATCH $1",
+            ),
+            (Dialect::Postgres, _) => {
+                Sql::new("SELECT count(*) FROM contacts x WHERE x.search @@ plainto_tsquery('english', $1)")
+            }
+        };
+        sql.params.push(terms());
+        scope(&mut sql);
+        let contact_total = fetch_sql!(self, sql, |r| r.int(0)).into_iter().next().unwrap_or(0);
+        let by_relevance = contact_total <= RANK_AT_MOST;
 
         let mut sql = match d {
             Dialect::Sqlite => Sql::new(
@@ -47,20 +73,17 @@ impl Store {
                  FROM contacts x, plainto_tsquery('english', $1) q WHERE x.search @@ q",
             ),
         };
-        sql.params.push(Param::Text(if d == Dialect::Sqlite {
-            fts.clone()
-        } else {
-            words.clone()
-        }));
+        sql.params.push(terms());
         scope(&mut sql);
         let lp = sql.bind(Param::Int(limit));
-        sql.push(&match d {
-            Dialect::Sqlite => format!(" ORDER BY contacts_fts.rank LIMIT {lp}"),
-            Dialect::Postgres => {
-                format!(" ORDER BY ts_rank(x.search, q) DESC, x.id DESC LIMIT {lp}")
-            }
+        sql.push(&match (d, by_relevance) {
+            (Dialect::Sqlite, true) => format!(" ORDER BY contacts_fts.rank LIMIT {lp}"),
+            (Dialect::Postgres, true) => format!(" ORDER BY ts_rank(x.search, q) DESC, x.id DESC LIMIT {lp}"),
+            // FTS5 walks its index backwards by rowid: no sort of all the matches.
+            (Dialect::Sqlite, false) => format!(" ORDER BY contacts_fts.rowid DESC LIMIT {lp}"),
+            (Dialect::Postgres, false) => format!(" ORDER BY x.id DESC LIMIT {lp}"),
         });
-        let mut items = fetch_sql!(self, sql, |r| Ok(SearchHit {
+        let mut contacts = fetch_sql!(self, sql, |r| Ok(SearchHit {
             kind: "contact".into(),
             id: r.int(0)?,
             case_reference: Some(reference(prefix, r.int(1)?)?),
@@ -68,28 +91,6 @@ impl Store {
             snippet: r.text(3)?,
             at: r.time(4)?,
         }));
-
-        let mut sql = match d {
-            Dialect::Sqlite => Sql::new(
-                "SELECT count(*) FROM contacts_fts JOIN contacts x ON x.id = contacts_fts.rowid WHERE contacts_fts MATCH $1",
-            ),
-            Dialect::Postgres => {
-                Sql::new("SELECT count(*) FROM contacts x WHERE x.search @@ plainto_tsquery('english', $1)")
-            }
-        };
-        sql.params.push(Param::Text(if d == Dialect::Sqlite {
-            fts.clone()
-        } else {
-            words.clone()
-        }));
-        if visible_services.is_some() {
-            scope(&mut sql);
-        } else if d == Dialect::Sqlite {
-            // Without a scope the join adds nothing: count the index alone.
-            sql = Sql::new("SELECT count(*) FROM contacts_fts WHERE contacts_fts MATCH $1");
-            sql.params.push(Param::Text(fts.clone()));
-        }
-        let contact_total = fetch_sql!(self, sql, |r| r.int(0)).into_iter().next().unwrap_or(0);
 
         let mut sql = match d {
             Dialect::Sqlite => Sql::new(
@@ -102,11 +103,7 @@ impl Store {
                  WHERE c.search @@ q ORDER BY ts_rank(c.search, q) DESC, c.id DESC LIMIT $2",
             ),
         };
-        sql.params.push(Param::Text(if d == Dialect::Sqlite {
-            fts.clone()
-        } else {
-            words.clone()
-        }));
+        sql.params.push(terms());
         sql.params.push(Param::Int(limit));
         let customers = fetch_sql!(self, sql, |r| Ok(SearchHit {
             kind: "customer".into(),
@@ -116,15 +113,18 @@ impl Store {
             snippet: r.text(2)?,
             at: r.time(3)?,
         }));
+
         let total = contact_total + customers.len() as i64;
         // Customers are few and named exactly: a name match leads.
-        let mut all = customers;
-        all.append(&mut items);
-        all.truncate(limit as usize);
+        let mut items = customers;
+        items.append(&mut contacts);
+        items.truncate(limit as usize);
+        let order = if by_relevance { "relevance" } else { "newest" }.to_string();
         Ok(SearchResults {
             query: q.to_string(),
             total,
-            items: all,
+            order,
+            items,
         })
     }
 }
