@@ -41,6 +41,8 @@ pub struct CustomerSpec {
     pub name: String,
     pub identities: Vec<Identity>,
     pub addresses: Vec<Address>,
+    /// Organisations (by customer id) this person belongs to or acts for.
+    pub links: Vec<(i64, MemberRole)>,
 }
 
 /// A whole case to create, contacts included.
@@ -155,6 +157,25 @@ impl Store {
                         .bind(&a.town)
                         .bind(a.postcode.as_str())
                         .bind(a.uprn.map(|u| u.get()))
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                for (org, role) in &c.links {
+                    let kind: Option<String> = sqlx::query_scalar("SELECT kind FROM customers WHERE id = $1")
+                        .bind(org)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                    if kind.as_deref() != Some("organisation") {
+                        return Err(heard_core::Invalid::field(
+                            "links",
+                            format!("customer {org} is not an organisation"),
+                        )
+                        .into());
+                    }
+                    sqlx::query("INSERT INTO customer_links (person_id, organisation_id, role) VALUES ($1, $2, $3)")
+                        .bind(id)
+                        .bind(org)
+                        .bind(role.as_str())
                         .execute(&mut *tx)
                         .await?;
                 }

@@ -2,55 +2,65 @@
 //! strings get the same clear 4xx answer as invalid values.
 
 use crate::problem::ApiError;
-use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 use heard_core::{FieldError, Invalid};
 use serde::de::DeserializeOwned;
 
-/// JSON request body. Unknown fields are rejected by the body types themselves
-/// (`deny_unknown_fields`), naming the field.
+/// JSON request body. Errors name the field by its path (`attachments[0].filename`);
+/// unknown fields are rejected by the body types themselves (`deny_unknown_fields`).
 pub struct ApiJson<T>(pub T);
 
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
-        match axum::Json::<T>::from_request(req, state).await {
-            Ok(axum::Json(v)) => Ok(ApiJson(v)),
-            Err(JsonRejection::JsonDataError(e)) => Err(data_error(&e.body_text())),
-            Err(JsonRejection::JsonSyntaxError(e)) => Err(ApiError::bad_request(format!(
-                "the body is not valid JSON: {}",
-                e.body_text()
-            ))),
-            Err(JsonRejection::MissingJsonContentType(_)) => Err(ApiError::new(
+        let is_json = req
+            .headers()
+            .get(axum::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .is_some_and(|v| {
+                let v = v.trim();
+                v == "application/json" || (v.starts_with("application/") && v.ends_with("+json"))
+            });
+        if !is_json {
+            return Err(ApiError::new(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 "send the body as `Content-Type: application/json`",
-            )),
-            Err(JsonRejection::BytesRejection(e)) => Err(ApiError::new(e.status(), e.body_text())),
-            Err(other) => Err(ApiError::new(other.status(), other.body_text())),
+            ));
+        }
+        let bytes = axum::body::Bytes::from_request(req, state)
+            .await
+            .map_err(|e| ApiError::new(e.status(), e.body_text()))?;
+        let mut de = serde_json::Deserializer::from_slice(&bytes);
+        match serde_path_to_error::deserialize(&mut de) {
+            Ok(v) => Ok(ApiJson(v)),
+            Err(e) => Err(body_error(e)),
         }
     }
 }
 
-/// Turns serde's "Failed to deserialize the JSON body into the target type: from: invalid
-/// type … at line 1 column 9" into a field error naming `from`.
-fn data_error(text: &str) -> ApiError {
-    let msg = text.split_once(": ").map_or(text, |(_, rest)| rest);
-    let (field, reason) = match msg.split_once(": ") {
-        Some((field, reason)) if !field.contains(' ') => (field.to_string(), reason.to_string()),
-        _ => {
-            let field = msg
-                .split('`')
-                .nth(1)
-                .filter(|_| msg.starts_with("unknown field") || msg.starts_with("missing field"))
-                .unwrap_or("body")
-                .to_string();
-            (field, msg.to_string())
-        }
+/// A deserialisation failure as a problem: bad JSON is 400, a bad value 422 naming its field.
+fn body_error(e: serde_path_to_error::Error<serde_json::Error>) -> ApiError {
+    let path = e.path().to_string();
+    let inner = e.into_inner();
+    let message = inner.to_string();
+    let reason = message.split(" at line ").next().unwrap_or(&message).to_string();
+    if inner.is_syntax() || inner.is_eof() {
+        return ApiError::bad_request(format!("the body is not valid JSON: {message}"));
+    }
+    let parent = if path == "." { String::new() } else { path };
+    // The path already ends at an unknown field; a missing one is named only in the message.
+    let named = reason.strip_prefix("missing field `").and_then(|r| r.split('`').next());
+    let field = match (named, parent.is_empty()) {
+        (Some(name), true) => name.to_string(),
+        (Some(name), false) => format!("{parent}.{name}"),
+        (None, true) => "body".to_string(),
+        (None, false) => parent,
     };
-    let reason = reason.split(" at line ").next().unwrap_or(&reason).to_string();
     Invalid {
         errors: vec![FieldError { field, reason }],
     }
@@ -82,20 +92,46 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
 
 #[cfg(test)]
 mod tests {
+    use serde::Deserialize;
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Body {
+        from: String,
+        #[serde(default)]
+        files: Vec<File>,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct File {
+        name: String,
+    }
+
+    fn error(json: &str) -> super::ApiError {
+        let mut de = serde_json::Deserializer::from_str(json);
+        super::body_error(serde_path_to_error::deserialize::<_, Body>(&mut de).unwrap_err())
+    }
+
     #[test]
-    fn serde_messages_become_field_errors() {
-        let e = super::data_error(
-            "Failed to deserialize the JSON body into the target type: unknown field `colour`, expected one of `a`, `b` at line 1 column 10",
+    fn serde_errors_become_field_errors() {
+        assert_eq!(error(r#"{"from": "x", "colour": 1}"#).errors[0].field, "colour");
+        let e = error(r#"{"from": 3}"#);
+        assert_eq!(
+            (e.errors[0].field.as_str(), e.errors[0].reason.as_str()),
+            ("from", "invalid type: integer `3`, expected a string")
         );
-        assert_eq!(e.errors[0].field, "colour");
-        let e = super::data_error(
-            "Failed to deserialize the JSON body into the target type: from: invalid type: integer `3`, expected a string at line 1 column 9",
+        assert_eq!(error(r#"{}"#).errors[0].field, "from");
+        assert_eq!(
+            error(r#"{"from": "x", "files": [{"name": 1}]}"#).errors[0].field,
+            "files[0].name"
         );
-        assert_eq!(e.errors[0].field, "from");
-        assert_eq!(e.errors[0].reason, "invalid type: integer `3`, expected a string");
-        let e = super::data_error(
-            "Failed to deserialize the JSON body into the target type: missing field `body` at line 1 column 2",
+        assert_eq!(
+            error(r#"{"from": "x", "files": [{"nme": "a"}]}"#).errors[0].field,
+            "files[0].nme"
         );
-        assert_eq!(e.errors[0].field, "body");
+        assert_eq!(error(r#"{"from": "#).status, axum::http::StatusCode::BAD_REQUEST);
     }
 }

@@ -351,6 +351,44 @@ on_both!(cases_change_and_link_with_history, |app| {
         .post(&app.agent, "/api/v1/customers", &json!({"kind": "person", "name": "Dup", "identities": [{"kind": "email", "value": "ICT@council.example.org"}]}))
         .await;
     assert_eq!(s, StatusCode::CONFLICT, "{dup}");
+    let (s, agent) = app
+        .post(
+            &app.agent,
+            "/api/v1/customers",
+            &json!({"kind": "person", "name": "Lettings Agent", "links": [{"organisation_id": customer["id"], "role": "acts_for"}],
+                "addresses": [{"line1": "1 High St", "town": "Demoton", "postcode": "dm1 1aa"}]}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{agent}");
+    assert_eq!(agent["links"][0]["organisation_name"], "ICT");
+    assert_eq!(agent["addresses"][0]["postcode"], "DM1 1AA");
+    let (s, bad) = app
+        .post(
+            &app.agent,
+            "/api/v1/customers",
+            &json!({"kind": "person", "name": "X", "links": [{"organisation_id": agent["id"], "role": "member"}]}),
+        )
+        .await;
+    assert_eq!(
+        (s, bad["errors"][0]["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("links")),
+        "{bad}"
+    );
+    let (s, bad) = app
+        .post(&app.agent, "/api/v1/customers", &json!({"kind": "person", "name": "X", "addresses": [{"line1": "1 A St", "town": "T", "postcode": "NOT A CODE"}]}))
+        .await;
+    assert_eq!(
+        (s, bad["errors"][0]["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("addresses[0].postcode")),
+        "{bad}"
+    );
+    let (_, org) = app
+        .get(&app.agent, &format!("/api/v1/customers/{}", customer["id"]))
+        .await;
+    assert_eq!(
+        org["links"][0]["person_name"], "Lettings Agent",
+        "organisations list their people"
+    );
     let (s, problem) = app
         .post(&app.agent, "/api/v1/cases", &json!({"service": "customer-services", "kind": "problem", "title": "Library WiFi", "customer_id": customer["id"]}))
         .await;

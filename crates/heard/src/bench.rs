@@ -433,6 +433,7 @@ async fn load(store: &Store, contacts: usize) -> anyhow::Result<()> {
                 name: format!("Customer {i}"),
                 identities: vec![Identity::email(&format!("customer{i}@example.com")).expect("valid")],
                 addresses: vec![],
+                links: vec![],
             })
             .collect();
         ids.extend(store.create_customers(&specs).await?);

@@ -98,6 +98,7 @@ pub async fn load(store: &Store, seed: u64) -> anyhow::Result<()> {
                 name: c.name.clone(),
                 identities: c.identities.clone(),
                 addresses: c.addresses.clone(),
+                links: vec![],
             })
             .collect();
         customer_ids.extend(store.create_customers(&specs).await.context("loading customers")?);

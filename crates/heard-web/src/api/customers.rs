@@ -7,7 +7,7 @@ use crate::{AppState, Caller};
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use heard_core::customer::OrganisationKind;
+use heard_core::customer::{MemberRole, OrganisationKind};
 use heard_core::error::Checker;
 use heard_core::{Address, CustomerKind, Identity, IdentityKind};
 use heard_store::queries::CustomerFilter;
@@ -85,6 +85,18 @@ pub struct NewCustomerBody {
     #[serde(default)]
     #[schema(value_type = Vec<Object>)]
     pub addresses: Vec<Address>,
+    /// Organisations this person belongs to (`member`) or acts for (`acts_for`), e.g. a
+    /// letting agent for a landlord.
+    #[serde(default)]
+    pub links: Vec<LinkBody>,
+}
+
+/// A person's link to an organisation.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LinkBody {
+    pub organisation_id: i64,
+    pub role: MemberRole,
 }
 
 /// Create a customer. An identity that already belongs to someone is a conflict (409).
@@ -103,6 +115,9 @@ pub async fn create_customer(
     let name = b.name.trim().to_string();
     if name.is_empty() || name.chars().count() > 200 {
         c.fail("name", "must be 1 to 200 characters");
+    }
+    if !b.links.is_empty() && b.kind != CustomerKind::Person {
+        c.fail("links", "only a person can belong to or act for an organisation");
     }
     if b.organisation_kind.is_some() && b.kind != CustomerKind::Organisation {
         c.fail("organisation_kind", "only organisations have one");
@@ -128,6 +143,7 @@ pub async fn create_customer(
         name,
         identities,
         addresses: b.addresses,
+        links: b.links.iter().map(|l| (l.organisation_id, l.role)).collect(),
     };
     let ids = state
         .store()
