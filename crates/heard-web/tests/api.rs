@@ -622,3 +622,29 @@ async fn openapi_document_lists_every_api_route() {
         }
     }
 }
+
+on_both!(card_numbers_never_reach_the_store, |app| {
+    let body = json!({"channel": "phone", "from": "07700 900456", "subject": "Pay for 4111-1111-1111-1111",
+        "body": "Caller read out her card 4111 1111 1111 1111, expiry 09/28, CVV 123, for the certificate fee. Ref HRD-000001, UPRN 100023336956."});
+    let (s, created) = app.post(&app.agent, "/api/v1/contacts", &body).await;
+    assert_eq!(s, StatusCode::CREATED, "{created}");
+    let (_, contact) = app
+        .get(&app.agent, &format!("/api/v1/contacts/{}", created["id"]))
+        .await;
+    let stored = format!("{} {}", contact["subject"], contact["body"]);
+    assert!(!stored.contains("4111"), "{stored}");
+    assert!(!stored.contains("123,"), "the security code goes too: {stored}");
+    assert!(
+        stored.contains("[card number removed]") && stored.contains("100023336956") && stored.contains("HRD-000001"),
+        "{stored}"
+    );
+    let (_, found) = app.get(&app.agent, "/api/v1/search?q=4111").await;
+    assert_eq!(found["total"], 0, "not in the search index either");
+    let (_, case) = app
+        .get(
+            &app.agent,
+            &format!("/api/v1/cases/{}", created["case"]["reference"].as_str().unwrap()),
+        )
+        .await;
+    assert!(!case["title"].as_str().unwrap().contains("4111"));
+});

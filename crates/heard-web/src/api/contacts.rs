@@ -146,7 +146,7 @@ pub async fn create_contact(
         attachments: metas,
     };
     let validated = NewContact::validate(input, jiff::Timestamp::now(), limits);
-    let contact = match (c.finish(), validated) {
+    let mut contact = match (c.finish(), validated) {
         (Ok(()), Ok(v)) => v,
         (Err(mut a), Err(b)) => {
             a.errors.extend(b.errors);
@@ -154,6 +154,12 @@ pub async fn create_contact(
         }
         (Err(e), _) | (_, Err(e)) => return Err(e.into()),
     };
+    // Card numbers (and a security code or expiry beside them) go before anything is
+    // stored, indexed or logged.
+    let removed = redact_contact(&mut contact);
+    if removed > 0 {
+        tracing::info!(removed, "card details redacted from a contact");
+    }
     if let Some(visible) = caller.visible_services() {
         match &contact.service {
             Some(s) if visible.contains(s) => {}
@@ -291,4 +297,18 @@ pub async fn get_contact(
         }
     }
     Ok(axum::Json(contact))
+}
+
+/// Redacts payment card details from every text field of a contact; returns how many
+/// pieces were removed.
+pub(crate) fn redact_contact(contact: &mut NewContact) -> usize {
+    use heard_understand::redact::redact_in_place;
+    let mut removed = redact_in_place(&mut contact.body);
+    if let Some(s) = contact.subject.as_mut() {
+        removed += redact_in_place(s);
+    }
+    if let Some(h) = contact.body_html.as_mut() {
+        removed += redact_in_place(h);
+    }
+    removed
 }
