@@ -26,6 +26,11 @@ impl Role {
         self != Role::BackOffice
     }
 
+    /// Whether the role sees sensitive personal identifiers (NI numbers) unmasked.
+    pub fn sees_sensitive(self) -> bool {
+        self != Role::Auditor
+    }
+
     /// Whether the role may manage users, tokens and configuration.
     pub fn can_administer(self) -> bool {
         self == Role::Admin

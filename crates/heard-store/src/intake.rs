@@ -38,6 +38,20 @@ pub struct StoredFile {
     pub sha256: String,
 }
 
+/// A value read from the contact's text, stored with it as a suggestion.
+#[derive(Debug, Clone)]
+pub struct NewEntity {
+    /// `subject` or `body`.
+    pub field: String,
+    pub kind: String,
+    pub value: String,
+    /// Byte offsets into the (redacted) field.
+    pub start: i64,
+    pub end: i64,
+    pub confidence: f64,
+    pub sensitive: bool,
+}
+
 /// What intake did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IntakeOutcome {
@@ -74,6 +88,7 @@ impl Store {
         &self,
         contact: &NewContact,
         files: &[StoredFile],
+        entities: &[NewEntity],
         config: &IntakeConfig,
     ) -> Result<IntakeOutcome> {
         let text = contact.text();
@@ -98,14 +113,14 @@ impl Store {
             attempt += 1;
             let result = match &self.db {
                 Db::Sqlite { writer, .. } => {
-                    let (c, f, p) = (contact.clone(), files.to_vec(), plan.clone());
+                    let (c, f, e, p) = (contact.clone(), files.to_vec(), entities.to_vec(), plan.clone());
                     writer
-                        .run(move |conn| futures_executor::block_on(intake_steps(&mut Lite(conn), &c, &f, &p)))
+                        .run(move |conn| futures_executor::block_on(intake_steps(&mut Lite(conn), &c, &f, &e, &p)))
                         .await
                 }
                 Db::Postgres(pool) => {
                     let mut tx = pool.begin().await?;
-                    match intake_steps(&mut Pg(&mut tx), contact, files, &plan).await {
+                    match intake_steps(&mut Pg(&mut tx), contact, files, entities, &plan).await {
                         Ok(o) => {
                             tx.commit().await?;
                             Ok(o)
@@ -155,6 +170,7 @@ trait Steps {
     async fn insert_link(&mut self, from: i64, to: i64, at: i64) -> Result<()>;
     async fn insert_contact(&mut self, row: &ContactRow<'_>) -> Result<i64>;
     async fn insert_attachment(&mut self, contact: i64, f: &StoredFile) -> Result<()>;
+    async fn insert_entity(&mut self, contact: i64, e: &NewEntity) -> Result<()>;
 }
 
 struct CaseRow<'a> {
@@ -183,7 +199,13 @@ struct ContactRow<'a> {
     external_id: Option<&'a str>,
 }
 
-async fn intake_steps(db: &mut impl Steps, c: &NewContact, files: &[StoredFile], plan: &Plan) -> Result<IntakeOutcome> {
+async fn intake_steps(
+    db: &mut impl Steps,
+    c: &NewContact,
+    files: &[StoredFile],
+    entities: &[NewEntity],
+    plan: &Plan,
+) -> Result<IntakeOutcome> {
     let now = to_millis(Timestamp::now());
     let received = to_millis(c.received_at);
     let identity = &c.sender.identity;
@@ -317,6 +339,9 @@ async fn intake_steps(db: &mut impl Steps, c: &NewContact, files: &[StoredFile],
     for f in files {
         db.insert_attachment(contact_id, f).await?;
     }
+    for e in entities {
+        db.insert_entity(contact_id, e).await?;
+    }
     Ok(IntakeOutcome {
         contact_id,
         customer_id,
@@ -352,6 +377,8 @@ const INSERT_LINK: &str =
     "INSERT INTO case_links (from_case_id, to_case_id, kind, created_at) VALUES ($1, $2, 'related', $3)";
 const INSERT_CONTACT: &str = "INSERT INTO contacts (case_id, customer_id, channel, direction, sender, subject, body, body_html, \
      received_at, created_at, external_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id";
+const INSERT_ENTITY: &str = "INSERT INTO contact_entities (contact_id, field, kind, value, start_byte, end_byte, confidence, sensitive) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
 const INSERT_ATTACHMENT: &str =
     "INSERT INTO attachments (contact_id, filename, content_type, size, sha256) VALUES ($1, $2, $3, $4, $5)";
 
@@ -473,6 +500,21 @@ impl Steps for Lite<'_> {
         self.exec(
             INSERT_ATTACHMENT,
             rusqlite::params![contact, f.filename, f.content_type, f.size, f.sha256],
+        )
+    }
+    async fn insert_entity(&mut self, contact: i64, e: &NewEntity) -> Result<()> {
+        self.exec(
+            INSERT_ENTITY,
+            rusqlite::params![
+                contact,
+                e.field,
+                e.kind,
+                e.value,
+                e.start,
+                e.end,
+                e.confidence,
+                e.sensitive
+            ],
         )
     }
 }
@@ -611,6 +653,20 @@ impl Steps for Pg<'_> {
             .bind(&f.content_type)
             .bind(f.size)
             .bind(&f.sha256)
+            .execute(&mut *self.0)
+            .await?;
+        Ok(())
+    }
+    async fn insert_entity(&mut self, contact: i64, e: &NewEntity) -> Result<()> {
+        sqlx::query(INSERT_ENTITY)
+            .bind(contact)
+            .bind(&e.field)
+            .bind(&e.kind)
+            .bind(&e.value)
+            .bind(e.start)
+            .bind(e.end)
+            .bind(e.confidence)
+            .bind(e.sensitive)
             .execute(&mut *self.0)
             .await?;
         Ok(())

@@ -194,6 +194,25 @@ pub struct AttachmentRecord {
     pub sha256: String,
 }
 
+/// A value read from a contact's text: a suggestion until an agent accepts it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct EntityRecord {
+    /// `subject` or `body`.
+    pub field: String,
+    /// `postcode`, `address`, `uprn`, `council_tax_ref`, `phone`, `date`, `money`, …
+    pub kind: String,
+    /// The normalised value (`GL50 1AA`, `+447700900123`, `2025-03-03`, `123.45`).
+    pub value: String,
+    /// Byte offsets of the value in the field's stored text.
+    pub start: i64,
+    pub end: i64,
+    pub confidence: f64,
+    /// Personal data shown masked to roles that may not see it (an NI number).
+    pub sensitive: bool,
+    /// `suggested`, `accepted` or `rejected`.
+    pub status: String,
+}
+
 /// One communication in or out.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ContactRecord {
@@ -213,6 +232,8 @@ pub struct ContactRecord {
     pub received_at: Timestamp,
     pub external_id: Option<String>,
     pub attachments: Vec<AttachmentRecord>,
+    /// Values read from the text (see [`EntityRecord`]).
+    pub entities: Vec<EntityRecord>,
 }
 
 /// A page of results with the cursor for the next one.

@@ -110,6 +110,7 @@ on_both!(intake_finds_or_creates_customer_and_case, |store| {
                 "Deep pothole.",
             ),
             &[],
+            &[],
             &cfg,
         )
         .await
@@ -122,6 +123,7 @@ on_both!(intake_finds_or_creates_customer_and_case, |store| {
     let b = store
         .intake(
             &contact("email", "ANN@example.org", "More on the pothole", "It is getting worse"),
+            &[],
             &[],
             &cfg,
         )
@@ -137,6 +139,7 @@ on_both!(intake_finds_or_creates_customer_and_case, |store| {
         .intake(
             &contact("email", "ann@example.org", "Missed bin", "Bin not collected"),
             &[],
+            &[],
             &cfg,
         )
         .await
@@ -149,6 +152,7 @@ on_both!(intake_finds_or_creates_customer_and_case, |store| {
     let d = store
         .intake(
             &contact("phone", "07700 900123", "Call", "Asked about a bin"),
+            &[],
             &[],
             &cfg,
         )
@@ -164,24 +168,34 @@ on_both!(intake_finds_or_creates_customer_and_case, |store| {
 on_both!(quoted_reference_joins_its_case, |store| {
     let cfg = config();
     let a = store
-        .intake(&contact("email", "bob@example.org", "Pothole", "pothole"), &[], &cfg)
+        .intake(
+            &contact("email", "bob@example.org", "Pothole", "pothole"),
+            &[],
+            &[],
+            &cfg,
+        )
         .await
         .unwrap();
     let waste = store
-        .intake(&contact("email", "bob@example.org", "Bins", "bin"), &[], &cfg)
+        .intake(&contact("email", "bob@example.org", "Bins", "bin"), &[], &[], &cfg)
         .await
         .unwrap();
     // A reply quoting the highways case joins it, though its words say "bin".
     let subject = format!("Re: [{}] bin by the pothole", a.case_reference);
     let r = store
-        .intake(&contact("email", "bob@example.org", &subject, "bin"), &[], &cfg)
+        .intake(&contact("email", "bob@example.org", &subject, "bin"), &[], &[], &cfg)
         .await
         .unwrap();
     assert_eq!(r.case_id, a.case_id);
     assert_ne!(r.case_id, waste.case_id);
     // Another customer quoting it does not join someone else's case.
     let other = store
-        .intake(&contact("email", "eve@example.org", &subject, "pothole"), &[], &cfg)
+        .intake(
+            &contact("email", "eve@example.org", &subject, "pothole"),
+            &[],
+            &[],
+            &cfg,
+        )
         .await
         .unwrap();
     assert_ne!(other.case_id, a.case_id);
@@ -191,8 +205,8 @@ on_both!(external_id_makes_intake_idempotent, |store| {
     let cfg = config();
     let mut c = contact("facebook", "@pothole.spotter", "", "Pothole outside no. 4");
     c.external_id = Some("m_123".into());
-    let first = store.intake(&c, &[], &cfg).await.unwrap();
-    let again = store.intake(&c, &[], &cfg).await.unwrap();
+    let first = store.intake(&c, &[], &[], &cfg).await.unwrap();
+    let again = store.intake(&c, &[], &[], &cfg).await.unwrap();
     assert!(first.created && !again.created);
     assert_eq!((again.contact_id, again.case_id), (first.contact_id, first.case_id));
     let page = store.list_contacts(&ContactFilter::default(), "HRD").await.unwrap();
@@ -200,7 +214,7 @@ on_both!(external_id_makes_intake_idempotent, |store| {
     // The same id on another channel is another contact.
     let mut x = contact("x", "@pothole.spotter", "", "Pothole outside no. 4");
     x.external_id = Some("m_123".into());
-    assert!(store.intake(&x, &[], &cfg).await.unwrap().created);
+    assert!(store.intake(&x, &[], &[], &cfg).await.unwrap().created);
 });
 
 on_both!(
@@ -214,6 +228,7 @@ on_both!(
                 store
                     .intake(
                         &contact("email", "new@example.org", &format!("Pothole {i}"), "pothole"),
+                        &[],
                         &[],
                         &cfg,
                     )
@@ -245,7 +260,7 @@ on_both!(failed_intake_leaves_nothing, |store| {
     let cfg = config();
     let mut c = contact("email", "carol@example.org", "Hello", "hello");
     c.service = Some("no-such-service".into());
-    let err = store.intake(&c, &[], &cfg).await.unwrap_err();
+    let err = store.intake(&c, &[], &[], &cfg).await.unwrap_err();
     assert!(matches!(err, StoreError::Invalid(_)), "{err:?}");
     let customers = store.list_customers(&CustomerFilter::default()).await.unwrap();
     assert!(
@@ -257,7 +272,12 @@ on_both!(failed_intake_leaves_nothing, |store| {
 on_both!(customer_reply_resumes_awaiting_case, |store| {
     let cfg = config();
     let a = store
-        .intake(&contact("email", "dan@example.org", "Pothole", "pothole"), &[], &cfg)
+        .intake(
+            &contact("email", "dan@example.org", "Pothole", "pothole"),
+            &[],
+            &[],
+            &cfg,
+        )
         .await
         .unwrap();
     store
@@ -272,6 +292,7 @@ on_both!(customer_reply_resumes_awaiting_case, |store| {
                 "Re: pothole",
                 "here is the photo of the pothole",
             ),
+            &[],
             &[],
             &cfg,
         )
@@ -297,6 +318,7 @@ on_both!(lists_filter_and_page, |store| {
         store
             .intake(
                 &contact("email", &format!("p{i}@example.org"), subject, body),
+                &[],
                 &[],
                 &cfg,
             )
@@ -402,6 +424,7 @@ on_both!(search_is_ranked_and_live, |store| {
         .intake(
             &contact("email", "a@example.org", "Streetlight", "The light is out"),
             &[],
+            &[],
             &cfg,
         )
         .await
@@ -415,6 +438,7 @@ on_both!(search_is_ranked_and_live, |store| {
                 "Flooding flooding flooding on the road, the drain is flooding",
             ),
             &[],
+            &[],
             &cfg,
         )
         .await
@@ -422,6 +446,7 @@ on_both!(search_is_ranked_and_live, |store| {
     store
         .intake(
             &contact("email", "c@example.org", "Garden", "some flooding in the park"),
+            &[],
             &[],
             &cfg,
         )
@@ -549,7 +574,7 @@ on_both!(one_failing_contact_does_not_sink_those_committed_with_it, |store| {
                 // Pairs of good contacts share an external id: each pair is one contact.
                 c.external_id = Some(format!("<{}@example.org>", i / 2));
             }
-            store.intake(&c, &[], &cfg).await
+            store.intake(&c, &[], &[], &cfg).await
         }));
     }
     let mut ok = 0;

@@ -94,13 +94,7 @@ impl Entity {
         if !self.sensitive {
             return self.value.clone();
         }
-        let chars: Vec<char> = self.value.chars().collect();
-        let n = chars.len();
-        chars
-            .iter()
-            .enumerate()
-            .map(|(i, c)| if i < 2 || i + 1 == n { *c } else { '*' })
-            .collect()
+        mask(&self.value)
     }
 
     /// The value as `viewer` may see it.
@@ -313,6 +307,17 @@ pub struct Analysis {
     pub truncated: bool,
 }
 
+/// A sensitive value as roles that may not see it are shown it: `QQ******C`.
+pub fn mask(value: &str) -> String {
+    let chars: Vec<char> = value.chars().collect();
+    let n = chars.len();
+    chars
+        .iter()
+        .enumerate()
+        .map(|(i, c)| if i < 2 || i + 1 == n { *c } else { '*' })
+        .collect()
+}
+
 /// A configured reader; build once, use from any thread.
 #[derive(Debug)]
 pub struct Extractor {
@@ -370,6 +375,12 @@ impl Extractor {
 
     /// Reads a text that is already redacted (only its first [`MAX_ANALYSIS_BYTES`]).
     pub fn extract(&self, text: &str) -> Vec<Entity> {
+        self.extract_as_of(text, self.reference_date)
+    }
+
+    /// [`Extractor::extract`] with dates that lack a year placed nearest `today` — for a
+    /// server, whose "today" moves while the extractor stays built.
+    pub fn extract_as_of(&self, text: &str, today: Option<jiff::civil::Date>) -> Vec<Entity> {
         let text = truncate(text, MAX_ANALYSIS_BYTES);
         let mut f = Found::new(text);
         for m in URL.find_iter(text) {
@@ -384,7 +395,7 @@ impl Extractor {
         uprns(&mut f);
         self.references.find(&mut f);
         money(&mut f);
-        dates::find(&mut f, self.reference_date);
+        dates::find(&mut f, today);
         address::find(&mut f);
         registrar::find(&mut f);
         let mut out = f.entities;

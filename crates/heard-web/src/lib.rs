@@ -53,6 +53,7 @@ pub struct AppState(Arc<Inner>);
 
 struct Inner {
     store: Store,
+    extractor: heard_understand::extract::Extractor,
     settings: WebSettings,
     files: files::FileStore,
     intake: tokio::sync::RwLock<Arc<IntakeConfig>>,
@@ -66,7 +67,13 @@ impl AppState {
         files: files::FileStore,
     ) -> Result<AppState, heard_store::StoreError> {
         let intake = intake_config(&store, &settings).await?;
+        let extractor = heard_understand::extract::Extractor::new(&heard_understand::extract::ExtractConfig {
+            case_prefix: settings.reference_prefix.clone(),
+            ..Default::default()
+        })
+        .map_err(|e| heard_store::StoreError::Schema(format!("extraction settings: {e}")))?;
         Ok(AppState(Arc::new(Inner {
+            extractor,
             store,
             settings,
             files,
@@ -80,6 +87,11 @@ impl AppState {
 
     pub fn settings(&self) -> &WebSettings {
         &self.0.settings
+    }
+
+    /// Reads postcodes, references, dates… from contact text.
+    pub fn extractor(&self) -> &heard_understand::extract::Extractor {
+        &self.0.extractor
     }
 
     pub fn files(&self) -> &files::FileStore {

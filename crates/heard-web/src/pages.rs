@@ -229,11 +229,12 @@ async fn case_page(State(state): State<AppState>, Staff(caller): Staff, Path(raw
         Ok(r) if r.prefix() == state.settings().reference_prefix => r,
         _ => return (StatusCode::NOT_FOUND, "no such case").into_response(),
     };
-    let case = match state.store().case_detail(&reference).await {
+    let mut case = match state.store().case_detail(&reference).await {
         Ok(c) if caller.sees(&c.case.service) => c,
         Ok(_) => return (StatusCode::NOT_FOUND, "no such case").into_response(),
         Err(e) => return page_error(e.into()),
     };
+    crate::api::contacts::mask_for(&caller, &mut case.contacts);
     render(&CasePage {
         csrf: caller.csrf_token.clone().unwrap_or_default(),
         user: Some(caller.user),

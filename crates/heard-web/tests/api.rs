@@ -648,3 +648,59 @@ on_both!(card_numbers_never_reach_the_store, |app| {
         .await;
     assert!(!case["title"].as_str().unwrap().contains("4111"));
 });
+
+on_both!(values_are_read_from_contacts_and_sensitive_ones_masked, |app| {
+    let body = "Dear Council Tax team,\n\nI manage three properties for my landlord client:\n\
+        14 Mill Lane, Demoton GL1 2AB (council tax account 50012345)\n\
+        3 Castle Street, Demoton GL1 3BD (account 50023456)\n\
+        27 Wharf Road, Demoton GL2 4EF (account 50034567)\n\
+        The tenant's NI number is QQ 12 34 56 C. Please call 07700 900123.\n";
+    let (s, created) = app
+        .post(
+            &app.agent,
+            "/api/v1/contacts",
+            &json!({"channel": "email", "from": "agent@lettings.example", "subject": "Three tenancies", "body": body}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{created}");
+    let (_, contact) = app
+        .get(&app.agent, &format!("/api/v1/contacts/{}", created["id"]))
+        .await;
+    let of = |kind: &str| -> Vec<String> {
+        contact["entities"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["kind"] == kind)
+            .map(|e| e["value"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(of("postcode"), ["GL1 2AB", "GL1 3BD", "GL2 4EF"], "{contact}");
+    assert_eq!(of("council_tax_ref").len(), 3, "{contact}");
+    assert_eq!(of("address").len(), 3, "{contact}");
+    assert_eq!(of("phone"), ["+447700900123"]);
+    assert_eq!(of("nino"), ["QQ123456C"]);
+    // Spans point into the stored text.
+    let e = contact["entities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["kind"] == "postcode")
+        .unwrap();
+    let stored = contact["body"].as_str().unwrap();
+    assert_eq!(
+        &stored[e["start"].as_u64().unwrap() as usize..e["end"].as_u64().unwrap() as usize],
+        "GL1 2AB"
+    );
+    // The auditor sees the NI number masked.
+    let (_, seen) = app
+        .get(&app.auditor, &format!("/api/v1/contacts/{}", created["id"]))
+        .await;
+    let nino = seen["entities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["kind"] == "nino")
+        .unwrap();
+    assert_eq!(nino["value"], "QQ******C");
+});

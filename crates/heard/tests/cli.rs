@@ -106,7 +106,7 @@ async fn serve_refuses_an_unmigrated_or_newer_database() {
     let (ok, out) = run(heard(dir.path()).args(["serve", "--listen", "127.0.0.1:0"]));
     assert!(!ok && out.contains("heard migrate"), "{out}");
     let (ok, out) = run(heard(dir.path()).arg("migrate"));
-    assert!(ok && out.contains("applied 1 migration"), "{out}");
+    assert!(ok && out.contains("applied 2 migration"), "{out}");
     // A migration from a newer heard.
     let url = format!("sqlite://{}", dir.path().join("heard.db").display());
     let store = heard_store::Store::open(&url, &Default::default()).await.unwrap();
@@ -244,19 +244,34 @@ async fn acknowledged_contacts_survive_a_killed_server() {
         format!("http://{addr}")
     };
     let http = reqwest::Client::new();
+    let acked = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let mut acknowledged = Vec::new();
     let mut tasks = Vec::new();
-    for i in 0..200 {
-        let (http, base, token) = (http.clone(), base.clone(), token.clone());
+    for i in 0..300 {
+        let (http, base, token, acked) = (http.clone(), base.clone(), token.clone(), acked.clone());
         tasks.push(tokio::spawn(async move {
-            let body = serde_json::json!({"channel": "web_form", "from": format!("r{i}@example.org"), "body": format!("report {i}"), "external_id": format!("wf-{i}")});
-            let r = http.post(format!("{base}/api/v1/contacts")).bearer_auth(&token).json(&body).send().await.ok()?;
-            (r.status() == 201).then_some(i)
+            let body = serde_json::json!({"channel": "web_form", "from": format!("r{i}@example.org"),
+                "body": format!("report {i}"), "external_id": format!("wf-{i}")});
+            let r = http
+                .post(format!("{base}/api/v1/contacts"))
+                .bearer_auth(&token)
+                .json(&body)
+                .send()
+                .await
+                .ok()?;
+            let ok = r.status() == 201;
+            if ok {
+                acked.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            }
+            ok.then_some(i)
         }));
     }
-    // Kill the server mid-stream, without warning.
+    // Kill the server without warning once some contacts are acknowledged and more are in flight.
     let killer = tokio::spawn(async move {
-        tokio::time::sleep(Duration::from_millis(60)).await;
+        let started = Instant::now();
+        while acked.load(std::sync::atomic::Ordering::SeqCst) < 20 && started.elapsed() < Duration::from_secs(30) {
+            tokio::time::sleep(Duration::from_millis(2)).await;
+        }
         let _ = server.0.kill();
         let _ = server.0.wait();
         server
@@ -270,6 +285,10 @@ async fn acknowledged_contacts_survive_a_killed_server() {
     assert!(
         !acknowledged.is_empty(),
         "some contacts were acknowledged before the kill"
+    );
+    assert!(
+        acknowledged.len() < 300,
+        "the kill came while contacts were still in flight"
     );
     // Every acknowledged contact is there after a restart; none twice.
     let (_server, _) = start(dir.path(), &["serve"], Duration::from_secs(60)).await;

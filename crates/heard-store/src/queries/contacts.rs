@@ -3,7 +3,7 @@
 use super::cases::only_services;
 use super::{Cols, Cursor, Param, Sql, after_cursor, contact_match, fetch_sql, finish_page, page_size};
 use crate::intake::reference;
-use crate::{AttachmentRecord, ContactRecord, Page, Result, Store, StoreError};
+use crate::{AttachmentRecord, ContactRecord, EntityRecord, Page, Result, Store, StoreError};
 use heard_core::{Channel, Direction};
 use jiff::Timestamp;
 
@@ -43,6 +43,7 @@ fn contact_from_row(r: &impl Cols, prefix: &str) -> Result<ContactRecord> {
         received_at: r.time(9)?,
         external_id: r.opt_text(10)?,
         attachments: Vec::new(),
+        entities: Vec::new(),
     })
 }
 
@@ -118,7 +119,7 @@ impl Store {
         items.pop().ok_or_else(|| StoreError::NotFound(format!("contact {id}")))
     }
 
-    /// Fills in each contact's attachments with one query.
+    /// Fills in each contact's attachments and read values, one query each.
     async fn attach_files(&self, contacts: &mut [ContactRecord]) -> Result<()> {
         if contacts.is_empty() {
             return Ok(());
@@ -142,6 +143,31 @@ impl Store {
         for (contact_id, file) in files {
             if let Some(c) = contacts.iter_mut().find(|c| c.id == contact_id) {
                 c.attachments.push(file);
+            }
+        }
+        let mut sql = Sql::new(
+            "SELECT contact_id, field, kind, value, start_byte, end_byte, confidence, sensitive, status \
+             FROM contact_entities WHERE contact_id IN (",
+        );
+        let ps: Vec<String> = contacts.iter().map(|c| sql.bind(Param::Int(c.id))).collect();
+        sql.push(&ps.join(", "));
+        sql.push(") ORDER BY contact_id, field DESC, start_byte, id");
+        let entities = fetch_sql!(self, sql, |r| Ok((
+            r.int(0)?,
+            EntityRecord {
+                field: r.text(1)?,
+                kind: r.text(2)?,
+                value: r.text(3)?,
+                start: r.int(4)?,
+                end: r.int(5)?,
+                confidence: r.real(6)?,
+                sensitive: r.flag(7)?,
+                status: r.text(8)?,
+            }
+        )));
+        for (contact_id, entity) in entities {
+            if let Some(c) = contacts.iter_mut().find(|c| c.id == contact_id) {
+                c.entities.push(entity);
             }
         }
         Ok(())

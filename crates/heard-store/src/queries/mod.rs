@@ -76,6 +76,7 @@ pub(crate) trait Cols {
     fn text(&self, i: usize) -> Result<String>;
     fn opt_text(&self, i: usize) -> Result<Option<String>>;
     fn flag(&self, i: usize) -> Result<bool>;
+    fn real(&self, i: usize) -> Result<f64>;
 
     fn time(&self, i: usize) -> Result<Timestamp> {
         Ok(from_millis(self.int(i)?))
@@ -108,6 +109,9 @@ macro_rules! impl_cols {
                 Ok(self.try_get(i)?)
             }
             fn flag(&self, i: usize) -> Result<bool> {
+                Ok(self.try_get(i)?)
+            }
+            fn real(&self, i: usize) -> Result<f64> {
                 Ok(self.try_get(i)?)
             }
         }

@@ -109,7 +109,9 @@ pub async fn get_case(
     Path(raw): Path<String>,
 ) -> ApiResult<axum::Json<CaseDetail>> {
     let r = visible_case(&state, &caller, &raw).await?;
-    Ok(axum::Json(state.store().case_detail(&r).await?))
+    let mut detail = state.store().case_detail(&r).await?;
+    super::contacts::mask_for(&caller, &mut detail.contacts);
+    Ok(axum::Json(detail))
 }
 
 /// A case to open by hand.
@@ -240,5 +242,7 @@ pub async fn link_case(
         .store()
         .link_cases(&from, &to, b.kind, Some(caller.user.id))
         .await?;
-    Ok(axum::Json(state.store().case_detail(&from).await?))
+    let mut detail = state.store().case_detail(&from).await?;
+    super::contacts::mask_for(&caller, &mut detail.contacts);
+    Ok(axum::Json(detail))
 }

@@ -11,7 +11,7 @@ use base64::Engine;
 use heard_core::contact::{AttachmentMeta, ContactInput};
 use heard_core::error::Checker;
 use heard_core::{CaseStatus, NewContact};
-use heard_store::intake::StoredFile;
+use heard_store::intake::{NewEntity, StoredFile};
 use heard_store::queries::ContactFilter;
 use heard_store::{ContactRecord, Page};
 use serde::{Deserialize, Serialize};
@@ -183,8 +183,9 @@ pub async fn create_contact(
             sha256,
         });
     }
+    let entities = read_values(&state, &contact);
     let config = state.intake().await;
-    let outcome = state.store().intake(&contact, &files, &config).await?;
+    let outcome = state.store().intake(&contact, &files, &entities, &config).await?;
     let status = if outcome.created {
         StatusCode::CREATED
     } else {
@@ -289,7 +290,8 @@ pub async fn get_contact(
 ) -> ApiResult<axum::Json<ContactRecord>> {
     let id: i64 = id.parse().map_err(|_| ApiError::not_found(format!("contact {id}")))?;
     let prefix = &state.settings().reference_prefix;
-    let contact = state.store().contact(id, prefix).await?;
+    let mut contact = state.store().contact(id, prefix).await?;
+    mask_for(&caller, std::slice::from_mut(&mut contact));
     if caller.visible_services().is_some() {
         let case = state.store().case(&contact.case_reference).await?;
         if !caller.sees(&case.service) {
@@ -311,4 +313,43 @@ pub(crate) fn redact_contact(contact: &mut NewContact) -> usize {
         removed += redact_in_place(h);
     }
     removed
+}
+
+/// Reads values (postcodes, references, dates…) from the redacted subject and body, so
+/// nobody types them again. Dates without a year are placed nearest today.
+pub(crate) fn read_values(state: &AppState, contact: &NewContact) -> Vec<NewEntity> {
+    let today = jiff::Timestamp::now().to_zoned(jiff::tz::TimeZone::UTC).date();
+    let extractor = state.extractor();
+    let mut out = Vec::new();
+    for (field, text) in [
+        ("subject", contact.subject.as_deref().unwrap_or("")),
+        ("body", contact.body.as_str()),
+    ] {
+        for e in extractor.extract_as_of(text, Some(today)) {
+            out.push(NewEntity {
+                field: field.into(),
+                kind: e.kind,
+                value: e.value,
+                start: e.start as i64,
+                end: e.end as i64,
+                confidence: f64::from(e.confidence),
+                sensitive: e.sensitive,
+            });
+        }
+    }
+    out
+}
+
+/// Masks sensitive read values for roles that may not see them.
+pub(crate) fn mask_for(caller: &Caller, contacts: &mut [ContactRecord]) {
+    if caller.user.role.sees_sensitive() {
+        return;
+    }
+    for e in contacts
+        .iter_mut()
+        .flat_map(|c| c.entities.iter_mut())
+        .filter(|e| e.sensitive)
+    {
+        e.value = heard_understand::extract::mask(&e.value);
+    }
 }
