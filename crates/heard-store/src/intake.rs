@@ -479,7 +479,7 @@ impl Steps for Lite<'_> {
         self.exec(INSERT_LINK, [from, to, at])
     }
     async fn insert_contact(&mut self, x: &ContactRow<'_>) -> Result<i64> {
-        self.id(
+        let id = self.id(
             INSERT_CONTACT,
             rusqlite::params![
                 x.case,
@@ -494,7 +494,9 @@ impl Steps for Lite<'_> {
                 x.created_at,
                 x.external_id
             ],
-        )
+        )?;
+        // The writer indexes the batch's new contacts just before it commits.
+        Ok(id)
     }
     async fn insert_attachment(&mut self, contact: i64, f: &StoredFile) -> Result<()> {
         self.exec(

@@ -253,9 +253,9 @@ impl Store {
                     );
                 }
                 for x in &c.contacts {
-                    sqlx::query(
+                    let contact_id: i64 = sqlx::query_scalar(
                         "INSERT INTO contacts (case_id, customer_id, channel, direction, sender, subject, body, received_at, created_at, external_id) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9)",
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9) RETURNING id",
                     )
                     .bind(id)
                     .bind(c.customer_id)
@@ -266,8 +266,16 @@ impl Store {
                     .bind(&x.body)
                     .bind(to_millis(x.received_at))
                     .bind(x.external_id.as_deref())
-                    .execute(&mut *tx)
+                    .fetch_one(&mut *tx)
                     .await?;
+                    if d == crate::Dialect::Sqlite {
+                        sqlx::query("INSERT INTO contacts_fts (rowid, subject, body) VALUES ($1, $2, $3)")
+                            .bind(contact_id)
+                            .bind(x.subject.as_deref())
+                            .bind(&x.body)
+                            .execute(&mut *tx)
+                            .await?;
+                    }
                 }
                 ids.push(id);
             }

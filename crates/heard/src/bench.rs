@@ -328,8 +328,11 @@ async fn raw_insert(contacts: usize, batch: usize) -> anyhow::Result<()> {
                 "INSERT INTO contacts (case_id, customer_id, channel, direction, sender, subject, body, received_at, created_at) \
                  VALUES (1, 1, 'api', 'inbound', 'x@example.com', ?1, ?2, 0, 0)",
             )?;
+            let mut index =
+                conn.prepare_cached("INSERT INTO contacts_fts (rowid, subject, body) VALUES (?1, ?2, ?3)")?;
             for (subject, body) in bodies.iter().take(contacts - done) {
                 insert.execute((subject, body))?;
+                index.execute((conn.last_insert_rowid(), subject, body))?;
                 done += 1;
             }
         }
