@@ -50,9 +50,8 @@ impl Caller {
 }
 
 /// The value of cookie `name` in the request, if any.
-pub fn cookie<'a>(parts: &'a Parts, name: &str) -> Option<&'a str> {
-    parts
-        .headers
+pub fn cookie<'a>(headers: &'a axum::http::HeaderMap, name: &str) -> Option<&'a str> {
+    headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
@@ -86,7 +85,7 @@ impl FromRequestParts<AppState> for Caller {
             })?;
             return Ok(Caller { user, csrf_token: None });
         }
-        let Some(secret) = cookie(parts, SESSION_COOKIE) else {
+        let Some(secret) = cookie(&parts.headers, SESSION_COOKIE) else {
             return Err(ApiError::unauthorized());
         };
         let session = state

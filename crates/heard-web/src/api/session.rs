@@ -59,16 +59,9 @@ pub async fn sign_out(
 
 /// Deletes the session named by the request's cookie, if any.
 pub async fn end_session(state: &AppState, headers: &axum::http::HeaderMap) -> Result<(), ApiError> {
-    let secret = headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == SESSION_COOKIE)
-        .map(|(_, v)| v.to_string());
+    let secret = crate::auth::cookie(headers, SESSION_COOKIE);
     if let Some(secret) = secret {
-        state.store().delete_session(&secret).await?;
+        state.store().delete_session(secret).await?;
     }
     Ok(())
 }
