@@ -38,6 +38,7 @@
 //! service to decide the service, then picks the most likely kind within it.
 
 mod features;
+mod image;
 mod metrics;
 mod model;
 mod svm;

@@ -2,6 +2,7 @@
 
 use super::RouteError;
 use super::features::{FeatureConfig, Scratch, tf};
+use super::image::{self, Image};
 use serde::{Deserialize, Serialize};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -109,13 +110,13 @@ pub struct ModelInfo {
 
 /// A trained router. Cheap to share between threads (`&Router` is all prediction needs).
 ///
-/// It is its file image: loading reads the file and checks it, nothing is copied or
+/// It is its file image: loading maps (or reads) the file and checks it, nothing is
 /// rebuilt, so a fresh process is routing within milliseconds.
 #[derive(Debug, Clone)]
 pub struct Router {
     pub(crate) info: ModelInfo,
-    /// The whole file (see [`Router::save`] for the layout).
-    image: Vec<u8>,
+    /// The whole file (see [`parse`] for the layout).
+    image: Image,
     /// Vocabulary slots (as [`Vocab`], little-endian u64s) start here.
     slots_at: usize,
     slot_mask: usize,
@@ -195,7 +196,7 @@ impl Router {
         drop(rows);
         let sum = checksum(&buf);
         buf.extend_from_slice(&sum.to_le_bytes());
-        parse(buf).expect("a model just built reads back")
+        parse(Image::Owned(buf)).expect("a model just built reads back")
     }
 
     #[inline]
@@ -258,24 +259,9 @@ impl Router {
                     found.push((id, count));
                 }
             }
-            for &(id, _) in found.iter().take(AHEAD) {
-                prefetch(self.row_ptr(id));
-            }
             acc.clear();
             acc.resize(labels, 0.0);
-            let mut norm = 0f32;
-            for (i, &(id, count)) in found.iter().enumerate() {
-                if let Some(&(next, _)) = found.get(i + AHEAD) {
-                    prefetch(self.row_ptr(next));
-                }
-                let row = &self.image[self.rows_at + id as usize * self.stride..][..self.stride];
-                let v = tf(cfg, count) * f32_at(row, 0);
-                norm += v * v;
-                let k = v * f32_at(row, 4);
-                for (a, &q) in acc.iter_mut().zip(&row[8..8 + labels]) {
-                    *a += k * (q as i8) as f32;
-                }
-            }
+            let norm = self.accumulate(cfg, &found, &mut acc);
             if norm > 0.0 {
                 let k = weight / norm.sqrt();
                 for (o, a) in out.iter_mut().zip(&acc) {
@@ -286,6 +272,48 @@ impl Router {
         scratch.distinct = distinct;
         scratch.found = found;
         scratch.acc = acc;
+    }
+
+    /// Adds each found feature's weighted row into `acc`; returns the squared norm of the
+    /// feature values. The widest vector unit available does the per-label loop (the same
+    /// operations in the same order, so the same results on any CPU).
+    #[inline]
+    fn accumulate(&self, cfg: &FeatureConfig, found: &[(u32, u32)], acc: &mut [f32]) -> f32 {
+        #[cfg(target_arch = "x86_64")]
+        if acc.len() >= 16 && std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the CPU has just been checked for AVX2.
+            return unsafe { self.accumulate_avx2(cfg, found, acc) };
+        }
+        self.accumulate_portable(cfg, found, acc)
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    fn accumulate_avx2(&self, cfg: &FeatureConfig, found: &[(u32, u32)], acc: &mut [f32]) -> f32 {
+        self.accumulate_portable(cfg, found, acc)
+    }
+
+    #[inline(always)]
+    fn accumulate_portable(&self, cfg: &FeatureConfig, found: &[(u32, u32)], acc: &mut [f32]) -> f32 {
+        const AHEAD: usize = 32;
+        let labels = acc.len();
+        for &(id, _) in found.iter().take(AHEAD) {
+            prefetch(self.row_ptr(id));
+        }
+        let mut norm = 0f32;
+        for (i, &(id, count)) in found.iter().enumerate() {
+            if let Some(&(next, _)) = found.get(i + AHEAD) {
+                prefetch(self.row_ptr(next));
+            }
+            let row = &self.image[self.rows_at + id as usize * self.stride..][..self.stride];
+            let v = tf(cfg, count) * f32_at(row, 0);
+            norm += v * v;
+            let k = v * f32_at(row, 4);
+            for (a, &q) in acc.iter_mut().zip(&row[8..8 + labels]) {
+                *a += k * (q as i8) as f32;
+            }
+        }
+        norm
     }
 
     /// Scores → calibrated probabilities, in place.
@@ -312,7 +340,7 @@ impl Router {
     /// model is a [`RouteError::Model`] saying which.
     pub fn load(dir: &Path) -> Result<Router, RouteError> {
         let path = dir.join(MODEL_FILE);
-        let bytes = match std::fs::read(&path) {
+        let bytes = match image::open(&path) {
             Ok(b) => b,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 let why = if dir.is_dir() {
@@ -433,7 +461,7 @@ impl<'a> Reader<'a> {
 /// Layout (little-endian): magic, format version (u32), description length (u32) and the
 /// description ([`ModelInfo`] as JSON), slot count (u64), feature count (u64), vocabulary
 /// slots (u64 each), biases (f32 per label), feature rows, checksum of all that (u64).
-fn parse(image: Vec<u8>) -> Result<Router, String> {
+fn parse(image: Image) -> Result<Router, String> {
     if image.len() < 8 || &image[..8] != MAGIC {
         return Err("not a heard routing model".into());
     }
@@ -472,7 +500,8 @@ fn parse(image: Vec<u8>) -> Result<Router, String> {
         let s = u64::from_le_bytes(c.try_into().unwrap());
         if s != 0 {
             used += 1;
-            if (s & ID_MASK) as usize > n {
+            let id = (s & ID_MASK) as usize;
+            if id == 0 || id > n {
                 return Err("the file is corrupt (vocabulary)".into());
             }
         }
@@ -511,6 +540,51 @@ mod tests {
             assert_eq!(v.get(h), Some(i as u32));
         }
         assert_eq!(v.get(2), None);
+    }
+
+    #[test]
+    fn wide_and_portable_scoring_agree_exactly() {
+        use crate::route::{Example, TrainOptions};
+        // 20 labels, so the wide path is taken where the CPU has it.
+        let examples: Vec<Example> = (0..400)
+            .map(|i| Example {
+                id: serde_json::json!(i),
+                subject: None,
+                text: format!("word{} word{} shared text {}", i % 20, (i * 7) % 20, i % 3),
+                label: Some(format!("label{}", i % 20)),
+            })
+            .collect();
+        let router = Router::train(&examples, &TrainOptions::default()).unwrap();
+        let mut scratch = Scratch::default();
+        let (mut wide, mut portable) = (vec![0f32; 20], vec![0f32; 20]);
+        for e in examples.iter().take(50) {
+            router.scores(&mut scratch, None, &e.text, &mut wide);
+            // The same sum, forced through the portable loop.
+            scratch.hash_text(&router.info.feature_config, None, &e.text);
+            let mut found = Vec::new();
+            let mut total = router.bias.clone();
+            for (group, weight) in [
+                (&scratch.words, 1.0f32),
+                (&scratch.grams, router.info.feature_config.char_weight),
+            ] {
+                found.clear();
+                scratch.counter.each(group, |h, c| {
+                    if let Some(id) = router.lookup(h) {
+                        found.push((id, c));
+                    }
+                });
+                let mut acc = vec![0f32; 20];
+                let norm = router.accumulate_portable(&router.info.feature_config, &found, &mut acc);
+                if norm > 0.0 {
+                    let k = weight / norm.sqrt();
+                    for (o, a) in total.iter_mut().zip(&acc) {
+                        *o += k * a;
+                    }
+                }
+            }
+            portable.copy_from_slice(&total);
+            assert_eq!(wide, portable);
+        }
     }
 
     #[test]
