@@ -10,6 +10,11 @@
 //! 4. Otherwise the contact is routed to a service (the sender's hint, else keywords,
 //!    else the default) and joins the customer's open case in that service, or opens
 //!    a new case there (linked as related to any closed case it quoted).
+//!
+//! A channel that threads messages itself (email's `In-Reply-To`/`References`) passes
+//! the cases of the messages it answers to [`Store::intake_in_thread`]: the first open
+//! one is joined before rule 3, whichever customer wrote (a colleague replying in the
+//! thread belongs in it); a closed one is linked like a quoted closed case.
 
 use crate::db::Db;
 use crate::sqlite_writer::db_err;
@@ -77,6 +82,8 @@ const RACE: &str = "concurrent intake of the same identity or external id";
 struct Plan {
     prefix: String,
     routed: String,
+    /// Cases of the messages this one answers (channel threading), tried first.
+    thread: Vec<i64>,
     quoted: Vec<i64>,
 }
 
@@ -91,6 +98,38 @@ impl Store {
         entities: &[NewEntity],
         config: &IntakeConfig,
     ) -> Result<IntakeOutcome> {
+        self.intake_in_thread(contact, files, entities, config, &[]).await
+    }
+
+    /// The intake rules as the services table has them now: routing keywords, the
+    /// reference prefix and the default service.
+    pub async fn intake_config(&self, reference_prefix: &str, default_service: &str) -> Result<IntakeConfig> {
+        let rules = self
+            .services()
+            .await?
+            .into_iter()
+            .map(|s| heard_core::ServiceRule {
+                service: s.slug,
+                keywords: s.keywords,
+            })
+            .collect();
+        Ok(IntakeConfig {
+            reference_prefix: reference_prefix.to_string(),
+            router: Router::new(rules),
+            default_service: default_service.to_string(),
+        })
+    }
+
+    /// [`Store::intake`] for a message that answers earlier ones: `thread` holds their
+    /// cases, most relevant first (see the module docs).
+    pub async fn intake_in_thread(
+        &self,
+        contact: &NewContact,
+        files: &[StoredFile],
+        entities: &[NewEntity],
+        config: &IntakeConfig,
+        thread: &[i64],
+    ) -> Result<IntakeOutcome> {
         let text = contact.text();
         let plan = Plan {
             prefix: config.reference_prefix.clone(),
@@ -102,6 +141,7 @@ impl Store {
                     .unwrap_or(&config.default_service)
                     .to_string(),
             },
+            thread: thread.to_vec(),
             quoted: contact
                 .quoted_references(&config.reference_prefix)
                 .iter()
@@ -251,7 +291,16 @@ async fn intake_steps(
     // 3. A quoted reference to one of the customer's open cases.
     let mut chosen: Option<(i64, String, String)> = None; // (case, status, service)
     let mut closed_quoted: Option<i64> = None;
-    for &number in &plan.quoted {
+    for &number in &plan.thread {
+        if let Some((status, service, _owner)) = db.case_brief(number).await? {
+            if parse_col::<CaseStatus>(&status)?.is_open() {
+                chosen = Some((number, status, service));
+                break;
+            }
+            closed_quoted.get_or_insert(number);
+        }
+    }
+    for &number in plan.quoted.iter().filter(|_| chosen.is_none()) {
         if let Some((status, service, owner)) = db.case_brief(number).await? {
             if owner != customer_id {
                 continue;

@@ -10,7 +10,9 @@
 
 pub mod changes;
 mod db;
+pub mod email;
 pub mod error;
+pub mod files;
 pub mod intake;
 pub mod jobs;
 pub mod queries;

@@ -13,6 +13,8 @@ pub struct Config {
     pub server: Server,
     pub council: Council,
     pub limits: Limits,
+    /// Email: mailboxes and limits (see `mail_config.rs`).
+    pub email: crate::mail_config::Email,
     /// Teams, services and sites to create or update at start (by slug).
     pub teams: Vec<Team>,
     pub services: Vec<Service>,
@@ -150,6 +152,7 @@ impl Config {
                 bail!("sites[{i}].slug: `{}` is not a slug", s.slug);
             }
         }
+        self.email.validate()?;
         if let Some(url) = &self.database_url
             && !(url.starts_with("sqlite:") || url.starts_with("postgres://") || url.starts_with("postgresql://"))
         {
@@ -207,6 +210,14 @@ pub const STARTER: &str = r#"# heard configuration. Every setting is optional; t
 # max_body_kb = 1024       # largest contact text
 # max_attachments = 20
 # max_attachment_mb = 25
+
+[email]
+# max_message_mb = 64      # a larger message is refused whole
+# loop_repeats = 3         # the same message this often in an hour is a mail loop
+# Each council mailbox, with the service its mail goes to (unless it replies to a case).
+# [[email.mailboxes]]
+# address = "revsbens@council.example"
+# service = "revenues-and-benefits"
 
 # Teams, services and sites are created or updated by slug each time heard starts.
 # [[teams]]

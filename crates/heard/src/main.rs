@@ -4,6 +4,7 @@ mod bench;
 mod commands;
 mod config;
 mod demo;
+mod mail_config;
 
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
@@ -76,6 +77,11 @@ enum Command {
     Route {
         #[command(subcommand)]
         command: commands::route::Command,
+    },
+    /// Import messages from files (email: .eml, mbox, Maildir).
+    Import {
+        #[command(subcommand)]
+        command: commands::import::Command,
     },
     /// Measure heard (see docs/BENCHMARKS.md).
     Bench {
@@ -226,6 +232,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Calendar { command } => commands::calendar::run(command)?,
         Command::Extract(args) => commands::extract::run(args)?,
         Command::Route { command } => commands::route::run(command)?,
+        Command::Import { command } => commands::import::run(command, &data_dir, cli.config.as_deref()).await?,
     }
     Ok(())
 }

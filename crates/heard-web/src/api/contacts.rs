@@ -301,43 +301,16 @@ pub async fn get_contact(
     Ok(axum::Json(contact))
 }
 
-/// Redacts payment card details from every text field of a contact; returns how many
-/// pieces were removed.
+/// Redacts payment card details from every text field of a contact (the one rule every
+/// channel shares: [`heard_channels::prepare::redact_contact`]).
 pub(crate) fn redact_contact(contact: &mut NewContact) -> usize {
-    use heard_understand::redact::redact_in_place;
-    let mut removed = redact_in_place(&mut contact.body);
-    if let Some(s) = contact.subject.as_mut() {
-        removed += redact_in_place(s);
-    }
-    if let Some(h) = contact.body_html.as_mut() {
-        removed += redact_in_place(h);
-    }
-    removed
+    heard_channels::prepare::redact_contact(contact)
 }
 
 /// Reads values (postcodes, references, dates…) from the redacted subject and body, so
 /// nobody types them again. Dates without a year are placed nearest today.
 pub(crate) fn read_values(state: &AppState, contact: &NewContact) -> Vec<NewEntity> {
-    let today = jiff::Timestamp::now().to_zoned(jiff::tz::TimeZone::UTC).date();
-    let extractor = state.extractor();
-    let mut out = Vec::new();
-    for (field, text) in [
-        ("subject", contact.subject.as_deref().unwrap_or("")),
-        ("body", contact.body.as_str()),
-    ] {
-        for e in extractor.extract_as_of(text, Some(today)) {
-            out.push(NewEntity {
-                field: field.into(),
-                kind: e.kind,
-                value: e.value,
-                start: e.start as i64,
-                end: e.end as i64,
-                confidence: f64::from(e.confidence),
-                sensitive: e.sensitive,
-            });
-        }
-    }
-    out
+    heard_channels::prepare::read_values(state.extractor(), contact, heard_channels::prepare::today())
 }
 
 /// Masks sensitive read values for roles that may not see them.

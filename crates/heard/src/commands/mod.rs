@@ -2,4 +2,5 @@
 
 pub mod calendar;
 pub mod extract;
+pub mod import;
 pub mod route;

@@ -1,0 +1,40 @@
+//! HTML bodies made safe to show: ammonia removes scripts, styles that run, event
+//! handlers and anything else that could act in an agent's browser. Remote images are
+//! removed too unless the agent asks for them, since loading one tells the sender the
+//! message was read (a tracking pixel) and from where.
+
+use std::borrow::Cow;
+
+/// Sanitises an email's HTML for display. Images embedded in the message (`cid:`,
+/// `data:`) always stay; remote ones only with `remote_images`.
+pub fn sanitise(html: &str, remote_images: bool) -> String {
+    let mut b = ammonia::Builder::default();
+    b.add_url_schemes(["cid", "data"])
+        .link_rel(Some("noopener noreferrer nofollow"))
+        .attribute_filter(move |element, attribute, value| {
+            let remote = !(value.starts_with("cid:") || value.starts_with("data:image/"));
+            match (element, attribute) {
+                ("img", "src") if remote && !remote_images => None,
+                (_, "src") if value.starts_with("data:") && !value.starts_with("data:image/") => None,
+                _ => Some(Cow::Borrowed(value)),
+            }
+        });
+    b.clean(html).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sanitise;
+
+    #[test]
+    fn scripts_and_handlers_go_remote_images_wait() {
+        let html = r#"<p onclick="x()">Hi<script>alert(1)</script></p><img src="https://track.example/p.gif"><img src="cid:photo1"><a href="javascript:evil()">x</a>"#;
+        let safe = sanitise(html, false);
+        assert!(!safe.contains("script"), "{safe}");
+        assert!(!safe.contains("onclick"), "{safe}");
+        assert!(!safe.contains("track.example"), "{safe}");
+        assert!(safe.contains("cid:photo1"), "{safe}");
+        assert!(!safe.contains("javascript"), "{safe}");
+        assert!(sanitise(html, true).contains("https://track.example/p.gif"));
+    }
+}

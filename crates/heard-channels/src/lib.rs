@@ -1,0 +1,13 @@
+//! heard's channels: how messages arrive and leave. Today: email.
+//!
+//! - [`email`] reads one message (any charset, nested MIME, attachments, invites),
+//!   recognises auto-replies, bounces and loops, and finds the case it threads to.
+//! - [`mailbox`] reads `.eml` files, mbox files and Maildir folders, streaming.
+//! - [`ingest`] stores a message: redacted, values read, raw kept, on the right case.
+//! - [`prepare`] is what every channel does to a contact before intake (redaction and
+//!   value extraction), shared with the web API so it is written once.
+
+pub mod email;
+pub mod ingest;
+pub mod mailbox;
+pub mod prepare;
