@@ -1,0 +1,430 @@
+//! The emerging-issue detector: an incremental engine fed one contact at a time, in time
+//! order, that closes each day with the alarms a person would have seen that evening.
+//!
+//! A *unit* is a category at a site (a service at a library, say). For every unit and day two
+//! kinds of evidence are scored, each as −log10 of a tail probability under the unit's own
+//! expected rate:
+//!
+//! * **counts**: how many contacts arrived in the last 1, 2, 3, 7 and 14 days, against the
+//!   unit's rate over the year before the window, adjusted for the day of the week (learnt per
+//!   category, pooled across sites). The rate is uncertain when the unit is quiet, so the
+//!   predictive count is negative binomial (gamma–Poisson), not Poisson: two contacts at a
+//!   unit that sees one a year is surprising, at a unit that sees one a month it is not.
+//! * **similar contacts**: for each recent contact, how many contacts of the unit in the
+//!   window read like it (text similarity above a threshold), against how many contacts like
+//!   it the unit had in the previous year. A rare kind of problem recurring twice in a week at
+//!   a busy unit is invisible in the counts but stands out here.
+//!
+//! The day's score of a unit is the largest of these; a caller chooses the threshold (the
+//! false-alarm rate it can live with). Nothing about a day uses a contact from a later day.
+
+use crate::stats::nb_upper_tail_score;
+use crate::text::{DIM, Features, Vectorizer, dot};
+use std::collections::HashMap;
+
+/// Tuning that a council may change; the defaults are what the benchmark in
+/// docs/BENCHMARKS.md was run with.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Windows (days, ending today) over which counts are compared with the expected rate.
+    pub count_windows: Vec<i32>,
+    /// Windows over which groups of similar contacts are counted.
+    pub text_windows: Vec<i32>,
+    /// Cosine similarity at or above which two contacts are "alike".
+    pub similarity: f32,
+    /// Days of history behind each window that set the expected rate.
+    pub history_days: i32,
+    /// A unit with less history than this is not scored yet.
+    pub min_history_days: i32,
+    /// Alarms below this score are not reported at all (candidates, not alarms).
+    pub min_score: f64,
+    /// Prior weight (in contacts) pulling a quiet unit's rate towards zero-inflated ignorance.
+    pub prior_contacts: f64,
+    /// Extra week-to-week variation of a unit's rate (negative binomial dispersion 1/shape).
+    pub dispersion: f64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            count_windows: vec![1, 2, 3, 7, 14],
+            text_windows: vec![1, 3, 7, 14],
+            similarity: 0.2,
+            history_days: 364,
+            min_history_days: 56,
+            min_score: 1.0,
+            prior_contacts: 0.5,
+            dispersion: 0.1,
+        }
+    }
+}
+
+/// Which statistic raised an alarm.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Evidence {
+    /// More contacts than expected at the unit.
+    Count,
+    /// More contacts that read alike than the unit's history of such contacts.
+    Similar,
+}
+
+/// An alarm (or a low-scoring candidate): observed against expected, how unusual, the window.
+#[derive(Debug, Clone)]
+pub struct Alarm {
+    pub day: i32,
+    pub category: String,
+    pub site: String,
+    /// −log10 of the tail probability: 2 is "one in a hundred", 4 "one in ten thousand".
+    pub score: f64,
+    pub evidence: Evidence,
+    pub window_days: i32,
+    pub observed: u32,
+    pub expected: f64,
+    /// The contacts (caller's ids) behind it.
+    pub contacts: Vec<u64>,
+}
+
+#[derive(Debug)]
+struct Unit {
+    category: usize,
+    site: String,
+    /// Prefix sums of daily counts: `cum[d - origin]` = contacts before day d.
+    cum: Vec<u32>,
+    /// Contacts still inside the longest look-back, oldest first.
+    recent: Vec<Recent>,
+    vectors: Vec<f32>,
+}
+
+#[derive(Debug)]
+struct Recent {
+    day: i32,
+    id: u64,
+    /// Alike contacts of the history before this contact's window.
+    history_alike: u32,
+    /// The exposure (day-of-week weighted days) that `history_alike` was counted over.
+    history_exposure: f64,
+    /// Alike contacts within the text windows: (day, id).
+    links: Vec<(i32, u64)>,
+}
+
+#[derive(Debug, Default)]
+struct Category {
+    name: String,
+    dow_counts: [f64; 7],
+}
+
+impl Category {
+    fn dow_weights(&self) -> [f64; 7] {
+        let total: f64 = self.dow_counts.iter().sum();
+        let mut w = [1.0; 7];
+        for (d, c) in self.dow_counts.iter().enumerate() {
+            w[d] = 7.0 * (c + 1.0) / (total + 7.0);
+        }
+        w
+    }
+}
+
+/// The incremental engine.
+pub struct Detector {
+    settings: Settings,
+    vectorizer: Vectorizer,
+    categories: Vec<Category>,
+    category_index: HashMap<String, usize>,
+    units: Vec<Unit>,
+    unit_index: HashMap<(usize, String), usize>,
+    origin: Option<i32>,
+    /// The day being filled; contacts of earlier days are closed.
+    today: Option<i32>,
+    today_counts: HashMap<usize, u32>,
+    scratch: Vec<f32>,
+}
+
+/// Day number of a weekday: 0 = Monday (day 0 of the epoch, 1970-01-01, was a Thursday).
+fn weekday(day: i32) -> usize {
+    (day + 3).rem_euclid(7) as usize
+}
+
+/// Sum of day-of-week weights over days `lo..=hi`.
+fn exposure(w: &[f64; 7], lo: i32, hi: i32) -> f64 {
+    if hi < lo {
+        return 0.0;
+    }
+    let n = hi - lo + 1;
+    let full = f64::from(n / 7);
+    let mut e = full * w.iter().sum::<f64>();
+    for k in 0..n % 7 {
+        e += w[weekday(lo + k)];
+    }
+    e
+}
+
+impl Detector {
+    pub fn new(settings: Settings) -> Detector {
+        Detector {
+            settings,
+            vectorizer: Vectorizer::default(),
+            categories: Vec::new(),
+            category_index: HashMap::new(),
+            units: Vec::new(),
+            unit_index: HashMap::new(),
+            origin: None,
+            today: None,
+            today_counts: HashMap::new(),
+            scratch: vec![0.0; DIM],
+        }
+    }
+
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    fn lookback(&self) -> i32 {
+        let longest = self
+            .settings
+            .text_windows
+            .iter()
+            .chain(&self.settings.count_windows)
+            .max()
+            .copied();
+        self.settings.history_days + longest.unwrap_or(14)
+    }
+
+    fn category(&mut self, name: &str) -> usize {
+        if let Some(&c) = self.category_index.get(name) {
+            return c;
+        }
+        self.categories.push(Category {
+            name: name.to_string(),
+            ..Category::default()
+        });
+        self.category_index.insert(name.to_string(), self.categories.len() - 1);
+        self.categories.len() - 1
+    }
+
+    fn unit(&mut self, category: usize, site: &str) -> usize {
+        if let Some(&u) = self.unit_index.get(&(category, site.to_string())) {
+            return u;
+        }
+        let origin = self.origin.unwrap_or(0);
+        let days_so_far = self.today.map_or(0, |t| (t - origin).max(0) as usize);
+        self.units.push(Unit {
+            category,
+            site: site.to_string(),
+            cum: vec![0; days_so_far + 1],
+            recent: Vec::new(),
+            vectors: Vec::new(),
+        });
+        self.unit_index
+            .insert((category, site.to_string()), self.units.len() - 1);
+        self.units.len() - 1
+    }
+
+    /// Closes every day before `day` and returns their alarms (in day order).
+    pub fn advance_to(&mut self, day: i32) -> Vec<Alarm> {
+        let mut alarms = Vec::new();
+        match self.today {
+            None => {
+                self.today = Some(day);
+                self.origin = Some(day);
+                for u in &mut self.units {
+                    u.cum = vec![0];
+                }
+            }
+            Some(mut t) => {
+                while t < day {
+                    alarms.extend(self.close_day());
+                    t += 1;
+                    self.today = Some(t);
+                }
+            }
+        }
+        alarms
+    }
+
+    /// Adds one contact of `day` (days since 1970-01-01). Days must not go backwards; a contact
+    /// of a later day first closes the days before it, whose alarms are returned.
+    /// A contact without a site counts towards nothing site-based and is skipped.
+    pub fn observe(&mut self, id: u64, day: i32, category: &str, site: Option<&str>, text: &str) -> Vec<Alarm> {
+        let alarms = self.advance_to(day.max(self.today.unwrap_or(day)));
+        let features = Features::of(text);
+        let c = self.category(category);
+        self.categories[c].dow_counts[weekday(day)] += 1.0;
+        let Some(site) = site.filter(|s| !s.trim().is_empty()) else {
+            self.vectorizer.learn(&features);
+            return alarms;
+        };
+        let u = self.unit(c, site);
+        *self.today_counts.entry(u).or_default() += 1;
+        self.vectorizer.embed(&features, &mut self.scratch);
+        self.vectorizer.learn(&features);
+        let today = self.today.unwrap_or(day);
+        let window = self.settings.text_windows.iter().copied().max().unwrap_or(14);
+        let oldest = today - self.lookback();
+        let theta = self.settings.similarity;
+        let w = self.categories[c].dow_weights();
+        let origin = self.origin.unwrap_or(today);
+        let unit = &mut self.units[u];
+        let mut history_alike = 0;
+        let mut links = Vec::new();
+        let has_text = !features.is_empty();
+        if has_text {
+            for (k, r) in unit.recent.iter_mut().enumerate() {
+                if r.day < oldest {
+                    continue;
+                }
+                let sim = dot(&self.scratch, &unit.vectors[k * DIM..(k + 1) * DIM]);
+                if sim < theta {
+                    continue;
+                }
+                if r.day > today - window {
+                    links.push((r.day, r.id));
+                    r.links.push((today, id));
+                } else {
+                    history_alike += 1;
+                }
+            }
+        }
+        let hist_lo = (today - window - self.settings.history_days + 1).max(origin);
+        let history_exposure = exposure(&w, hist_lo, today - window);
+        unit.recent.push(Recent {
+            day: today,
+            id,
+            history_alike,
+            history_exposure,
+            links,
+        });
+        unit.vectors.extend_from_slice(&self.scratch);
+        alarms
+    }
+
+    /// Scores the open day and moves to the next one.
+    fn close_day(&mut self) -> Vec<Alarm> {
+        let Some(today) = self.today else { return Vec::new() };
+        let origin = self.origin.unwrap_or(today);
+        for (u, unit) in self.units.iter_mut().enumerate() {
+            let n = self.today_counts.get(&u).copied().unwrap_or(0);
+            let last = unit.cum.last().copied().unwrap_or(0);
+            unit.cum.push(last + n);
+        }
+        self.today_counts.clear();
+        let mut alarms = Vec::new();
+        if today - origin >= self.settings.min_history_days {
+            for u in 0..self.units.len() {
+                if let Some(a) = self.score_unit(u, today, origin) {
+                    alarms.push(a);
+                }
+            }
+        }
+        // Forget what no window or history will look at again.
+        let oldest = today - self.lookback();
+        for unit in &mut self.units {
+            let keep_from = unit
+                .recent
+                .iter()
+                .position(|r| r.day >= oldest)
+                .unwrap_or(unit.recent.len());
+            if keep_from > 256 || (keep_from > 0 && keep_from == unit.recent.len()) {
+                unit.recent.drain(..keep_from);
+                unit.vectors.drain(..keep_from * DIM);
+            }
+        }
+        alarms
+    }
+
+    fn score_unit(&self, u: usize, today: i32, origin: i32) -> Option<Alarm> {
+        let unit = &self.units[u];
+        let s = &self.settings;
+        let w = self.categories[unit.category].dow_weights();
+        let idx = |d: i32| (d - origin).clamp(0, unit.cum.len() as i32 - 1) as usize;
+        // contacts in days lo..=hi
+        let count = |lo: i32, hi: i32| unit.cum[idx(hi + 1)] - unit.cum[idx(lo)];
+        let mut best: Option<Alarm> = None;
+        let beats =
+            |best: &Option<Alarm>, score: f64| score >= s.min_score && best.as_ref().is_none_or(|b| score > b.score);
+        let recent_any = count(today - 13, today) > 0;
+        if !recent_any {
+            return None;
+        }
+        for &win in &s.count_windows {
+            let lo = today - win + 1;
+            let y = count(lo, today);
+            if y == 0 {
+                continue;
+            }
+            let hist_lo = (lo - s.history_days).max(origin);
+            let h = f64::from(count(hist_lo, lo - 1));
+            let e_hist = exposure(&w, hist_lo, lo - 1);
+            let e_win = exposure(&w, lo, today);
+            let shape = 1.0 / (1.0 / (h + s.prior_contacts) + s.dispersion);
+            let mean = (h + s.prior_contacts) / e_hist.max(1.0) * e_win;
+            let score = nb_upper_tail_score(y, mean, shape);
+            if !beats(&best, score) {
+                continue;
+            }
+            best = Some(Alarm {
+                day: today,
+                category: String::new(),
+                site: String::new(),
+                score,
+                evidence: Evidence::Count,
+                window_days: win,
+                observed: y,
+                expected: mean,
+                contacts: Vec::new(),
+            });
+        }
+        for r in unit.recent.iter().rev() {
+            if r.day < today - 13 {
+                break;
+            }
+            for &win in &s.text_windows {
+                let lo = today - win + 1;
+                if r.day < lo {
+                    continue;
+                }
+                let alike = r.links.iter().filter(|(d, _)| *d >= lo && *d <= today).count() as u32;
+                if alike == 0 {
+                    continue;
+                }
+                let n = alike + 1;
+                let e_win = exposure(&w, lo, today);
+                let h = f64::from(r.history_alike);
+                let shape = 1.0 / (1.0 / (h + s.prior_contacts) + s.dispersion);
+                let mean = (h + s.prior_contacts) / r.history_exposure.max(1.0) * e_win;
+                let score = nb_upper_tail_score(n, mean, shape);
+                if beats(&best, score) {
+                    let mut contacts = vec![r.id];
+                    contacts.extend(
+                        r.links
+                            .iter()
+                            .filter(|(d, _)| *d >= lo && *d <= today)
+                            .map(|(_, id)| *id),
+                    );
+                    best = Some(Alarm {
+                        day: today,
+                        category: String::new(),
+                        site: String::new(),
+                        score,
+                        evidence: Evidence::Similar,
+                        window_days: win,
+                        observed: n,
+                        expected: mean,
+                        contacts,
+                    });
+                }
+            }
+        }
+        best.map(|mut a| {
+            a.category = self.categories[unit.category].name.clone();
+            a.site = unit.site.clone();
+            a
+        })
+    }
+
+    /// Closes the open day (end of input) and returns its alarms.
+    pub fn finish(&mut self) -> Vec<Alarm> {
+        let alarms = self.close_day();
+        self.today = self.today.map(|t| t + 1);
+        alarms
+    }
+}
