@@ -16,6 +16,19 @@ impl Store {
         status: CaseStatus,
         actor: Option<i64>,
     ) -> Result<()> {
+        self.set_case_status_noted(reference, status, actor, serde_json::Map::new())
+            .await
+    }
+
+    /// [`Store::set_case_status`], adding `extra` (e.g. a note, or who asked) to the
+    /// history entry.
+    pub async fn set_case_status_noted(
+        &self,
+        reference: &CaseReference,
+        status: CaseStatus,
+        actor: Option<i64>,
+        extra: serde_json::Map<String, serde_json::Value>,
+    ) -> Result<()> {
         let now = to_millis(Timestamp::now());
         write_tx!(self, |tx, d| {
             let lock = if d == Dialect::Postgres { " FOR UPDATE" } else { "" };
@@ -37,13 +50,16 @@ impl Store {
                 .bind(reference.number())
                 .execute(&mut *tx)
                 .await?;
+            let mut detail = extra.clone();
+            detail.insert("from".into(), serde_json::json!(from));
+            detail.insert("to".into(), serde_json::json!(status));
             insert_event!(
                 tx,
                 reference.number(),
                 now,
                 actor,
                 "status",
-                serde_json::json!({"from": from, "to": status})
+                serde_json::Value::Object(detail)
             );
             Ok(())
         })

@@ -85,6 +85,8 @@ struct Plan {
     /// Cases of the messages this one answers (channel threading), tried first.
     thread: Vec<i64>,
     quoted: Vec<i64>,
+    /// A report always opens its own case, and is stored with it.
+    report: Option<crate::reports::NewReport>,
 }
 
 impl Store {
@@ -130,6 +132,34 @@ impl Store {
         config: &IntakeConfig,
         thread: &[i64],
     ) -> Result<IntakeOutcome> {
+        self.intake_planned(contact, files, entities, config, thread, None)
+            .await
+    }
+
+    /// [`Store::intake`] for a report of a problem (Open311, the public form): it always
+    /// opens a case of its own, and `report` is stored with it in the same transaction.
+    /// A repeated `external_id` returns the first report's contact, as for any contact.
+    pub async fn intake_report(
+        &self,
+        contact: &NewContact,
+        files: &[StoredFile],
+        entities: &[NewEntity],
+        config: &IntakeConfig,
+        report: &crate::reports::NewReport,
+    ) -> Result<IntakeOutcome> {
+        self.intake_planned(contact, files, entities, config, &[], Some(report))
+            .await
+    }
+
+    async fn intake_planned(
+        &self,
+        contact: &NewContact,
+        files: &[StoredFile],
+        entities: &[NewEntity],
+        config: &IntakeConfig,
+        thread: &[i64],
+        report: Option<&crate::reports::NewReport>,
+    ) -> Result<IntakeOutcome> {
         let text = contact.text();
         let plan = Plan {
             prefix: config.reference_prefix.clone(),
@@ -142,6 +172,7 @@ impl Store {
                     .to_string(),
             },
             thread: thread.to_vec(),
+            report: report.cloned(),
             quoted: contact
                 .quoted_references(&config.reference_prefix)
                 .iter()
@@ -211,6 +242,14 @@ trait Steps {
     async fn insert_contact(&mut self, row: &ContactRow<'_>) -> Result<i64>;
     async fn insert_attachment(&mut self, contact: i64, f: &StoredFile) -> Result<()>;
     async fn insert_entity(&mut self, contact: i64, e: &NewEntity) -> Result<()>;
+    async fn insert_report(
+        &mut self,
+        case: i64,
+        contact: i64,
+        source: &str,
+        now: i64,
+        r: &crate::reports::NewReport,
+    ) -> Result<()>;
 }
 
 struct CaseRow<'a> {
@@ -317,7 +356,11 @@ async fn intake_steps(
     let Some((service_id, team_id)) = db.service(&plan.routed).await? else {
         return Err(heard_core::Invalid::field("service", format!("no service `{}`", plan.routed)).into());
     };
+    if plan.report.is_some() {
+        chosen = None; // a report is its own case, whatever else is open
+    }
     if chosen.is_none()
+        && plan.report.is_none()
         && closed_quoted.is_none()
         && let Some((id, status)) = db
             .open_case(customer_id, service_id, c.kind.map(|k| k.as_str()))
@@ -391,6 +434,10 @@ async fn intake_steps(
     for e in entities {
         db.insert_entity(contact_id, e).await?;
     }
+    if let Some(r) = &plan.report {
+        db.insert_report(case_id, contact_id, c.channel.as_str(), now, r)
+            .await?;
+    }
     Ok(IntakeOutcome {
         contact_id,
         customer_id,
@@ -428,6 +475,8 @@ const INSERT_CONTACT: &str = "INSERT INTO contacts (case_id, customer_id, channe
      received_at, created_at, external_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id";
 const INSERT_ENTITY: &str = "INSERT INTO contact_entities (contact_id, field, kind, value, start_byte, end_byte, confidence, sensitive) \
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+const INSERT_REPORT: &str = "INSERT INTO reports (case_id, contact_id, source, token, lat, long, address, address_id, postcode, \
+     attributes, media_url, account_id, device_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)";
 const INSERT_ATTACHMENT: &str =
     "INSERT INTO attachments (contact_id, filename, content_type, size, sha256) VALUES ($1, $2, $3, $4, $5)";
 
@@ -565,6 +614,34 @@ impl Steps for Lite<'_> {
                 e.end,
                 e.confidence,
                 e.sensitive
+            ],
+        )
+    }
+    async fn insert_report(
+        &mut self,
+        case: i64,
+        contact: i64,
+        source: &str,
+        now: i64,
+        r: &crate::reports::NewReport,
+    ) -> Result<()> {
+        self.exec(
+            INSERT_REPORT,
+            rusqlite::params![
+                case,
+                contact,
+                source,
+                r.token,
+                r.lat,
+                r.long,
+                r.address,
+                r.address_id,
+                r.postcode,
+                report_attributes(r)?,
+                r.media_url,
+                r.account_id,
+                r.device_id,
+                now
             ],
         )
     }
@@ -722,6 +799,38 @@ impl Steps for Pg<'_> {
             .await?;
         Ok(())
     }
+    async fn insert_report(
+        &mut self,
+        case: i64,
+        contact: i64,
+        source: &str,
+        now: i64,
+        r: &crate::reports::NewReport,
+    ) -> Result<()> {
+        sqlx::query(INSERT_REPORT)
+            .bind(case)
+            .bind(contact)
+            .bind(source)
+            .bind(&r.token)
+            .bind(r.lat)
+            .bind(r.long)
+            .bind(&r.address)
+            .bind(&r.address_id)
+            .bind(&r.postcode)
+            .bind(report_attributes(r)?)
+            .bind(&r.media_url)
+            .bind(&r.account_id)
+            .bind(&r.device_id)
+            .bind(now)
+            .execute(&mut *self.0)
+            .await?;
+        Ok(())
+    }
+}
+
+/// A report's answers as stored (JSON).
+fn report_attributes(r: &crate::reports::NewReport) -> Result<String> {
+    serde_json::to_string(&r.attributes).map_err(|e| StoreError::Engine(e.to_string()))
 }
 
 /// A case's title: its first subject, else the start of its first body.

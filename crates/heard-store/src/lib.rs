@@ -17,6 +17,7 @@ pub mod intake;
 pub mod jobs;
 pub mod queries;
 pub mod records;
+pub mod reports;
 pub mod seed;
 mod sqlite_writer;
 #[cfg(feature = "testing")]

@@ -6,8 +6,10 @@ pub mod api;
 mod auth;
 mod extract;
 pub mod files;
+pub mod open311;
 mod pages;
 pub mod problem;
+mod reports;
 
 pub use auth::{Caller, hash_password, verify_password};
 
@@ -135,6 +137,7 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .merge(api)
         .merge(pages::router())
+        .merge(open311::router())
         .route("/healthz", axum::routing::get(|| async { "ok" }))
         .layer(TraceLayer::new_for_http())
         .layer(axum::middleware::from_fn(security_headers))

@@ -96,6 +96,22 @@ pub struct Service {
     #[serde(default)]
     pub keywords: Vec<String>,
     pub team: Option<String>,
+    /// Shown to residents (Open311 `description`, the report form's heading).
+    #[serde(default)]
+    pub description: String,
+    /// Heading the service is listed under (Open311 `group`).
+    #[serde(default)]
+    pub group: String,
+    /// Whether Open311 clients (FixMyStreet) see the service; default true.
+    #[serde(default = "yes")]
+    pub open311: bool,
+    /// Questions asked when a problem is reported: Open311 attributes and form fields.
+    #[serde(default)]
+    pub fields: Vec<heard_core::service_form::ServiceField>,
+}
+
+fn yes() -> bool {
+    true
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -145,6 +161,11 @@ impl Config {
                     "services[{i}].slug: `{}` is not a slug (lower-case letters, digits, hyphens)",
                     s.slug
                 );
+            }
+            for (j, f) in s.fields.iter().enumerate() {
+                if let Err(e) = f.check_definition() {
+                    bail!("services[{i}].fields[{j}]: {e}");
+                }
             }
         }
         for (i, s) in self.sites.iter().enumerate() {
@@ -229,6 +250,16 @@ pub const STARTER: &str = r#"# heard configuration. Every setting is optional; t
 # name = "Revenues and Benefits"
 # team = "revs-and-bens"
 # keywords = ["council tax", "business rates", "housing benefit", "direct debit"]
+# description = "Council tax, business rates and benefits"   # shown to residents
+# group = "Money"            # Open311 group
+# open311 = true             # listed to Open311 clients such as FixMyStreet
+# Questions asked when a problem is reported (Open311 attributes, the /report form):
+# [[services.fields]]
+# code = "depth"
+# description = "How deep is it?"
+# datatype = "singlevaluelist"   # string, number, datetime, text, singlevaluelist, multivaluelist
+# required = true
+# values = [{ key = "shallow", name = "Shallower than 4cm" }, { key = "deep", name = "Deeper" }]
 #
 # [[sites]]
 # slug = "castle-street-library"

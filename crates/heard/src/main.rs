@@ -294,6 +294,21 @@ async fn apply_catalogue(store: &Store, config: &Config) -> anyhow::Result<()> {
             .await
             .context("applying the config's teams, services and sites")?;
     }
+    let details: Vec<_> = config
+        .services
+        .iter()
+        .map(|s| heard_store::reports::ServiceDetails {
+            slug: s.slug.clone(),
+            description: s.description.clone(),
+            group: s.group.clone(),
+            fields: s.fields.clone(),
+            open311: s.open311,
+        })
+        .collect();
+    store
+        .set_service_details(&details)
+        .await
+        .context("applying the config's service definitions")?;
     Ok(())
 }
 

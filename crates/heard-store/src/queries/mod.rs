@@ -77,6 +77,7 @@ pub(crate) trait Cols {
     fn opt_text(&self, i: usize) -> Result<Option<String>>;
     fn flag(&self, i: usize) -> Result<bool>;
     fn real(&self, i: usize) -> Result<f64>;
+    fn opt_real(&self, i: usize) -> Result<Option<f64>>;
 
     fn time(&self, i: usize) -> Result<Timestamp> {
         Ok(from_millis(self.int(i)?))
@@ -112,6 +113,9 @@ macro_rules! impl_cols {
                 Ok(self.try_get(i)?)
             }
             fn real(&self, i: usize) -> Result<f64> {
+                Ok(self.try_get(i)?)
+            }
+            fn opt_real(&self, i: usize) -> Result<Option<f64>> {
                 Ok(self.try_get(i)?)
             }
         }

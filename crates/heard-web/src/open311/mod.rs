@@ -1,0 +1,155 @@
+//! Open311 GeoReport v2 under `/open311/v2/`, with mySociety's extensions that
+//! FixMyStreet uses (`servicerequestupdates` and extended statuses), so reporting apps
+//! send problems straight into heard and hear back as the case moves.
+//!
+//! Every resource comes as `.xml` (the spec's required format) or `.json`. Errors are in
+//! the spec's shape (`<errors><error><code/><description/></error></errors>`, or a JSON
+//! array) with 400 for missing or invalid fields, 403 for a bad `api_key` and 404 for an
+//! unknown service or request. Times are ISO 8601 with an offset. An `api_key` is an API
+//! token from `heard token create`.
+
+mod error;
+mod render;
+mod requests;
+mod services;
+mod status;
+mod updates;
+
+pub use status::{extended_status, from_extended};
+
+use crate::AppState;
+use axum::Router;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{HeaderMap, Method};
+use axum::response::Response;
+use axum::routing::get;
+use error::Fail;
+use heard_store::UserRecord;
+
+/// The Open311 routes, mounted at the root (paths start `/open311/v2/`).
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/open311/v2/{file}", get(top).post(top))
+        .route("/open311/v2/services/{file}", get(services::definition))
+        .route("/open311/v2/requests/{file}", get(requests::one))
+        .route("/open311/v2/tokens/{file}", get(requests::token))
+        .layer(axum::extract::DefaultBodyLimit::max(1 << 20))
+}
+
+/// The two renderings of every resource.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Format {
+    Xml,
+    Json,
+}
+
+/// Splits `name.xml` / `name.json`; `None` for any other suffix.
+pub(crate) fn split_format(file: &str) -> Option<(&str, Format)> {
+    if let Some(stem) = file.strip_suffix(".xml") {
+        Some((stem, Format::Xml))
+    } else {
+        file.strip_suffix(".json").map(|stem| (stem, Format::Json))
+    }
+}
+
+/// Request parameters, from the query string and (for POST) the form body, in order.
+#[derive(Debug, Default)]
+pub(crate) struct Params(Vec<(String, String)>);
+
+impl Params {
+    fn parse(query: Option<&str>, body: Option<&[u8]>) -> Result<Params, Fail> {
+        let mut out = Vec::new();
+        for raw in [query.map(str::as_bytes), body].into_iter().flatten() {
+            if std::str::from_utf8(raw).is_err() {
+                return Err(Fail::bad("the parameters are not UTF-8"));
+            }
+            let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(raw)
+                .map_err(|e| Fail::bad(format!("the parameters cannot be read: {e}")))?;
+            out.extend(pairs);
+        }
+        Ok(Params(out))
+    }
+
+    /// The first non-empty value of `key`, trimmed.
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(k, v)| k == key && !v.trim().is_empty())
+            .map(|(_, v)| v.trim())
+    }
+
+    /// `attribute[code]` and `attribute[code][]` pairs, as (code, value).
+    pub fn attributes(&self) -> Vec<(String, String)> {
+        self.0
+            .iter()
+            .filter_map(|(k, v)| {
+                let inner = k.strip_prefix("attribute[")?;
+                let code = inner.strip_suffix("][]").or_else(|| inner.strip_suffix(']'))?;
+                Some((code.to_string(), v.clone()))
+            })
+            .collect()
+    }
+
+    /// Every pair except the api_key, sorted: the request's identity for spotting repeats.
+    pub fn fingerprint(&self) -> String {
+        use sha2::Digest;
+        let mut pairs: Vec<_> = self.0.iter().filter(|(k, _)| k != "api_key").collect();
+        pairs.sort();
+        let mut h = sha2::Sha256::new();
+        for (k, v) in pairs {
+            h.update(k.as_bytes());
+            h.update([0]);
+            h.update(v.as_bytes());
+            h.update([0]);
+        }
+        hex::encode(h.finalize())
+    }
+}
+
+/// The user behind `api_key` (or a bearer token); 403 when missing or not valid.
+pub(crate) async fn api_user(state: &AppState, params: &Params, headers: &HeaderMap) -> Result<UserRecord, Fail> {
+    let key = params.get("api_key").or_else(|| {
+        headers
+            .get(axum::http::header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim)
+    });
+    let Some(key) = key else {
+        return Err(Fail::forbidden("api_key is required"));
+    };
+    match state.store().user_for_token(key).await? {
+        Some(user) if user.active => Ok(user),
+        _ => Err(Fail::forbidden("api_key is not valid")),
+    }
+}
+
+/// `/open311/v2/{discovery,services,requests,servicerequestupdates}.{xml,json}`.
+async fn top(
+    State(state): State<AppState>,
+    method: Method,
+    Path(file): Path<String>,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+    body: axum::body::Bytes,
+) -> Response {
+    let Some((stem, format)) = split_format(&file) else {
+        return Fail::not_found(format!("no resource `{file}`: name it .xml or .json")).render(Format::Xml);
+    };
+    let body = (method == Method::POST).then_some(&body[..]);
+    let params = match Params::parse(query.as_deref(), body) {
+        Ok(p) => p,
+        Err(f) => return f.render(format),
+    };
+    let result = match (stem, method) {
+        ("discovery", Method::GET) => Ok(services::discovery(&state, &headers, format)),
+        ("services", Method::GET) => services::list(&state, format).await,
+        ("requests", Method::GET) => requests::list(&state, &params, format).await,
+        ("requests", Method::POST) => requests::create(&state, &params, &headers, format).await,
+        ("servicerequestupdates", Method::GET) => updates::list(&state, &params, &headers, format).await,
+        ("servicerequestupdates", Method::POST) => updates::create(&state, &params, &headers, format).await,
+        (_, Method::GET | Method::POST) => Err(Fail::not_found(format!("no resource `{file}`"))),
+        _ => Err(Fail::new(axum::http::StatusCode::METHOD_NOT_ALLOWED, "use GET or POST")),
+    };
+    result.unwrap_or_else(|f| f.render(format))
+}
