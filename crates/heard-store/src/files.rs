@@ -28,7 +28,12 @@ impl FileStore {
         }
         let dir = path.parent().map(PathBuf::from).unwrap_or_else(|| self.root.clone());
         tokio::fs::create_dir_all(&dir).await?;
-        let tmp = dir.join(format!(".{hash}.{}.tmp", std::process::id()));
+        // A name of its own per write: the same bytes may be stored by two tasks at once.
+        let tmp = dir.join(format!(
+            ".{hash}.{}.{:016x}.tmp",
+            std::process::id(),
+            rand::random::<u64>()
+        ));
         let bytes = bytes.to_vec();
         let (tmp2, path2) = (tmp.clone(), path.clone());
         tokio::task::spawn_blocking(move || -> std::io::Result<()> {

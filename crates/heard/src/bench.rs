@@ -17,6 +17,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+mod import_mail;
+
 #[derive(Debug, clap::Subcommand)]
 pub enum BenchCommand {
     /// Contact intake through POST /api/v1/contacts with concurrent keep-alive clients.
@@ -35,6 +37,16 @@ pub enum BenchCommand {
         contacts: usize,
         #[arg(long, default_value_t = 1_000)]
         batch: usize,
+    },
+    /// `heard import mail` of a generated mbox, against the raw insert ceiling.
+    ImportMail {
+        #[arg(long, default_value_t = 100_000)]
+        messages: usize,
+        #[arg(long, default_value_t = 5_000)]
+        senders: usize,
+        /// Keep the mbox and the imported store in this folder (default: a temporary one).
+        #[arg(long)]
+        keep: Option<PathBuf>,
     },
     /// Case list and search latency over a large store; loads it first when empty.
     Search {
@@ -56,6 +68,11 @@ pub async fn run(command: BenchCommand) -> anyhow::Result<()> {
             contacts,
         } => intake(database_url, clients, contacts).await,
         BenchCommand::RawInsert { contacts, batch } => raw_insert(contacts, batch).await,
+        BenchCommand::ImportMail {
+            messages,
+            senders,
+            keep,
+        } => import_mail::run(messages, senders, keep.as_deref()).await,
         BenchCommand::Search {
             store_dir,
             contacts,
