@@ -18,8 +18,9 @@
 //! The day's score of a unit is the largest of these; a caller chooses the threshold (the
 //! false-alarm rate it can live with). Nothing about a day uses a contact from a later day.
 
+use crate::recover::{Recovery, RecoverySettings};
 use crate::stats::nb_upper_tail_score;
-use crate::text::{DIM, Features, Vectorizer, dot};
+use crate::text::{DIM, Features, Quantised, Vectorizer};
 use std::collections::HashMap;
 
 /// Tuning that a council may change; the defaults are what the benchmark in
@@ -42,6 +43,9 @@ pub struct Settings {
     pub prior_contacts: f64,
     /// Extra week-to-week variation of a unit's rate (negative binomial dispersion 1/shape).
     pub dispersion: f64,
+    /// Reading the site and category from the text when the record lacks or contradicts
+    /// them; `None` takes every record as it is.
+    pub recovery: Option<RecoverySettings>,
 }
 
 impl Default for Settings {
@@ -55,6 +59,7 @@ impl Default for Settings {
             min_score: 1.0,
             prior_contacts: 0.5,
             dispersion: 0.1,
+            recovery: Some(RecoverySettings::default()),
         }
     }
 }
@@ -92,19 +97,48 @@ struct Unit {
     cum: Vec<u32>,
     /// Contacts still inside the longest look-back, oldest first.
     recent: Vec<Recent>,
-    vectors: Vec<f32>,
+    /// The recent contacts' text vectors, [`DIM`] bytes each, and their scales.
+    vectors: Vec<i8>,
+    scales: Vec<f32>,
 }
 
 #[derive(Debug)]
 struct Recent {
     day: i32,
     id: u64,
-    /// Alike contacts of the history before this contact's window.
-    history_alike: u32,
-    /// The exposure (day-of-week weighted days) that `history_alike` was counted over.
-    history_exposure: f64,
+    /// Alike contacts in the year before this contact's window, and the exposure
+    /// (day-of-week weighted days) they were counted over. Worked out only once the contact
+    /// has an alike partner in its window: the comparison with a year of history is the
+    /// costly part, and a contact without a partner is never scored on it.
+    history: Option<(u32, f64)>,
     /// Alike contacts within the text windows: (day, id).
     links: Vec<(i32, u64)>,
+}
+
+impl Unit {
+    fn cosine(&self, i: usize, j: usize) -> f32 {
+        Quantised::cosine(
+            &self.vectors[i * DIM..(i + 1) * DIM],
+            self.scales[i],
+            &self.vectors[j * DIM..(j + 1) * DIM],
+            self.scales[j],
+        )
+    }
+
+    /// Contacts of days `lo..=hi` that read like contact `k`.
+    fn count_alike(&self, k: usize, lo: i32, hi: i32, theta: f32) -> u32 {
+        let start = self.recent.partition_point(|r| r.day < lo);
+        let mut n = 0;
+        for j in start..self.recent.len() {
+            if self.recent[j].day > hi {
+                break;
+            }
+            if j != k && self.cosine(k, j) >= theta {
+                n += 1;
+            }
+        }
+        n
+    }
 }
 
 #[derive(Debug, Default)]
@@ -137,6 +171,7 @@ pub struct Detector {
     today: Option<i32>,
     today_counts: HashMap<usize, u32>,
     scratch: Vec<f32>,
+    recovery: Option<Recovery>,
 }
 
 /// Day number of a weekday: 0 = Monday (day 0 of the epoch, 1970-01-01, was a Thursday).
@@ -161,6 +196,7 @@ fn exposure(w: &[f64; 7], lo: i32, hi: i32) -> f64 {
 impl Detector {
     pub fn new(settings: Settings) -> Detector {
         Detector {
+            recovery: settings.recovery.clone().map(Recovery::new),
             settings,
             vectorizer: Vectorizer::default(),
             categories: Vec::new(),
@@ -186,7 +222,8 @@ impl Detector {
             .chain(&self.settings.count_windows)
             .max()
             .copied();
-        self.settings.history_days + longest.unwrap_or(14)
+        // A contact's history is worked out up to a window after it arrived.
+        self.settings.history_days + 2 * longest.unwrap_or(14)
     }
 
     fn category(&mut self, name: &str) -> usize {
@@ -213,6 +250,7 @@ impl Detector {
             cum: vec![0; days_so_far + 1],
             recent: Vec::new(),
             vectors: Vec::new(),
+            scales: Vec::new(),
         });
         self.unit_index
             .insert((category, site.to_string()), self.units.len() - 1);
@@ -247,9 +285,15 @@ impl Detector {
     pub fn observe(&mut self, id: u64, day: i32, category: &str, site: Option<&str>, text: &str) -> Vec<Alarm> {
         let alarms = self.advance_to(day.max(self.today.unwrap_or(day)));
         let features = Features::of(text);
+        let site = site.filter(|s| !s.trim().is_empty());
+        let placement = self.recovery.as_mut().map(|r| r.place(text, category, site));
+        let (category, site) = match &placement {
+            Some(p) => (p.category.as_str(), p.site.as_deref()),
+            None => (category, site),
+        };
         let c = self.category(category);
         self.categories[c].dow_counts[weekday(day)] += 1.0;
-        let Some(site) = site.filter(|s| !s.trim().is_empty()) else {
+        let Some(site) = site else {
             self.vectorizer.learn(&features);
             return alarms;
         };
@@ -259,41 +303,46 @@ impl Detector {
         self.vectorizer.learn(&features);
         let today = self.today.unwrap_or(day);
         let window = self.settings.text_windows.iter().copied().max().unwrap_or(14);
-        let oldest = today - self.lookback();
         let theta = self.settings.similarity;
         let w = self.categories[c].dow_weights();
         let origin = self.origin.unwrap_or(today);
         let unit = &mut self.units[u];
-        let mut history_alike = 0;
         let mut links = Vec::new();
-        let has_text = !features.is_empty();
-        if has_text {
-            for (k, r) in unit.recent.iter_mut().enumerate() {
-                if r.day < oldest {
-                    continue;
+        let mut linked = Vec::new();
+        let new = unit.recent.len();
+        unit.vectors.resize((new + 1) * DIM, 0);
+        let scale = Quantised::encode(&self.scratch, &mut unit.vectors[new * DIM..]);
+        unit.scales.push(scale);
+        if !features.is_empty() {
+            for k in (0..new).rev() {
+                if unit.recent[k].day <= today - window {
+                    break;
                 }
-                let sim = dot(&self.scratch, &unit.vectors[k * DIM..(k + 1) * DIM]);
-                if sim < theta {
-                    continue;
-                }
-                if r.day > today - window {
-                    links.push((r.day, r.id));
-                    r.links.push((today, id));
-                } else {
-                    history_alike += 1;
+                if unit.cosine(new, k) >= theta {
+                    links.push((unit.recent[k].day, unit.recent[k].id));
+                    unit.recent[k].links.push((today, id));
+                    linked.push(k);
                 }
             }
         }
-        let hist_lo = (today - window - self.settings.history_days + 1).max(origin);
-        let history_exposure = exposure(&w, hist_lo, today - window);
         unit.recent.push(Recent {
             day: today,
             id,
-            history_alike,
-            history_exposure,
+            history: None,
             links,
         });
-        unit.vectors.extend_from_slice(&self.scratch);
+        if !linked.is_empty() {
+            linked.push(unit.recent.len() - 1);
+            let history = self.settings.history_days;
+            for k in linked {
+                if unit.recent[k].history.is_none() {
+                    let day = unit.recent[k].day;
+                    let hist_lo = (day - window - history + 1).max(origin);
+                    let alike = unit.count_alike(k, hist_lo, day - window, theta);
+                    unit.recent[k].history = Some((alike, exposure(&w, hist_lo, day - window)));
+                }
+            }
+        }
         alarms
     }
 
@@ -326,6 +375,7 @@ impl Detector {
             if keep_from > 256 || (keep_from > 0 && keep_from == unit.recent.len()) {
                 unit.recent.drain(..keep_from);
                 unit.vectors.drain(..keep_from * DIM);
+                unit.scales.drain(..keep_from);
             }
         }
         alarms
@@ -388,9 +438,12 @@ impl Detector {
                 }
                 let n = alike + 1;
                 let e_win = exposure(&w, lo, today);
-                let h = f64::from(r.history_alike);
+                let Some((h, history_exposure)) = r.history else {
+                    continue;
+                };
+                let h = f64::from(h);
                 let shape = 1.0 / (1.0 / (h + s.prior_contacts) + s.dispersion);
-                let mean = (h + s.prior_contacts) / r.history_exposure.max(1.0) * e_win;
+                let mean = (h + s.prior_contacts) / history_exposure.max(1.0) * e_win;
                 let score = nb_upper_tail_score(n, mean, shape);
                 if beats(&best, score) {
                     let mut contacts = vec![r.id];

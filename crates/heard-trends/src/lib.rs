@@ -6,6 +6,7 @@
 //! how councils backtest settings and how the benchmark in docs/BENCHMARKS.md is run.
 
 pub mod detect;
+pub mod recover;
 pub mod replay;
 pub mod stats;
 pub mod text;

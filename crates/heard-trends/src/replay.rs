@@ -72,7 +72,7 @@ fn parse_timestamp(s: &str) -> Option<(i32, i64)> {
     let s = s.trim();
     let date: Date = s.get(..10)?.parse().ok()?;
     let epoch = Date::constant(1970, 1, 1);
-    let day = i32::try_from(date.since(epoch).ok()?.get_days()).ok()?;
+    let day = date.since(epoch).ok()?.get_days();
     let secs = match s.get(11..19) {
         Some(t) => {
             let t: jiff::civil::Time = t.parse().ok()?;

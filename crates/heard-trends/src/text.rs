@@ -172,21 +172,78 @@ impl Vectorizer {
     }
 }
 
-/// Dot product, written so the compiler vectorises it.
+/// A unit vector stored in a quarter of the space: one signed byte per dimension and a scale.
+/// A busy unit compares each contact with a year of others, and that scan is bound by memory
+/// bandwidth, so the smaller vectors make it about four times faster; the rounding error
+/// (well under 0.01 of cosine) is far below the noise of feature hashing.
+#[derive(Debug, Clone, Copy)]
+pub struct Quantised;
+
+impl Quantised {
+    /// Quantises `v` into `out` (same length) and returns the scale.
+    pub fn encode(v: &[f32], out: &mut [i8]) -> f32 {
+        let max = v.iter().fold(0f32, |m, x| m.max(x.abs()));
+        if max == 0.0 {
+            out.iter_mut().for_each(|q| *q = 0);
+            return 0.0;
+        }
+        let k = 127.0 / max;
+        for (q, x) in out.iter_mut().zip(v) {
+            *q = (x * k).round().clamp(-127.0, 127.0) as i8;
+        }
+        max / 127.0
+    }
+
+    /// Cosine of two quantised unit vectors.
+    #[inline]
+    pub fn cosine(a: &[i8], sa: f32, b: &[i8], sb: f32) -> f32 {
+        dot_i8(a, b) as f32 * sa * sb
+    }
+}
+
+/// Integer dot product; the plain loop compiles to widening multiply-adds on any x86-64, and
+/// to AVX2 ones where the processor has them (checked once).
 #[inline]
-pub fn dot(a: &[f32], b: &[f32]) -> f32 {
-    let mut acc = [0f32; 8];
-    let chunks = a.len() / 8;
-    for i in 0..chunks {
-        for k in 0..8 {
-            acc[k] += a[i * 8 + k] * b[i * 8 + k];
+pub fn dot_i8(a: &[i8], b: &[i8]) -> i32 {
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::sync::OnceLock;
+        static FAST: OnceLock<bool> = OnceLock::new();
+        if *FAST.get_or_init(|| is_x86_feature_detected!("avx2")) {
+            // SAFETY: the processor was just checked to support AVX2.
+            return unsafe { dot_i8_avx2(a, b) };
         }
     }
-    let mut s: f32 = acc.iter().sum();
-    for i in chunks * 8..a.len() {
-        s += a[i] * b[i];
+    dot_i8_portable(a, b)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn dot_i8_avx2(a: &[i8], b: &[i8]) -> i32 {
+    dot_i8_portable(a, b)
+}
+
+#[inline(always)]
+fn dot_i8_portable(a: &[i8], b: &[i8]) -> i32 {
+    let mut acc = [0i32; 32];
+    let (xs, ys) = (a.chunks_exact(32), b.chunks_exact(32));
+    let tail: i32 = xs
+        .remainder()
+        .iter()
+        .zip(ys.remainder())
+        .map(|(&x, &y)| i32::from(x) * i32::from(y))
+        .sum();
+    for (x, y) in xs.zip(ys) {
+        for k in 0..32 {
+            acc[k] += i32::from(x[k]) * i32::from(y[k]);
+        }
     }
-    s
+    acc.iter().sum::<i32>() + tail
+}
+
+/// Dot product of two float vectors (used once per contact, not in the scans).
+pub fn dot(a: &[f32], b: &[f32]) -> f32 {
+    a.iter().zip(b).map(|(x, y)| x * y).sum()
 }
 
 #[cfg(test)]
@@ -217,6 +274,36 @@ mod tests {
         let c = vec_of(&v, "my bin was not collected");
         assert!(dot(&a, &b) > dot(&a, &c) + 0.1, "{} vs {}", dot(&a, &b), dot(&a, &c));
         assert!((dot(&a, &a) - 1.0).abs() < 1e-4);
+    }
+
+    #[test]
+    fn quantised_cosines_are_close_to_exact_ones() {
+        let mut v = Vectorizer::default();
+        let texts = [
+            "wifi in the library keeps dropping",
+            "library wi-fi dropping out",
+            "bin not collected",
+        ];
+        for t in texts {
+            v.learn(&Features::of(t));
+        }
+        let vs: Vec<Vec<f32>> = texts.iter().map(|t| vec_of(&v, t)).collect();
+        let qs: Vec<(Vec<i8>, f32)> = vs
+            .iter()
+            .map(|x| {
+                let mut q = vec![0i8; DIM];
+                let s = Quantised::encode(x, &mut q);
+                (q, s)
+            })
+            .collect();
+        for i in 0..3 {
+            for j in 0..3 {
+                let exact = dot(&vs[i], &vs[j]);
+                let approx = Quantised::cosine(&qs[i].0, qs[i].1, &qs[j].0, qs[j].1);
+                assert!((exact - approx).abs() < 0.01, "{exact} vs {approx}");
+                assert_eq!(dot_i8(&qs[i].0, &qs[j].0), dot_i8_portable(&qs[i].0, &qs[j].0));
+            }
+        }
     }
 
     #[test]
