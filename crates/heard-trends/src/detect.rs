@@ -35,6 +35,10 @@ pub struct Settings {
     pub similarity: f32,
     /// Days of history behind each window that set the expected rate.
     pub history_days: i32,
+    /// Extra weight of the weeks just before a window and of the same weeks a year earlier,
+    /// on top of the whole year: seasonal problems (gritting, heating) and slow rises are
+    /// expected, not alarming. 0 uses the plain yearly rate.
+    pub season_weight: f64,
     /// A unit with less history than this is not scored yet.
     pub min_history_days: i32,
     /// Alarms below this score are not reported at all (candidates, not alarms).
@@ -55,6 +59,7 @@ impl Default for Settings {
             text_windows: vec![1, 3, 7, 14],
             similarity: 0.2,
             history_days: 364,
+            season_weight: 2.0,
             min_history_days: 56,
             min_score: 1.0,
             prior_contacts: 0.5,
@@ -110,7 +115,7 @@ struct Recent {
     /// (day-of-week weighted days) they were counted over. Worked out only once the contact
     /// has an alike partner in its window: the comparison with a year of history is the
     /// costly part, and a contact without a partner is never scored on it.
-    history: Option<(u32, f64)>,
+    history: Option<(f64, f64)>,
     /// Alike contacts within the text windows: (day, id).
     links: Vec<(i32, u64)>,
 }
@@ -174,6 +179,36 @@ pub struct Detector {
     recovery: Option<Recovery>,
 }
 
+/// Half-width (days) of the same-season block a year before a window.
+const SEASON_HALF_WIDTH: i32 = 21;
+/// Length (days) of the block just before a window.
+const RECENT_DAYS: i32 = 28;
+
+/// The history a window starting on day `lo` is compared with: contacts counted by `count`
+/// (days `a..=b`) and the exposure they were counted over, the whole year plus, with extra
+/// weight, the weeks just before and the same weeks a year earlier. Days before `origin`
+/// (before the stream began) count for nothing.
+fn reference(s: &Settings, w: &[f64; 7], origin: i32, lo: i32, count: impl Fn(i32, i32) -> u32) -> (f64, f64) {
+    let block = |a: i32, b: i32| -> (f64, f64) {
+        let a = a.max(origin);
+        if b < a {
+            (0.0, 0.0)
+        } else {
+            (f64::from(count(a, b)), exposure(w, a, b))
+        }
+    };
+    let (h_year, e_year) = block(lo - s.history_days, lo - 1);
+    if s.season_weight == 0.0 {
+        return (h_year, e_year);
+    }
+    let (h_recent, e_recent) = block(lo - RECENT_DAYS, lo - 1);
+    let (h_season, e_season) = block(lo - 364 - SEASON_HALF_WIDTH, lo - 364 + SEASON_HALF_WIDTH);
+    (
+        h_year + s.season_weight * (h_recent + h_season),
+        e_year + s.season_weight * (e_recent + e_season),
+    )
+}
+
 /// Day number of a weekday: 0 = Monday (day 0 of the epoch, 1970-01-01, was a Thursday).
 fn weekday(day: i32) -> usize {
     (day + 3).rem_euclid(7) as usize
@@ -223,7 +258,7 @@ impl Detector {
             .max()
             .copied();
         // A contact's history is worked out up to a window after it arrived.
-        self.settings.history_days + 2 * longest.unwrap_or(14)
+        self.settings.history_days + 3 * longest.unwrap_or(14) + SEASON_HALF_WIDTH
     }
 
     fn category(&mut self, name: &str) -> usize {
@@ -333,13 +368,14 @@ impl Detector {
         });
         if !linked.is_empty() {
             linked.push(unit.recent.len() - 1);
-            let history = self.settings.history_days;
             for k in linked {
                 if unit.recent[k].history.is_none() {
-                    let day = unit.recent[k].day;
-                    let hist_lo = (day - window - history + 1).max(origin);
-                    let alike = unit.count_alike(k, hist_lo, day - window, theta);
-                    unit.recent[k].history = Some((alike, exposure(&w, hist_lo, day - window)));
+                    let lo = unit.recent[k].day - window + 1;
+                    let unit_ref = &*unit;
+                    let found = reference(&self.settings, &w, origin, lo, |a, b| {
+                        unit_ref.count_alike(k, a, b, theta)
+                    });
+                    unit.recent[k].history = Some(found);
                 }
             }
         }
@@ -401,9 +437,7 @@ impl Detector {
             if y == 0 {
                 continue;
             }
-            let hist_lo = (lo - s.history_days).max(origin);
-            let h = f64::from(count(hist_lo, lo - 1));
-            let e_hist = exposure(&w, hist_lo, lo - 1);
+            let (h, e_hist) = reference(s, &w, origin, lo, count);
             let e_win = exposure(&w, lo, today);
             let shape = 1.0 / (1.0 / (h + s.prior_contacts) + s.dispersion);
             let mean = (h + s.prior_contacts) / e_hist.max(1.0) * e_win;

@@ -4,7 +4,7 @@
 //! a council's own export: a stream CSV with `timestamp,category,site,text_id` (other columns
 //! ignored; rows need not be sorted) and a texts CSV with `text_id,text`.
 
-use crate::detect::{Alarm, Detector, Settings};
+use crate::detect::{Alarm, Detector, Evidence, Settings};
 use jiff::civil::Date;
 use std::collections::HashMap;
 use std::io::{Read, Write};
@@ -109,7 +109,7 @@ pub fn read_texts(texts: impl Read, file: &str) -> Result<HashMap<String, String
 }
 
 /// Replays `stream` through a detector with `settings`, writing one CSV row
-/// `category,site,alarm_date,score` per unit-day that scored at least `settings.min_score`.
+/// `category,site,alarm_date,score,evidence,window_days,observed,expected` per unit-day that scored at least `settings.min_score`.
 pub fn replay(
     stream: impl Read,
     stream_name: &str,
@@ -173,11 +173,33 @@ pub fn replay(
     rows.sort_by_key(|r| (r.day, r.seconds));
     let mut detector = Detector::new(settings);
     let mut w = csv::Writer::from_writer(out);
-    w.write_record(["category", "site", "alarm_date", "score"])?;
+    w.write_record([
+        "category",
+        "site",
+        "alarm_date",
+        "score",
+        "evidence",
+        "window_days",
+        "observed",
+        "expected",
+    ])?;
     let mut write = |alarms: Vec<Alarm>, summary: &mut Summary| -> Result<(), ReplayError> {
         for a in alarms {
             summary.alarms += 1;
-            w.write_record([&a.category, &a.site, &format_day(a.day), &format!("{:.4}", a.score)])?;
+            let evidence = match a.evidence {
+                Evidence::Count => "count",
+                Evidence::Similar => "similar",
+            };
+            w.write_record([
+                &a.category,
+                &a.site,
+                &format_day(a.day),
+                &format!("{:.4}", a.score),
+                evidence,
+                &a.window_days.to_string(),
+                &a.observed.to_string(),
+                &format!("{:.3}", a.expected),
+            ])?;
         }
         Ok(())
     };

@@ -44,14 +44,27 @@ pub fn nb_upper_tail_score(y: u32, mean: f64, shape: f64) -> f64 {
     let ln_p = (mean / (shape + mean)).ln(); // per-count factor
     let ln_q = (shape / (shape + mean)).ln();
     let yf = f64::from(y);
-    // ln pmf(y)
-    let ln_pmf = ln_gamma(yf + shape) - ln_gamma(shape) - ln_gamma(yf + 1.0) + shape * ln_q + yf * ln_p;
-    let ratio_limit = mean / (shape + mean);
+    // ln pmf(y); for a very large shape the gamma–Poisson is a Poisson, and the difference of
+    // two huge log-gammas would lose the digits that matter.
+    let ln_pmf = if shape > 1e6 {
+        -mean + yf * mean.ln() - ln_gamma(yf + 1.0)
+    } else {
+        ln_gamma(yf + shape) - ln_gamma(shape) - ln_gamma(yf + 1.0) + shape * ln_q + yf * ln_p
+    };
+    let ratio_limit = if shape > 1e6 {
+        mean / shape
+    } else {
+        mean / (shape + mean)
+    };
     let mut term = 1.0;
     let mut sum = 1.0;
     let mut k = yf;
     for _ in 0..10_000 {
-        term *= (k + shape) / (k + 1.0) * ratio_limit;
+        term *= if shape > 1e6 {
+            mean / (k + 1.0)
+        } else {
+            (k + shape) / (k + 1.0) * ratio_limit
+        };
         sum += term;
         k += 1.0;
         if term < sum * 1e-12 {
