@@ -133,9 +133,21 @@ impl Store {
 
     /// Every service with its public definition, by name.
     pub async fn service_definitions(&self) -> Result<Vec<ServiceDefinition>> {
-        let sql = Sql::new(
-            "SELECT slug, name, description, group_name, keywords, fields, open311 FROM services ORDER BY name, slug",
-        );
+        self.definitions(None).await
+    }
+
+    /// One service's public definition, by slug.
+    pub async fn service_definition(&self, slug: &str) -> Result<Option<ServiceDefinition>> {
+        Ok(self.definitions(Some(slug)).await?.into_iter().next())
+    }
+
+    async fn definitions(&self, slug: Option<&str>) -> Result<Vec<ServiceDefinition>> {
+        let mut sql = Sql::new("SELECT slug, name, description, group_name, keywords, fields, open311 FROM services");
+        if let Some(slug) = slug {
+            let p = sql.bind(Param::Text(slug.into()));
+            sql.push(&format!(" WHERE slug = {p}"));
+        }
+        sql.push(" ORDER BY name, slug");
         Ok(fetch_sql!(self, sql, |r| {
             let fields: Vec<ServiceField> =
                 serde_json::from_str(&r.text(5)?).map_err(|e| StoreError::Schema(format!("services.fields: {e}")))?;

@@ -18,6 +18,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 mod import_mail;
+mod open311;
 
 #[derive(Debug, clap::Subcommand)]
 pub enum BenchCommand {
@@ -48,6 +49,13 @@ pub enum BenchCommand {
         #[arg(long)]
         keep: Option<PathBuf>,
     },
+    /// Open311 `POST requests` with concurrent keep-alive clients, then the raw insert ceiling.
+    Open311 {
+        #[arg(long, default_value_t = 8)]
+        clients: usize,
+        #[arg(long, default_value_t = 20_000)]
+        requests: usize,
+    },
     /// Case list and search latency over a large store; loads it first when empty.
     Search {
         /// Where the store lives (reused between runs: loading 1M contacts takes minutes).
@@ -73,6 +81,7 @@ pub async fn run(command: BenchCommand) -> anyhow::Result<()> {
             senders,
             keep,
         } => import_mail::run(messages, senders, keep.as_deref()).await,
+        BenchCommand::Open311 { clients, requests } => open311::run(clients, requests).await,
         BenchCommand::Search {
             store_dir,
             contacts,

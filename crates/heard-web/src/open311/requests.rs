@@ -132,28 +132,29 @@ pub(crate) async fn create(
         device_id: params.get("device_id").map(str::to_string),
     };
     let outcome = take_in(state, contact, &[], &report).await?;
-    let prefix = &state.settings().reference_prefix;
-    let stored = state
-        .store()
-        .report_for_contact(outcome.contact_id, prefix)
-        .await?
-        .ok_or_else(|| {
-            Fail::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "the request was stored without its report",
-            )
-        })?;
-    tracing::info!(reference = %stored.reference, created = outcome.created, "open311 request");
-    let status = if outcome.created {
-        StatusCode::CREATED
+    // A repeat answers with what the first post was given.
+    let (reference, report, status) = if outcome.created {
+        (outcome.case_reference, report, StatusCode::CREATED)
     } else {
-        StatusCode::OK
+        let prefix = &state.settings().reference_prefix;
+        let first = state
+            .store()
+            .report_for_contact(outcome.contact_id, prefix)
+            .await?
+            .ok_or_else(|| {
+                Fail::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "the request was stored without its report",
+                )
+            })?;
+        (first.reference, first.report, StatusCode::OK)
     };
+    tracing::debug!(%reference, created = outcome.created, "open311 request");
     let body = json!([{
-        "service_request_id": stored.reference.to_string(),
-        "token": stored.report.token,
+        "service_request_id": reference.to_string(),
+        "token": report.token,
         "service_notice": "",
-        "account_id": stored.report.account_id,
+        "account_id": report.account_id,
     }]);
     Ok(respond(format, "service_requests", status, &body))
 }

@@ -56,10 +56,11 @@ pub(crate) async fn visible(state: &AppState) -> Result<Vec<ServiceDefinition>, 
 
 /// One Open311-visible service by code; 404 otherwise.
 pub(crate) async fn find(state: &AppState, code: &str) -> Result<ServiceDefinition, Fail> {
-    visible(state)
+    state
+        .store()
+        .service_definition(code)
         .await?
-        .into_iter()
-        .find(|s| s.slug == code)
+        .filter(|s| s.open311)
         .ok_or_else(|| Fail::not_found(format!("service_code `{code}` is not a service here")))
 }
 
