@@ -4,6 +4,7 @@
 //!   recognises auto-replies, bounces and loops, and finds the case it threads to.
 //! - [`mailbox`] reads `.eml` files, mbox files and Maildir folders, streaming.
 //! - [`ingest`] stores a message: redacted, values read, raw kept, on the right case.
+//! - [`smtp`] sends replies through a persistent outbox, retried with back-off.
 //! - [`prepare`] is what every channel does to a contact before intake (redaction and
 //!   value extraction), shared with the web API so it is written once.
 
@@ -11,3 +12,4 @@ pub mod email;
 pub mod ingest;
 pub mod mailbox;
 pub mod prepare;
+pub mod smtp;

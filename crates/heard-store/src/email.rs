@@ -150,3 +150,19 @@ impl Store {
         Ok(rows)
     }
 }
+
+impl Store {
+    /// The Message-IDs of a case's email, oldest first (inbound contacts and our own
+    /// replies): a reply's `In-Reply-To` is the last, its `References` all of them.
+    pub async fn case_email_ids(&self, case_id: i64) -> Result<Vec<String>> {
+        let rows: Vec<(String, i64)> = read!(self, |pool, _d| sqlx::query_as(
+            "SELECT external_id, received_at FROM contacts WHERE case_id = $1 AND channel = 'email' \
+             AND external_id IS NOT NULL AND external_id NOT LIKE 'sha256:%' \
+             UNION ALL SELECT message_id, created_at FROM email_outbox WHERE case_id = $1 ORDER BY 2"
+        )
+        .bind(case_id)
+        .fetch_all(pool)
+        .await?);
+        Ok(rows.into_iter().map(|(id, _)| id).collect())
+    }
+}

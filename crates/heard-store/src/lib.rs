@@ -15,6 +15,7 @@ pub mod error;
 pub mod files;
 pub mod intake;
 pub mod jobs;
+pub mod outbox;
 pub mod queries;
 pub mod records;
 pub mod reports;

@@ -239,6 +239,12 @@ pub const STARTER: &str = r#"# heard configuration. Every setting is optional; t
 # [[email.mailboxes]]
 # address = "revsbens@council.example"
 # service = "revenues-and-benefits"
+# Replies leave through the outbox by SMTP (retried with back-off while the server is down).
+# [email.smtp]
+# host = "smtp.council.example"   # port = 587, security = "starttls" (or "tls", port 465)
+# from = "Our Council <contact@council.example>"
+# username = "heard"
+# password_env = "HEARD_SMTP_PASSWORD"   # the variable holding the password
 
 # Teams, services and sites are created or updated by slug each time heard starts.
 # [[teams]]

@@ -1,5 +1,5 @@
 //! The `[email]` part of `heard.toml`: the council's mailboxes (each with its default
-//! service) and limits.
+//! service), limits, and the SMTP server replies leave by.
 
 use anyhow::bail;
 use serde::Deserialize;
@@ -12,6 +12,8 @@ pub struct Email {
     /// The same message from one sender this many times in an hour is a mail loop.
     pub loop_repeats: i64,
     pub mailboxes: Vec<Mailbox>,
+    /// Replies leave through this server; without it they wait in the outbox.
+    pub smtp: Option<Smtp>,
 }
 
 impl Default for Email {
@@ -20,6 +22,7 @@ impl Default for Email {
             max_message_mb: 64,
             loop_repeats: 3,
             mailboxes: Vec::new(),
+            smtp: None,
         }
     }
 }
@@ -31,6 +34,77 @@ pub struct Mailbox {
     pub address: String,
     /// Service slug mail to this address goes to (unless it threads to a case).
     pub service: Option<String>,
+}
+
+/// How to reach the SMTP server.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Smtp {
+    pub host: String,
+    #[serde(default = "smtp_port")]
+    pub port: u16,
+    /// `tls`, `starttls` (default) or `none` (loopback only).
+    #[serde(default = "starttls")]
+    pub security: String,
+    pub username: Option<String>,
+    /// Environment variable holding the SMTP password (never the password itself).
+    pub password_env: Option<String>,
+    /// The From address of replies, e.g. `Our Council <contact@council.example>`.
+    pub from: String,
+    /// Seconds between delivery rounds.
+    #[serde(default = "every")]
+    pub every_seconds: u64,
+}
+
+fn smtp_port() -> u16 {
+    587
+}
+fn starttls() -> String {
+    "starttls".into()
+}
+fn every() -> u64 {
+    5
+}
+
+/// `tls`, `starttls` or `none`.
+fn security(name: &str, s: &str) -> anyhow::Result<heard_channels::smtp::Security> {
+    use heard_channels::smtp::Security;
+    Ok(match s {
+        "tls" => Security::Tls,
+        "starttls" => Security::StartTls,
+        "none" => Security::None,
+        other => bail!("email.{name}.security: `{other}` is not tls, starttls or none"),
+    })
+}
+
+impl Smtp {
+    /// The settings the outbox sends with; the password is read from the environment.
+    pub fn settings(&self) -> anyhow::Result<heard_channels::smtp::SmtpSettings> {
+        let password = match &self.password_env {
+            Some(var) => {
+                Some(std::env::var(var).map_err(|_| anyhow::anyhow!("email.smtp.password_env: ${var} is not set"))?)
+            }
+            None => None,
+        };
+        Ok(heard_channels::smtp::SmtpSettings {
+            host: self.host.clone(),
+            port: self.port,
+            security: security("smtp", &self.security)?,
+            credentials: self.username.clone().zip(password),
+            from: self.from.clone(),
+        })
+    }
+}
+
+/// Starts the email work `heard serve` does beside the web: the outbox's delivery rounds.
+pub fn spawn(email: &Email, store: &heard_store::Store, files: &heard_store::files::FileStore) -> anyhow::Result<()> {
+    if let Some(smtp) = &email.smtp {
+        let outbox = heard_channels::smtp::Outbox::new(store.clone(), files.clone(), &smtp.settings()?)?;
+        let every = std::time::Duration::from_secs(smtp.every_seconds.max(1));
+        tokio::spawn(async move { outbox.run(every, std::future::pending()).await });
+        tracing::info!(host = %smtp.host, "email outbox running");
+    }
+    Ok(())
 }
 
 impl Email {
@@ -47,6 +121,9 @@ impl Email {
             {
                 bail!("email.mailboxes[{i}].service: `{s}` is not a service slug");
             }
+        }
+        if let Some(smtp) = &self.smtp {
+            security("smtp", &smtp.security)?;
         }
         Ok(())
     }
