@@ -742,6 +742,25 @@ on_both!(updates_flow_both_ways, |app| {
     assert!(updates[0].get("updated_datetime").ends_with("+00:00"));
     assert!(!updates[0].get("update_id").is_empty());
 
+    // A reply from staff on the case flows back too, with its text.
+    let (s, reply) = app
+        .api(
+            reqwest::Method::POST,
+            "/api/v1/contacts",
+            Some(
+                json!({"channel": "open311", "direction": "outbound", "from": "jo@example.org",
+                "subject": format!("Re: [{id}]"), "body": "A repair is booked for Tuesday."}),
+            ),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{reply}");
+    assert_eq!(reply["case"]["reference"], id.as_str());
+    let (_, doc) = app.get_xml(&path).await;
+    let updates = doc.all("request_update");
+    assert_eq!(updates.len(), 2, "{doc:?}");
+    assert_eq!(updates[1].get("description"), "A repair is booked for Tuesday.");
+    assert_eq!(updates[1].get("status"), "in_progress");
+
     // The reporter's update flows in as a contact on the case, and marks it fixed.
     let form = [
         ("api_key", app.key.as_str()),
@@ -768,7 +787,7 @@ on_both!(updates_flow_both_ways, |app| {
         .await;
     assert_eq!(case["status"], "resolved");
     let contacts = case["contacts"].as_array().unwrap();
-    assert_eq!(contacts.len(), 2, "{case}");
+    assert_eq!(contacts.len(), 3, "{case}");
     assert!(
         contacts
             .iter()
@@ -777,7 +796,7 @@ on_both!(updates_flow_both_ways, |app| {
     let (_, doc) = app.get_xml(&path).await;
     assert_eq!(
         doc.all("request_update").len(),
-        1,
+        2,
         "the reporter's own change is not echoed"
     );
     let (_, one) = app.get_json(&format!("/open311/v2/requests/{id}.json")).await;
@@ -823,7 +842,7 @@ on_both!(updates_flow_both_ways, |app| {
         .api(reqwest::Method::GET, &format!("/api/v1/cases/{id}"), None)
         .await;
     assert_eq!(case["status"], "open");
-    assert_eq!(case["contacts"].as_array().unwrap().len(), 3);
+    assert_eq!(case["contacts"].as_array().unwrap().len(), 4);
 
     // Bad updates: spec errors.
     for (form, status) in [
