@@ -3,12 +3,14 @@
 //! - [`email`] reads one message (any charset, nested MIME, attachments, invites),
 //!   recognises auto-replies, bounces and loops, and finds the case it threads to.
 //! - [`mailbox`] reads `.eml` files, mbox files and Maildir folders, streaming.
+//! - [`imap`] reads council mailboxes over IMAP (IDLE, or polling), moving what it stored.
 //! - [`ingest`] stores a message: redacted, values read, raw kept, on the right case.
 //! - [`smtp`] sends replies through a persistent outbox, retried with back-off.
 //! - [`prepare`] is what every channel does to a contact before intake (redaction and
 //!   value extraction), shared with the web API so it is written once.
 
 pub mod email;
+pub mod imap;
 pub mod ingest;
 pub mod mailbox;
 pub mod prepare;

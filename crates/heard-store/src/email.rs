@@ -166,3 +166,41 @@ impl Store {
         Ok(rows.into_iter().map(|(id, _)| id).collect())
     }
 }
+
+impl Store {
+    /// How far IMAP intake has handled a mailbox: (UIDVALIDITY, last UID handled).
+    pub async fn imap_position(&self, account: &str, mailbox: &str) -> Result<Option<(i64, i64)>> {
+        Ok(read!(self, |pool, _d| sqlx::query_as(
+            "SELECT uid_validity, last_uid FROM imap_mailboxes WHERE account = $1 AND mailbox = $2"
+        )
+        .bind(account)
+        .bind(mailbox)
+        .fetch_optional(pool)
+        .await?))
+    }
+
+    /// Records that every message up to `last_uid` of a mailbox is stored.
+    pub async fn set_imap_position(
+        &self,
+        account: &str,
+        mailbox: &str,
+        uid_validity: i64,
+        last_uid: i64,
+    ) -> Result<()> {
+        let now = to_millis(Timestamp::now());
+        write_tx!(self, |tx, _d| {
+            sqlx::query(
+                "INSERT INTO imap_mailboxes (account, mailbox, uid_validity, last_uid, updated_at) VALUES ($1, $2, $3, $4, $5) \
+                 ON CONFLICT (account, mailbox) DO UPDATE SET uid_validity = $3, last_uid = $4, updated_at = $5",
+            )
+            .bind(account)
+            .bind(mailbox)
+            .bind(uid_validity)
+            .bind(last_uid)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            Ok::<_, crate::StoreError>(())
+        })
+    }
+}

@@ -1,5 +1,6 @@
 //! The `[email]` part of `heard.toml`: the council's mailboxes (each with its default
-//! service), limits, and the SMTP server replies leave by.
+//! service), limits, the IMAP server mail is read from
+//! and the SMTP server replies leave by.
 
 use anyhow::bail;
 use serde::Deserialize;
@@ -12,6 +13,8 @@ pub struct Email {
     /// The same message from one sender this many times in an hour is a mail loop.
     pub loop_repeats: i64,
     pub mailboxes: Vec<Mailbox>,
+    /// The IMAP server the mailboxes are read from (each mailbox with its own login).
+    pub imap: Option<Imap>,
     /// Replies leave through this server; without it they wait in the outbox.
     pub smtp: Option<Smtp>,
 }
@@ -22,6 +25,7 @@ impl Default for Email {
             max_message_mb: 64,
             loop_repeats: 3,
             mailboxes: Vec::new(),
+            imap: None,
             smtp: None,
         }
     }
@@ -34,6 +38,49 @@ pub struct Mailbox {
     pub address: String,
     /// Service slug mail to this address goes to (unless it threads to a case).
     pub service: Option<String>,
+    /// IMAP login; default the address.
+    pub imap_user: Option<String>,
+    /// Environment variable holding the IMAP password: the mailbox is read over IMAP
+    /// (when `[email.imap]` is set) only if this names one.
+    pub imap_password_env: Option<String>,
+    /// Folder to read; default `INBOX`.
+    #[serde(default = "inbox")]
+    pub imap_folder: String,
+}
+
+fn inbox() -> String {
+    "INBOX".into()
+}
+
+/// How to reach the IMAP server.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Imap {
+    pub host: String,
+    #[serde(default = "imap_port")]
+    pub port: u16,
+    /// `tls` (default), `starttls` or `none` (loopback only).
+    #[serde(default = "tls")]
+    pub security: String,
+    /// Handled messages are flagged seen and moved here (created when missing).
+    #[serde(default = "done_folder")]
+    pub done_folder: String,
+    /// Seconds between polls when the server has no IDLE (and between IDLE renewals).
+    #[serde(default = "poll")]
+    pub poll_seconds: u64,
+}
+
+fn imap_port() -> u16 {
+    993
+}
+fn tls() -> String {
+    "tls".into()
+}
+fn done_folder() -> String {
+    "heard-done".into()
+}
+fn poll() -> u64 {
+    300
 }
 
 /// How to reach the SMTP server.
@@ -96,13 +143,51 @@ impl Smtp {
     }
 }
 
-/// Starts the email work `heard serve` does beside the web: the outbox's delivery rounds.
-pub fn spawn(email: &Email, store: &heard_store::Store, files: &heard_store::files::FileStore) -> anyhow::Result<()> {
+/// Starts the email work `heard serve` does beside the web: the outbox's delivery rounds
+/// and IMAP intake of every mailbox with a password configured.
+pub async fn spawn(
+    config: &crate::config::Config,
+    store: &heard_store::Store,
+    files: &heard_store::files::FileStore,
+) -> anyhow::Result<()> {
+    let email = &config.email;
     if let Some(smtp) = &email.smtp {
         let outbox = heard_channels::smtp::Outbox::new(store.clone(), files.clone(), &smtp.settings()?)?;
         let every = std::time::Duration::from_secs(smtp.every_seconds.max(1));
         tokio::spawn(async move { outbox.run(every, std::future::pending()).await });
         tracing::info!(host = %smtp.host, "email outbox running");
+    }
+    let Some(imap) = &email.imap else {
+        return Ok(());
+    };
+    let web = config.web_settings();
+    let ingestor = heard_channels::ingest::Ingestor::new(
+        store.clone(),
+        files.clone(),
+        email.mail_settings(&web.limits),
+        &web.reference_prefix,
+        &web.default_service,
+    )
+    .await?;
+    for m in &email.mailboxes {
+        let Some(var) = &m.imap_password_env else {
+            continue;
+        };
+        let password = std::env::var(var).map_err(|_| anyhow::anyhow!("{}: ${var} is not set", m.address))?;
+        let account = heard_channels::imap::ImapAccount {
+            host: imap.host.clone(),
+            port: imap.port,
+            security: security("imap", &imap.security)?,
+            username: m.imap_user.clone().unwrap_or_else(|| m.address.clone()),
+            password,
+            folder: m.imap_folder.clone(),
+            done_folder: imap.done_folder.clone(),
+            address: m.address.to_lowercase(),
+        };
+        let intake = heard_channels::imap::ImapIntake::new(account, ingestor.clone(), store.clone());
+        let poll = std::time::Duration::from_secs(imap.poll_seconds.max(5));
+        tokio::spawn(async move { intake.run(poll, std::future::pending()).await });
+        tracing::info!(mailbox = %m.address, host = %imap.host, "IMAP intake running");
     }
     Ok(())
 }
@@ -124,6 +209,9 @@ impl Email {
         }
         if let Some(smtp) = &self.smtp {
             security("smtp", &smtp.security)?;
+        }
+        if let Some(imap) = &self.imap {
+            security("imap", &imap.security)?;
         }
         Ok(())
     }

@@ -321,7 +321,7 @@ async fn serve(
     logins: Option<&[&str]>,
 ) -> anyhow::Result<()> {
     let files = heard_web::files::FileStore::local(data_dir.join("files"));
-    mail_config::spawn(&config.email, &store, &files)?;
+    mail_config::spawn(config, &store, &files).await?;
     let state = heard_web::AppState::new(store.clone(), config.web_settings(), files).await?;
     let listener = tokio::net::TcpListener::bind(listen)
         .await

@@ -81,3 +81,68 @@ pub fn aiosmtpd(port: u16, dir: &std::path::Path) -> Option<Server> {
     wait_for(port, &mut child);
     Some(Server { child, port })
 }
+
+/// Dovecot (Debian's `dovecot-imapd`) on `port`, configured in `dir`, with the users
+/// `users` (password `secret`), plain IMAP on loopback. None when Dovecot is absent.
+///
+/// Dovecot's login process refuses to run as root: as root, logins run as `dovenull` and
+/// mail is stored as the `dovecot` user (both made by the package); otherwise everything
+/// runs as the current user.
+pub fn dovecot(port: u16, dir: &std::path::Path, users: &[&str]) -> Option<Server> {
+    use std::os::unix::fs::PermissionsExt;
+    let binary = ["/usr/sbin/dovecot", "/usr/local/sbin/dovecot"]
+        .into_iter()
+        .find(|p| std::path::Path::new(p).exists());
+    let Some(binary) = binary else {
+        unavailable("Dovecot is not installed (apt-get install dovecot-imapd)");
+        return None;
+    };
+    let id = |args: &[&str]| {
+        let out = Command::new("id").args(args).output().expect("id");
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    };
+    let root = id(&["-u"]) == "0";
+    let (login_user, internal_user, internal_group, mail_uid, mail_gid) = if root {
+        (
+            "dovenull".to_string(),
+            "dovecot".to_string(),
+            "dovecot".to_string(),
+            id(&["-u", "dovecot"]),
+            id(&["-g", "dovecot"]),
+        )
+    } else {
+        (id(&["-un"]), id(&["-un"]), id(&["-gn"]), id(&["-u"]), id(&["-g"]))
+    };
+    std::fs::create_dir_all(dir.join("mail")).unwrap();
+    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+    if root {
+        let status = Command::new("chown")
+            .arg(format!("{mail_uid}:{mail_gid}"))
+            .arg(dir.join("mail"))
+            .status();
+        assert!(status.is_ok_and(|s| s.success()), "chown the test mail folder");
+    }
+    let passwd: String = users.iter().map(|u| format!("{u}:{{PLAIN}}secret::::::\n")).collect();
+    std::fs::write(dir.join("passwd"), passwd).unwrap();
+    let d = dir.display();
+    let conf = format!(
+        "protocols = imap\nlisten = 127.0.0.1\nbase_dir = {d}/run\nstate_dir = {d}/state\nlog_path = {d}/dovecot.log\n\
+         ssl = no\ndisable_plaintext_auth = no\nauth_mechanisms = plain login\nfirst_valid_uid = 0\n\
+         default_internal_user = {internal_user}\ndefault_internal_group = {internal_group}\ndefault_login_user = {login_user}\n\
+         passdb {{\n  driver = passwd-file\n  args = {d}/passwd\n}}\n\
+         userdb {{\n  driver = static\n  args = uid={mail_uid} gid={mail_gid} home={d}/mail/%u\n}}\n\
+         mail_location = maildir:~/Maildir\n\
+         service imap-login {{\n  chroot =\n  inet_listener imap {{\n    address = 127.0.0.1\n    port = {port}\n  }}\n  inet_listener imaps {{\n    port = 0\n  }}\n}}\n\
+         service anvil {{\n  chroot =\n}}\n"
+    );
+    std::fs::write(dir.join("dovecot.conf"), conf).unwrap();
+    let mut child = Command::new(binary)
+        .args(["-F", "-c"])
+        .arg(dir.join("dovecot.conf"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start dovecot");
+    wait_for(port, &mut child);
+    Some(Server { child, port })
+}
