@@ -6,6 +6,7 @@ pub mod api;
 mod auth;
 mod extract;
 pub mod files;
+mod forms;
 pub mod open311;
 mod pages;
 pub mod problem;
@@ -138,6 +139,7 @@ pub fn app(state: AppState) -> Router {
         .merge(api)
         .merge(pages::router())
         .merge(open311::router())
+        .merge(forms::router())
         .route("/healthz", axum::routing::get(|| async { "ok" }))
         .layer(TraceLayer::new_for_http())
         .layer(axum::middleware::from_fn(security_headers))

@@ -40,7 +40,7 @@ impl FromRequestParts<AppState> for Staff {
 }
 
 /// Renders a template, or a plain 500 if the template itself fails.
-fn render(t: &impl Template) -> Response {
+pub(crate) fn render(t: &impl Template) -> Response {
     match t.render() {
         Ok(html) => Html(html).into_response(),
         Err(e) => {

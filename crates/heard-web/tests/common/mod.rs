@@ -1,0 +1,291 @@
+//! The harness shared by the Open311 and web form tests: the app on a random port over a
+//! fresh database with reporting services configured, and a small XML reader.
+#![allow(dead_code)] // each test file uses its own part
+
+use heard_core::Role;
+use heard_core::service_form::{FieldChoice, FieldType, ServiceField};
+use heard_store::reports::ServiceDetails;
+use heard_store::seed::{ServiceSpec, TeamSpec};
+use heard_store::testing::TestDb;
+use heard_store::users::NewUser;
+use heard_web::{AppState, WebSettings, files::FileStore};
+use quick_xml::events::Event;
+use reqwest::StatusCode;
+use serde_json::Value;
+
+/// A parsed XML element: enough of a DOM to check documents by structure.
+#[derive(Debug, Default)]
+pub struct Node {
+    pub name: String,
+    pub text: String,
+    pub children: Vec<Node>,
+}
+
+impl Node {
+    pub fn parse(xml: &str) -> Node {
+        let mut reader = quick_xml::Reader::from_str(xml);
+        let mut stack: Vec<Node> = vec![Node::default()];
+        loop {
+            match reader.read_event().expect("well-formed XML") {
+                Event::Start(e) => stack.push(Node {
+                    name: e.name().as_ref().to_string(),
+                    ..Default::default()
+                }),
+                Event::Empty(e) => {
+                    let n = Node {
+                        name: e.name().as_ref().to_string(),
+                        ..Default::default()
+                    };
+                    stack.last_mut().unwrap().children.push(n);
+                }
+                Event::Text(t) => {
+                    stack.last_mut().unwrap().text.push_str(&t.into_inner());
+                }
+                Event::GeneralRef(r) => {
+                    let name = r.into_inner();
+                    let s = match name.as_ref() {
+                        "amp" => "&",
+                        "lt" => "<",
+                        "gt" => ">",
+                        "quot" => "\"",
+                        "apos" => "'",
+                        other => panic!("unexpected entity {other}"),
+                    };
+                    stack.last_mut().unwrap().text.push_str(s);
+                }
+                Event::End(_) => {
+                    let done = stack.pop().unwrap();
+                    stack.last_mut().unwrap().children.push(done);
+                }
+                Event::Eof => break,
+                _ => {}
+            }
+        }
+        let mut doc = stack.pop().unwrap();
+        assert_eq!(doc.children.len(), 1, "one document element");
+        doc.children.pop().unwrap()
+    }
+
+    pub fn all(&self, name: &str) -> Vec<&Node> {
+        self.children.iter().filter(|c| c.name == name).collect()
+    }
+
+    pub fn child(&self, name: &str) -> &Node {
+        self.children
+            .iter()
+            .find(|c| c.name == name)
+            .unwrap_or_else(|| panic!("<{}> has no <{name}>: {self:?}", self.name))
+    }
+
+    pub fn get(&self, name: &str) -> &str {
+        &self.child(name).text
+    }
+}
+
+pub struct TestApp {
+    pub base: String,
+    pub http: reqwest::Client,
+    pub key: String,
+    pub auditor_key: String,
+    pub files: std::path::PathBuf,
+    pub _db: TestDb,
+    pub _dir: tempfile::TempDir,
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// A form post, as FixMyStreet sends it.
+    pub async fn post(&self, path: &str, form: &[(&str, &str)]) -> (StatusCode, String) {
+        let r = self.http.post(self.url(path)).form(form).send().await.unwrap();
+        let status = r.status();
+        (status, r.text().await.unwrap())
+    }
+
+    pub async fn get(&self, path: &str) -> (StatusCode, String) {
+        let r = self.http.get(self.url(path)).send().await.unwrap();
+        let status = r.status();
+        if status.is_success() || status.is_client_error() {
+            let ct = r.headers()["content-type"].to_str().unwrap().to_string();
+            let body = r.text().await.unwrap();
+            let want = if path.contains(".json") {
+                "application/json"
+            } else {
+                "text/xml"
+            };
+            assert!(ct.starts_with(want) && ct.contains("utf-8"), "{path}: {ct}");
+            return (status, body);
+        }
+        (status, r.text().await.unwrap())
+    }
+
+    pub async fn get_xml(&self, path: &str) -> (StatusCode, Node) {
+        let (s, body) = self.get(path).await;
+        assert!(body.starts_with("<?xml version=\"1.0\" encoding=\"utf-8\"?>"), "{body}");
+        (s, Node::parse(&body))
+    }
+
+    pub async fn get_json(&self, path: &str) -> (StatusCode, Value) {
+        let (s, body) = self.get(path).await;
+        (
+            s,
+            serde_json::from_str(&body).unwrap_or_else(|e| panic!("{path}: {e}: {body}")),
+        )
+    }
+
+    /// The REST API, for checking what Open311 stored and for staff changes.
+    pub async fn api(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> (StatusCode, Value) {
+        let mut r = self.http.request(method, self.url(path)).bearer_auth(&self.key);
+        if let Some(b) = body {
+            r = r.json(&b);
+        }
+        let r = r.send().await.unwrap();
+        let s = r.status();
+        (s, r.json().await.unwrap_or(Value::Null))
+    }
+
+    pub async fn case_count(&self) -> usize {
+        let (_, list) = self.api(reqwest::Method::GET, "/api/v1/cases?limit=100", None).await;
+        list["items"].as_array().unwrap().len()
+    }
+}
+
+pub fn highways_fields() -> Vec<ServiceField> {
+    vec![
+        ServiceField {
+            code: "depth".into(),
+            description: "How deep is it?".into(),
+            datatype: FieldType::Singlevaluelist,
+            required: true,
+            datatype_description: String::new(),
+            values: vec![
+                FieldChoice {
+                    key: "shallow".into(),
+                    name: "Shallower than 4cm".into(),
+                },
+                FieldChoice {
+                    key: "deep".into(),
+                    name: "Deeper than 4cm".into(),
+                },
+            ],
+        },
+        ServiceField {
+            code: "width_cm".into(),
+            description: "About how wide, in cm?".into(),
+            datatype: FieldType::Number,
+            required: false,
+            datatype_description: String::new(),
+            values: vec![],
+        },
+    ]
+}
+
+pub async fn spawn(db: TestDb) -> TestApp {
+    let store = db.store().await;
+    let svc = |slug: &str, name: &str| ServiceSpec {
+        slug: slug.into(),
+        name: name.into(),
+        keywords: vec!["pothole".into()],
+        team: Some("streets".into()),
+    };
+    store
+        .upsert_catalogue(
+            &[TeamSpec {
+                slug: "streets".into(),
+                name: "Streets".into(),
+            }],
+            &[
+                svc("customer-services", "Customer Services"),
+                svc("highways", "Potholes and roads"),
+                svc("street-lighting", "Street lights"),
+                svc("revenues-and-benefits", "Council tax"),
+            ],
+            &[],
+        )
+        .await
+        .unwrap();
+    store
+        .set_service_details(&[
+            ServiceDetails {
+                slug: "highways".into(),
+                description: "Potholes, broken pavements, damaged roads".into(),
+                group: "Streets".into(),
+                fields: highways_fields(),
+                open311: true,
+            },
+            ServiceDetails {
+                slug: "street-lighting".into(),
+                description: "A light out or damaged".into(),
+                group: "Streets".into(),
+                fields: vec![],
+                open311: true,
+            },
+            ServiceDetails {
+                slug: "revenues-and-benefits".into(),
+                open311: false,
+                ..Default::default()
+            },
+        ])
+        .await
+        .unwrap();
+    let mut keys = Vec::new();
+    for (email, role) in [
+        ("fixmystreet@test.heard", Role::Agent),
+        ("auditor@test.heard", Role::Auditor),
+    ] {
+        let id = store
+            .upsert_user(&NewUser {
+                email: email.into(),
+                name: email.into(),
+                role,
+                team: None,
+                services: vec![],
+                password_hash: None,
+            })
+            .await
+            .unwrap();
+        keys.push(store.create_token(id, "open311").await.unwrap());
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let files = dir.path().join("files");
+    let state = AppState::new(store, WebSettings::default(), FileStore::local(&files))
+        .await
+        .unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(heard_web::serve(listener, state, std::future::pending()));
+    let [key, auditor_key] = <[String; 2]>::try_from(keys).unwrap();
+    TestApp {
+        base,
+        http: reqwest::Client::new(),
+        key,
+        auditor_key,
+        files,
+        _db: db,
+        _dir: dir,
+    }
+}
+
+#[macro_export]
+macro_rules! on_both {
+    ($name:ident, |$app:ident| $body:block) => {
+        mod $name {
+            use super::*;
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let $app = spawn(TestDb::sqlite()).await;
+                $body
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                let Some(db) = TestDb::postgres().await else {
+                    return;
+                };
+                let $app = spawn(db).await;
+                $body
+            }
+        }
+    };
+}

@@ -1,0 +1,319 @@
+//! The public "Report it" form end to end, as a browser without JavaScript uses it:
+//! fetch the page (cookie + hidden token), post multipart, follow to the receipt. On
+//! SQLite and PostgreSQL.
+
+mod common;
+
+use common::{TestApp, spawn};
+use heard_store::testing::TestDb;
+use reqwest::StatusCode;
+
+/// A tiny valid PNG (1×1).
+const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89\0\0\0\rIDATx\x9cc\xf8\x0f\0\0\x01\x01\x00\x05\x18\xd8N\0\0\0\0IEND\xaeB`\x82";
+
+/// One part of a multipart body: a text field, or a file (name, bytes).
+enum Part<'a> {
+    Text(&'a str, &'a str),
+    File(&'a str, &'a str, &'a [u8]),
+}
+
+fn multipart(parts: &[Part<'_>]) -> (String, Vec<u8>) {
+    let boundary = "----heardtestboundary7MA4YWxkTrZu0gW";
+    let mut body = Vec::new();
+    for p in parts {
+        body.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
+        match p {
+            Part::Text(name, value) => {
+                body.extend_from_slice(format!("Content-Disposition: form-data; name=\"{name}\"\r\n\r\n").as_bytes());
+                body.extend_from_slice(value.as_bytes());
+            }
+            Part::File(name, filename, bytes) => {
+                body.extend_from_slice(
+                    format!(
+                        "Content-Disposition: form-data; name=\"{name}\"; filename=\"{filename}\"\r\n\
+                         Content-Type: image/jpeg\r\n\r\n"
+                    )
+                    .as_bytes(),
+                );
+                body.extend_from_slice(bytes);
+            }
+        }
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+/// The page's token and the cookie that pairs with it.
+async fn open_form(app: &TestApp, service: &str) -> (String, String, String) {
+    let r = app
+        .http
+        .get(app.url(&format!("/report/{service}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let cookie = r.headers()["set-cookie"].to_str().unwrap().to_string();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
+        "{cookie}"
+    );
+    let cookie = cookie.split(';').next().unwrap().to_string();
+    let html = r.text().await.unwrap();
+    let token = html
+        .split("name=\"csrf_token\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap()
+        .to_string();
+    (token, cookie, html)
+}
+
+async fn send(app: &TestApp, service: &str, cookie: Option<&str>, parts: &[Part<'_>]) -> (StatusCode, String, String) {
+    let (ct, body) = multipart(parts);
+    let mut r = app
+        .http
+        .post(app.url(&format!("/report/{service}")))
+        .header("content-type", ct)
+        .body(body);
+    if let Some(c) = cookie {
+        r = r.header("cookie", c);
+    }
+    let r = r.send().await.unwrap();
+    let status = r.status();
+    let location = r
+        .headers()
+        .get("location")
+        .map(|v| v.to_str().unwrap().to_string())
+        .unwrap_or_default();
+    (status, location, r.text().await.unwrap())
+}
+
+fn no_redirects(app: &TestApp) -> reqwest::Client {
+    let _ = app;
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+on_both!(the_form_takes_a_report_with_a_photo_and_gives_the_reference, |app| {
+    let app = TestApp {
+        http: no_redirects(&app),
+        ..app
+    };
+    let r = app.http.get(app.url("/report")).send().await.unwrap();
+    let index = r.text().await.unwrap();
+    assert!(index.contains("href=\"/report/highways\""), "{index}");
+
+    let (token, cookie, html) = open_form(&app, "highways").await;
+    assert!(!html.contains("<script"), "works without JavaScript");
+    assert!(html.contains("enctype=\"multipart/form-data\""));
+    assert!(
+        html.contains("<label for=\"f_depth\">How deep is it?</label>"),
+        "configured fields: {html}"
+    );
+    assert!(html.contains("<option value=\"deep\">Deeper than 4cm</option>"));
+    assert!(html.contains("<label for=\"f_width_cm\">About how wide, in cm? (optional)</label>"));
+
+    let (s, location, body) = send(
+        &app,
+        "highways",
+        Some(&cookie),
+        &[
+            Part::Text("csrf_token", &token),
+            Part::Text("description", "Deep pothole by the bus stop, it has burst a tyre"),
+            Part::Text("f_depth", "deep"),
+            Part::Text("postcode", "le1 5fq"),
+            Part::Text("location", "Outside 12 Wharf Road"),
+            Part::Text("name", "Jo Bloggs"),
+            Part::Text("email", "jo@example.org"),
+            Part::File("photo", "../IMG 0042.JPG", PNG),
+        ],
+    )
+    .await;
+    assert_eq!(s, StatusCode::SEE_OTHER, "{body}");
+    assert!(location.starts_with("/report/receipt/"), "{location}");
+    let receipt = app
+        .http
+        .get(app.url(&location))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let reference = receipt
+        .split("<strong class=\"reference\">")
+        .nth(1)
+        .and_then(|r| r.split('<').next())
+        .unwrap()
+        .to_string();
+    assert!(reference.starts_with("HRD-"), "{receipt}");
+
+    let (_, case) = app
+        .api(reqwest::Method::GET, &format!("/api/v1/cases/{reference}"), None)
+        .await;
+    assert_eq!(case["service"], "highways");
+    assert_eq!(case["kind"], "request");
+    assert_eq!(case["customer"]["name"], "Jo Bloggs");
+    let contact = &case["contacts"][0];
+    assert_eq!(contact["channel"], "web_form");
+    assert_eq!(contact["subject"], "Potholes and roads: LE1 5FQ");
+    let photo = &contact["attachments"][0];
+    assert_eq!(
+        photo["content_type"], "image/png",
+        "type from the bytes, not the browser"
+    );
+    assert_eq!(photo["filename"], "IMG 0042.png");
+    assert_eq!(photo["size"], PNG.len());
+    // The same report reaches Open311 clients, with its postcode.
+    let (_, listed) = app.get_json(&format!("/open311/v2/requests/{reference}.json")).await;
+    assert_eq!(listed[0]["zipcode"], "LE1 5FQ");
+    assert_eq!(listed[0]["address"], "Outside 12 Wharf Road");
+
+    // A double click sends the same form twice: one report, the same receipt.
+    let (s, again, _) = send(
+        &app,
+        "highways",
+        Some(&cookie),
+        &[
+            Part::Text("csrf_token", &token),
+            Part::Text("description", "Deep pothole by the bus stop, it has burst a tyre"),
+            Part::Text("f_depth", "deep"),
+            Part::Text("postcode", "le1 5fq"),
+            Part::Text("location", "Outside 12 Wharf Road"),
+            Part::Text("name", "Jo Bloggs"),
+            Part::Text("email", "jo@example.org"),
+            Part::File("photo", "../IMG 0042.JPG", PNG),
+        ],
+    )
+    .await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    assert_eq!(again, location);
+    assert_eq!(app.case_count().await, 1);
+
+    let r = app.http.get(app.url("/report/no-such-service")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+});
+
+on_both!(mistakes_come_back_beside_their_fields_with_what_was_typed, |app| {
+    let (token, cookie, _) = open_form(&app, "highways").await;
+    let (s, _, html) = send(
+        &app,
+        "highways",
+        Some(&cookie),
+        &[
+            Part::Text("csrf_token", &token),
+            Part::Text("description", ""),
+            Part::Text("f_width_cm", "wide <b>"),
+            Part::Text("postcode", "NOT A CODE"),
+            Part::Text("name", "Jo \"Quotes\" Bloggs & Co"),
+            Part::Text("email", "jo@"),
+        ],
+    )
+    .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert!(html.contains("<title>Error: Potholes and roads"), "{html}");
+    assert!(html.contains("There is a problem"));
+    for (id, text) in [
+        ("description", "Tell us what you want to report or ask"),
+        ("f_depth", "Answer: How deep is it?"),
+        ("postcode", "Enter a real postcode"),
+        ("email", "Enter an email address in the correct format"),
+    ] {
+        assert!(
+            html.contains(&format!("<a href=\"#{id}\">")),
+            "summary links to {id}: {html}"
+        );
+        let beside = html.split(&format!("id=\"{id}\"")).next().unwrap();
+        let last_error = beside.rsplit("class=\"error-message\"").next().unwrap();
+        assert!(last_error.contains(text), "{id}: {text} beside the field");
+    }
+    // What was typed is kept (escaped).
+    assert!(html.contains("value=\"NOT A CODE\""));
+    assert!(html.contains("value=\"Jo &#34;Quotes&#34; Bloggs &#38; Co\""), "{html}");
+    assert!(html.contains("value=\"wide &#60;b&#62;\""), "{html}");
+    assert!(html.contains("value=\"jo@\""));
+    assert_eq!(app.case_count().await, 0, "nothing is stored");
+});
+
+on_both!(photos_are_checked_by_content_and_size, |app| {
+    let (token, cookie, _) = open_form(&app, "street-lighting").await;
+    let (s, _, html) = send(
+        &app,
+        "street-lighting",
+        Some(&cookie),
+        &[
+            Part::Text("csrf_token", &token),
+            Part::Text("description", "Light out"),
+            Part::Text("phone", "07700 900123"),
+            Part::File("photo", "lamp.jpg", b"%PDF-1.7 not really a photo"),
+        ],
+    )
+    .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert!(html.contains("The photo must be a JPG, PNG, GIF, WebP or HEIC image"));
+    assert!(html.contains("value=\"07700 900123\""));
+
+    let mut big = PNG.to_vec();
+    big.resize(11 << 20, 0);
+    let (token, cookie, _) = open_form(&app, "street-lighting").await;
+    let (s, _, html) = send(
+        &app,
+        "street-lighting",
+        Some(&cookie),
+        &[
+            Part::Text("csrf_token", &token),
+            Part::Text("description", "Light out"),
+            Part::Text("phone", "07700 900123"),
+            Part::File("photo", "lamp.png", &big),
+        ],
+    )
+    .await;
+    assert_eq!(s, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(html.contains("The photo must be smaller than 10 MB"));
+    assert!(html.contains("Light out"), "what was typed is kept");
+    assert_eq!(app.case_count().await, 0);
+    let stored = std::fs::read_dir(&app.files).map(|d| d.count()).unwrap_or(0);
+    assert_eq!(stored, 0, "no file kept from a refused form");
+});
+
+on_both!(forged_posts_are_refused, |app| {
+    let (token, cookie, _) = open_form(&app, "street-lighting").await;
+    fn parts(t: &str) -> Vec<Part<'_>> {
+        vec![
+            Part::Text("csrf_token", t),
+            Part::Text("description", "Light out"),
+            Part::Text("email", "jo@example.org"),
+        ]
+    }
+    // No cookie (another site's page cannot send a SameSite=Strict one).
+    let (s, _, _) = send(&app, "street-lighting", None, &parts(&token)).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    // A cookie that does not match the token.
+    let (s, _, _) = send(
+        &app,
+        "street-lighting",
+        Some(&cookie),
+        &parts("0123456789abcdef0123456789abcdef"),
+    )
+    .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    // A cross-site Origin, even with a matching pair.
+    let (ct, body) = multipart(&parts(&token));
+    let r = app
+        .http
+        .post(app.url("/report/street-lighting"))
+        .header("content-type", ct)
+        .header("cookie", &cookie)
+        .header("origin", "https://evil.example")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("This form has expired"), "{html}");
+    assert_eq!(app.case_count().await, 0);
+});
