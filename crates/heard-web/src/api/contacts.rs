@@ -288,17 +288,22 @@ pub async fn get_contact(
     caller: Caller,
     Path(id): Path<String>,
 ) -> ApiResult<axum::Json<ContactRecord>> {
+    Ok(axum::Json(visible_contact(&state, &caller, &id).await?))
+}
+
+/// The contact `id` as `caller` may see it (sensitive values masked), or not found.
+pub(crate) async fn visible_contact(state: &AppState, caller: &Caller, id: &str) -> ApiResult<ContactRecord> {
     let id: i64 = id.parse().map_err(|_| ApiError::not_found(format!("contact {id}")))?;
     let prefix = &state.settings().reference_prefix;
     let mut contact = state.store().contact(id, prefix).await?;
-    mask_for(&caller, std::slice::from_mut(&mut contact));
+    mask_for(caller, std::slice::from_mut(&mut contact));
     if caller.visible_services().is_some() {
         let case = state.store().case(&contact.case_reference).await?;
         if !caller.sees(&case.service) {
             return Err(ApiError::not_found(format!("contact {id}")));
         }
     }
-    Ok(axum::Json(contact))
+    Ok(contact)
 }
 
 /// Redacts payment card details from every text field of a contact (the one rule every

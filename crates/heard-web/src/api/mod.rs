@@ -3,6 +3,7 @@
 //! `/api/v1/openapi.json` is built from the same list as the router.
 
 mod cases;
+mod contact_files;
 pub(crate) mod contacts;
 mod customers;
 mod meta;
@@ -53,6 +54,8 @@ pub fn router(max_request_bytes: usize) -> OpenApiRouter<AppState> {
     let routes = OpenApiRouter::new()
         .routes(routes!(contacts::create_contact, contacts::list_contacts))
         .routes(routes!(contacts::get_contact))
+        .routes(routes!(contact_files::contact_html))
+        .routes(routes!(contact_files::get_attachment))
         .routes(routes!(cases::list_cases, cases::create_case))
         .routes(routes!(cases::get_case, cases::update_case))
         .routes(routes!(cases::link_case))
