@@ -4,6 +4,7 @@
 
 pub mod api;
 mod auth;
+mod calls;
 mod extract;
 pub mod files;
 mod forms;
@@ -140,6 +141,7 @@ pub fn app(state: AppState) -> Router {
         .merge(pages::router())
         .merge(open311::router())
         .merge(forms::router())
+        .merge(calls::router())
         .route("/healthz", axum::routing::get(|| async { "ok" }))
         .layer(TraceLayer::new_for_http())
         .layer(axum::middleware::from_fn(security_headers))

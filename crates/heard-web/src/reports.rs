@@ -1,7 +1,7 @@
-//! Reports of problems, whatever door they come through (Open311, the public form):
-//! the same steps as `POST /api/v1/contacts` — card details redacted, values read,
-//! attachments stored, one intake transaction — plus the report's own row, so a
-//! report always opens its own case.
+//! Contacts from heard's own front doors (Open311, the public form, a logged call): the
+//! same steps as `POST /api/v1/contacts` — card details redacted, values read,
+//! attachments stored, one intake transaction. A report also stores its own row and
+//! always opens its own case.
 
 use crate::AppState;
 use crate::api::contacts::{read_values, redact_contact};
@@ -20,14 +20,14 @@ pub(crate) struct ReportFile {
     pub bytes: Vec<u8>,
 }
 
-/// Takes in a validated report contact: redacts, reads values, stores files, and runs
-/// intake with the report row in the same transaction.
+/// Takes in a validated contact: redacts, reads values, stores files, and runs intake
+/// (with the report row in the same transaction when it is a report).
 #[tracing::instrument(skip_all, fields(channel = %contact.channel, service = ?contact.service))]
 pub(crate) async fn take_in(
     state: &AppState,
     mut contact: NewContact,
     files: &[ReportFile],
-    report: &NewReport,
+    report: Option<&NewReport>,
 ) -> Result<IntakeOutcome, ApiError> {
     let removed = redact_contact(&mut contact);
     if removed > 0 {
@@ -48,10 +48,11 @@ pub(crate) async fn take_in(
     }
     let entities = read_values(state, &contact);
     let config = state.intake().await;
-    Ok(state
-        .store()
-        .intake_report(&contact, &stored, &entities, &config, report)
-        .await?)
+    let store = state.store();
+    Ok(match report {
+        Some(r) => store.intake_report(&contact, &stored, &entities, &config, r).await?,
+        None => store.intake(&contact, &stored, &entities, &config).await?,
+    })
 }
 
 /// A fresh unguessable token (128 random bits, hex): the report's receipt.

@@ -5,6 +5,7 @@
 mod cases;
 mod contact_files;
 pub(crate) mod contacts;
+mod cti;
 mod customers;
 mod meta;
 mod search;
@@ -62,6 +63,7 @@ pub fn router(max_request_bytes: usize) -> OpenApiRouter<AppState> {
         .routes(routes!(customers::list_customers, customers::create_customer))
         .routes(routes!(customers::get_customer))
         .routes(routes!(search::search))
+        .routes(routes!(cti::incoming_call))
         .routes(routes!(meta::services))
         .routes(routes!(meta::sites))
         .routes(routes!(meta::me))

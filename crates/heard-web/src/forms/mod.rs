@@ -490,7 +490,7 @@ async fn submit(
         attributes: answers,
         ..Default::default()
     };
-    let outcome = match take_in(&state, contact, &files, &report).await {
+    let outcome = match take_in(&state, contact, &files, Some(&report)).await {
         Ok(o) => o,
         Err(e) => {
             tracing::error!(status = %e.status, detail = ?e.detail, "form intake failed");

@@ -131,7 +131,7 @@ pub(crate) async fn create(
         account_id: params.get("account_id").map(str::to_string),
         device_id: params.get("device_id").map(str::to_string),
     };
-    let outcome = take_in(state, contact, &[], &report).await?;
+    let outcome = take_in(state, contact, &[], Some(&report)).await?;
     // A repeat answers with what the first post was given.
     let (reference, report, status) = if outcome.created {
         (outcome.case_reference, report, StatusCode::CREATED)

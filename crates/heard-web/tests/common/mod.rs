@@ -88,6 +88,7 @@ pub struct TestApp {
     pub key: String,
     pub auditor_key: String,
     pub files: std::path::PathBuf,
+    pub store: heard_store::Store,
     pub _db: TestDb,
     pub _dir: tempfile::TempDir,
 }
@@ -250,7 +251,7 @@ pub async fn spawn(db: TestDb) -> TestApp {
     }
     let dir = tempfile::tempdir().unwrap();
     let files = dir.path().join("files");
-    let state = AppState::new(store, WebSettings::default(), FileStore::local(&files))
+    let state = AppState::new(store.clone(), WebSettings::default(), FileStore::local(&files))
         .await
         .unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -263,6 +264,7 @@ pub async fn spawn(db: TestDb) -> TestApp {
         key,
         auditor_key,
         files,
+        store,
         _db: db,
         _dir: dir,
     }
