@@ -51,6 +51,8 @@ pub struct ImapAccount {
     pub done_folder: String,
     /// The council address this mailbox receives (its default service comes from it).
     pub address: String,
+    /// PEM certificates trusted besides the public roots (a council's own CA).
+    pub ca_file: Option<std::path::PathBuf>,
 }
 
 /// What one round did.
@@ -69,12 +71,12 @@ pub async fn connect(a: &ImapAccount) -> Result<ImapSession, ImapError> {
         .map_err(|_| ImapError::Protocol(format!("connecting to {}:{} timed out", a.host, a.port)))??;
     let stream: Box<dyn Stream> = match a.security {
         Security::None => Box::new(tcp),
-        Security::Tls => Box::new(tls(&a.host, tcp).await?),
+        Security::Tls => Box::new(tls(a, tcp).await?),
         Security::StartTls => {
             let mut plain = Client::new(tcp);
             greeting(&mut plain).await?;
             plain.run_command_and_check_ok("STARTTLS", None).await?;
-            Box::new(tls(&a.host, plain.into_inner()).await?)
+            Box::new(tls(a, plain.into_inner()).await?)
         }
     };
     let mut client = Client::new(stream);
@@ -94,10 +96,22 @@ async fn greeting<T: Stream>(c: &mut Client<T>) -> Result<(), ImapError> {
     Ok(())
 }
 
-async fn tls(host: &str, tcp: TcpStream) -> Result<tokio_rustls::client::TlsStream<TcpStream>, ImapError> {
+async fn tls(a: &ImapAccount, tcp: TcpStream) -> Result<tokio_rustls::client::TlsStream<TcpStream>, ImapError> {
     use tokio_rustls::rustls;
+    use tokio_rustls::rustls::pki_types::{CertificateDer, pem::PemObject};
+    let host = a.host.as_str();
     let mut roots = rustls::RootCertStore::empty();
     roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+    if let Some(path) = &a.ca_file {
+        let certs = CertificateDer::pem_file_iter(path)
+            .map_err(|e| ImapError::Protocol(format!("reading {}: {e}", path.display())))?;
+        for cert in certs {
+            let cert = cert.map_err(|e| ImapError::Protocol(format!("reading {}: {e}", path.display())))?;
+            roots
+                .add(cert)
+                .map_err(|e| ImapError::Protocol(format!("a certificate in {}: {e}", path.display())))?;
+        }
+    }
     let config = rustls::ClientConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
         .with_safe_default_protocol_versions()
         .map_err(|e| ImapError::Protocol(format!("TLS: {e}")))?

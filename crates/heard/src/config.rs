@@ -245,6 +245,7 @@ pub const STARTER: &str = r#"# heard configuration. Every setting is optional; t
 # host = "imap.council.example"   # port = 993, security = "tls" (or "starttls", port 143)
 # done_folder = "heard-done"      # handled mail is flagged seen and moved here
 # poll_seconds = 300              # IDLE renewal, or polling when the server has no IDLE
+# ca_file = "/etc/ssl/council-ca.pem"   # trusted besides the public roots
 # Replies leave through the outbox by SMTP (retried with back-off while the server is down).
 # [email.smtp]
 # host = "smtp.council.example"   # port = 587, security = "starttls" (or "tls", port 465)

@@ -68,6 +68,8 @@ pub struct Imap {
     /// Seconds between polls when the server has no IDLE (and between IDLE renewals).
     #[serde(default = "poll")]
     pub poll_seconds: u64,
+    /// PEM file of certificates to trust besides the public roots (a council's own CA).
+    pub ca_file: Option<std::path::PathBuf>,
 }
 
 fn imap_port() -> u16 {
@@ -183,6 +185,7 @@ pub async fn spawn(
             folder: m.imap_folder.clone(),
             done_folder: imap.done_folder.clone(),
             address: m.address.to_lowercase(),
+            ca_file: imap.ca_file.clone(),
         };
         let intake = heard_channels::imap::ImapIntake::new(account, ingestor.clone(), store.clone());
         let poll = std::time::Duration::from_secs(imap.poll_seconds.max(5));

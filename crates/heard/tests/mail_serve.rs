@@ -22,6 +22,7 @@ fn account(port: u16) -> ImapAccount {
         folder: "INBOX".into(),
         done_folder: "heard-done".into(),
         address: USER.into(),
+        ca_file: None,
     }
 }
 

@@ -89,6 +89,16 @@ pub fn aiosmtpd(port: u16, dir: &std::path::Path) -> Option<Server> {
 /// mail is stored as the `dovecot` user (both made by the package); otherwise everything
 /// runs as the current user.
 pub fn dovecot(port: u16, dir: &std::path::Path, users: &[&str]) -> Option<Server> {
+    dovecot_with(port, dir, users, None)
+}
+
+/// [`dovecot`], with implicit TLS (IMAPS) on `port` when given a certificate and key (PEM).
+pub fn dovecot_with(
+    port: u16,
+    dir: &std::path::Path,
+    users: &[&str],
+    tls: Option<(&std::path::Path, &std::path::Path)>,
+) -> Option<Server> {
     use std::os::unix::fs::PermissionsExt;
     let binary = ["/usr/sbin/dovecot", "/usr/local/sbin/dovecot"]
         .into_iter()
@@ -125,14 +135,26 @@ pub fn dovecot(port: u16, dir: &std::path::Path, users: &[&str]) -> Option<Serve
     let passwd: String = users.iter().map(|u| format!("{u}:{{PLAIN}}secret::::::\n")).collect();
     std::fs::write(dir.join("passwd"), passwd).unwrap();
     let d = dir.display();
+    let (ssl, imap_port, imaps_port) = match tls {
+        Some((cert, key)) => (
+            format!(
+                "ssl = required\nssl_cert = <{}\nssl_key = <{}\n",
+                cert.display(),
+                key.display()
+            ),
+            0,
+            port,
+        ),
+        None => ("ssl = no\n".to_string(), port, 0),
+    };
     let conf = format!(
         "protocols = imap\nlisten = 127.0.0.1\nbase_dir = {d}/run\nstate_dir = {d}/state\nlog_path = {d}/dovecot.log\n\
-         ssl = no\ndisable_plaintext_auth = no\nauth_mechanisms = plain login\nfirst_valid_uid = 0\n\
+         {ssl}disable_plaintext_auth = no\nauth_mechanisms = plain login\nfirst_valid_uid = 0\n\
          default_internal_user = {internal_user}\ndefault_internal_group = {internal_group}\ndefault_login_user = {login_user}\n\
          passdb {{\n  driver = passwd-file\n  args = {d}/passwd\n}}\n\
          userdb {{\n  driver = static\n  args = uid={mail_uid} gid={mail_gid} home={d}/mail/%u\n}}\n\
          mail_location = maildir:~/Maildir\n\
-         service imap-login {{\n  chroot =\n  inet_listener imap {{\n    address = 127.0.0.1\n    port = {port}\n  }}\n  inet_listener imaps {{\n    port = 0\n  }}\n}}\n\
+         service imap-login {{\n  chroot =\n  inet_listener imap {{\n    address = 127.0.0.1\n    port = {imap_port}\n  }}\n  inet_listener imaps {{\n    address = 127.0.0.1\n    port = {imaps_port}\n  }}\n}}\n\
          service anvil {{\n  chroot =\n}}\n"
     );
     std::fs::write(dir.join("dovecot.conf"), conf).unwrap();
