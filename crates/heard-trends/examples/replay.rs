@@ -14,9 +14,31 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         File::open(stream)?,
         stream,
         &texts,
-        heard_trends::Settings::default(),
+        settings(),
         BufWriter::new(File::create(out)?),
     )?;
     eprintln!("{summary:?} in {:.2?}", t0.elapsed());
     Ok(())
+}
+
+/// Settings from the environment, for experiments (`TRENDS_THETA=0.25` …).
+fn settings() -> heard_trends::Settings {
+    let mut s = heard_trends::Settings::default();
+    let get = |k: &str| std::env::var(k).ok().and_then(|v| v.parse::<f64>().ok());
+    if let Some(v) = get("TRENDS_THETA") {
+        s.similarity = v as f32;
+    }
+    if let Some(v) = get("TRENDS_SHARE") {
+        s.alike_share = Some(v);
+    }
+    if let Some(v) = get("TRENDS_SEASON") {
+        s.season_weight = v;
+    }
+    if let Some(v) = get("TRENDS_DISPERSION") {
+        s.dispersion = v;
+    }
+    if let Some(v) = get("TRENDS_PRIOR") {
+        s.prior_contacts = v;
+    }
+    s
 }

@@ -18,6 +18,7 @@
 //! The day's score of a unit is the largest of these; a caller chooses the threshold (the
 //! false-alarm rate it can live with). Nothing about a day uses a contact from a later day.
 
+use crate::background::Background;
 use crate::recover::{Recovery, RecoverySettings};
 use crate::stats::nb_upper_tail_score;
 use crate::text::{DIM, Features, Quantised, Vectorizer};
@@ -31,8 +32,12 @@ pub struct Settings {
     pub count_windows: Vec<i32>,
     /// Windows over which groups of similar contacts are counted.
     pub text_windows: Vec<i32>,
-    /// Cosine similarity at or above which two contacts are "alike".
+    /// Cosine similarity at or above which two contacts are "alike" until a category has
+    /// enough background pairs to set its own threshold from `alike_share`.
     pub similarity: f32,
+    /// Two contacts are alike when their cosine is in this top share of the cosines between
+    /// unrelated contacts of their category (`None`: always use `similarity`).
+    pub alike_share: Option<f64>,
     /// Days of history behind each window that set the expected rate.
     pub history_days: i32,
     /// Extra weight of the weeks just before a window and of the same weeks a year earlier,
@@ -45,7 +50,9 @@ pub struct Settings {
     pub min_score: f64,
     /// Prior weight (in contacts) pulling a quiet unit's rate towards zero-inflated ignorance.
     pub prior_contacts: f64,
-    /// Extra week-to-week variation of a unit's rate (negative binomial dispersion 1/shape).
+    /// Extra week-to-week variation of a unit's rate (negative binomial dispersion 1/shape)
+    /// assumed until a category has a year of history; from then on it is measured, per
+    /// category, from the spread of its units' weekly counts.
     pub dispersion: f64,
     /// Reading the site and category from the text when the record lacks or contradicts
     /// them; `None` takes every record as it is.
@@ -58,6 +65,7 @@ impl Default for Settings {
             count_windows: vec![1, 2, 3, 7, 14],
             text_windows: vec![1, 3, 7, 14],
             similarity: 0.2,
+            alike_share: Some(0.05),
             history_days: 364,
             season_weight: 2.0,
             min_history_days: 56,
@@ -150,6 +158,11 @@ impl Unit {
 struct Category {
     name: String,
     dow_counts: [f64; 7],
+    /// Measured week-to-week over-dispersion of its units' counts, once there is a year.
+    dispersion: Option<f64>,
+    background: Background,
+    /// The category's own "alike" threshold, refreshed as the background grows.
+    threshold: Option<f32>,
 }
 
 impl Category {
@@ -338,7 +351,7 @@ impl Detector {
         self.vectorizer.learn(&features);
         let today = self.today.unwrap_or(day);
         let window = self.settings.text_windows.iter().copied().max().unwrap_or(14);
-        let theta = self.settings.similarity;
+        let theta = self.categories[c].threshold.unwrap_or(self.settings.similarity);
         let w = self.categories[c].dow_weights();
         let origin = self.origin.unwrap_or(today);
         let unit = &mut self.units[u];
@@ -348,6 +361,14 @@ impl Detector {
         unit.vectors.resize((new + 1) * DIM, 0);
         let scale = Quantised::encode(&self.scratch, &mut unit.vectors[new * DIM..]);
         unit.scales.push(scale);
+        let category = &mut self.categories[c];
+        category.background.observe(&unit.vectors[new * DIM..], scale);
+        if let Some(share) = self.settings.alike_share
+            && category.background.pairs() >= 2_000
+            && category.background.pairs() % 500 < 12
+        {
+            category.threshold = category.background.threshold(share);
+        }
         if !features.is_empty() {
             for k in (0..new).rev() {
                 if unit.recent[k].day <= today - window {
@@ -392,6 +413,9 @@ impl Detector {
             unit.cum.push(last + n);
         }
         self.today_counts.clear();
+        if weekday(today) == 6 && today - origin >= 364 {
+            self.measure_dispersion(today, origin);
+        }
         let mut alarms = Vec::new();
         if today - origin >= self.settings.min_history_days {
             for u in 0..self.units.len() {
@@ -417,10 +441,35 @@ impl Detector {
         alarms
     }
 
+    /// Method-of-moments estimate, per category, of how much more its units' weekly counts
+    /// vary over the last year than a Poisson count would (variance = mean + κ·mean²).
+    fn measure_dispersion(&mut self, today: i32, origin: i32) {
+        let mut sums = vec![(0.0f64, 0.0f64); self.categories.len()];
+        for unit in &self.units {
+            let at = |d: i32| unit.cum[(d - origin).clamp(0, unit.cum.len() as i32 - 1) as usize];
+            let weeks: Vec<f64> = (0..52)
+                .map(|k| f64::from(at(today + 1 - 7 * k) - at(today + 1 - 7 * (k + 1))))
+                .collect();
+            let mean = weeks.iter().sum::<f64>() / 52.0;
+            if mean <= 0.0 {
+                continue;
+            }
+            let excess: f64 = weeks.iter().map(|y| (y - mean).powi(2) - y).sum();
+            sums[unit.category].0 += excess;
+            sums[unit.category].1 += 52.0 * mean * mean;
+        }
+        for (c, (excess, scale)) in sums.into_iter().enumerate() {
+            if scale > 0.0 {
+                self.categories[c].dispersion = Some((excess / scale).clamp(0.02, 1.0));
+            }
+        }
+    }
+
     fn score_unit(&self, u: usize, today: i32, origin: i32) -> Option<Alarm> {
         let unit = &self.units[u];
         let s = &self.settings;
         let w = self.categories[unit.category].dow_weights();
+        let dispersion = self.categories[unit.category].dispersion.unwrap_or(s.dispersion);
         let idx = |d: i32| (d - origin).clamp(0, unit.cum.len() as i32 - 1) as usize;
         // contacts in days lo..=hi
         let count = |lo: i32, hi: i32| unit.cum[idx(hi + 1)] - unit.cum[idx(lo)];
@@ -439,7 +488,7 @@ impl Detector {
             }
             let (h, e_hist) = reference(s, &w, origin, lo, count);
             let e_win = exposure(&w, lo, today);
-            let shape = 1.0 / (1.0 / (h + s.prior_contacts) + s.dispersion);
+            let shape = 1.0 / (1.0 / (h + s.prior_contacts) + dispersion);
             let mean = (h + s.prior_contacts) / e_hist.max(1.0) * e_win;
             let score = nb_upper_tail_score(y, mean, shape);
             if !beats(&best, score) {
@@ -476,7 +525,7 @@ impl Detector {
                     continue;
                 };
                 let h = f64::from(h);
-                let shape = 1.0 / (1.0 / (h + s.prior_contacts) + s.dispersion);
+                let shape = 1.0 / (1.0 / (h + s.prior_contacts) + dispersion);
                 let mean = (h + s.prior_contacts) / history_exposure.max(1.0) * e_win;
                 let score = nb_upper_tail_score(n, mean, shape);
                 if beats(&best, score) {
@@ -513,5 +562,15 @@ impl Detector {
         let alarms = self.close_day();
         self.today = self.today.map(|t| t + 1);
         alarms
+    }
+}
+
+impl Detector {
+    /// Each category and the cosine at which its contacts count as alike (for reports).
+    pub fn alike_thresholds(&self) -> Vec<(String, f32)> {
+        self.categories
+            .iter()
+            .map(|c| (c.name.clone(), c.threshold.unwrap_or(self.settings.similarity)))
+            .collect()
     }
 }

@@ -5,6 +5,7 @@
 //! [`replay`] drives it over a recorded history exactly as it would have run live, which is
 //! how councils backtest settings and how the benchmark in docs/BENCHMARKS.md is run.
 
+pub mod background;
 pub mod detect;
 pub mod recover;
 pub mod replay;
