@@ -524,7 +524,6 @@ impl Detector {
                 let Some((h, history_exposure)) = r.history else {
                     continue;
                 };
-                let h = f64::from(h);
                 let shape = 1.0 / (1.0 / (h + s.prior_contacts) + dispersion);
                 let mean = (h + s.prior_contacts) / history_exposure.max(1.0) * e_win;
                 let score = nb_upper_tail_score(n, mean, shape);
