@@ -158,6 +158,7 @@ on_both!(a_request_becomes_a_case_through_the_same_intake, |app| {
     let (s, doc) = app.get_xml(&format!("/open311/v2/requests/{id}.xml")).await;
     assert_eq!(s, StatusCode::OK);
     let r = doc.child("request");
+    assert_eq!(r.children[0].name, "service_request_id", "the spec's order");
     assert_eq!(r.get("service_request_id"), id);
     assert_eq!(r.get("status"), "open");
     assert_eq!(r.get("service_code"), "highways");
@@ -352,6 +353,16 @@ on_both!(bad_requests_get_spec_errors_and_store_nothing, |app| {
         .collect();
     assert!(all.iter().any(|d| d.starts_with("attribute[depth]")), "{all:?}");
     assert!(all.iter().any(|d| d.starts_with("attribute[colour]")), "{all:?}");
+    let r = app
+        .http
+        .post(app.url("/open311/v2/requests.xml"))
+        .json(&json!({"api_key": key, "service_code": "highways"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let doc = Node::parse(&r.text().await.unwrap());
+    assert!(doc.child("error").get("description").contains("x-www-form-urlencoded"));
     let (s, _) = app.get_xml("/open311/v2/unknown.xml").await;
     assert_eq!(s, StatusCode::NOT_FOUND);
     let (s, _) = app.get_xml("/open311/v2/requests.xml?start_date=yesterday").await;

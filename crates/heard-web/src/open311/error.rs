@@ -3,25 +3,18 @@
 //! request).
 
 use super::Format;
-use super::render::respond;
+use super::render::{Doc, obj, respond};
 use crate::problem::ApiError;
 use axum::http::StatusCode;
 use axum::response::Response;
 use heard_core::Invalid;
 use heard_store::StoreError;
-use serde::Serialize;
 
 /// A refusal, rendered in the format the client asked for.
 #[derive(Debug)]
 pub(crate) struct Fail {
     pub status: StatusCode,
     pub descriptions: Vec<String>,
-}
-
-#[derive(Serialize)]
-struct ErrorItem<'a> {
-    code: u16,
-    description: &'a str,
 }
 
 impl Fail {
@@ -51,15 +44,12 @@ impl Fail {
         } else {
             tracing::info!(status = %self.status, errors = ?self.descriptions, "open311 request refused");
         }
-        let items: Vec<ErrorItem<'_>> = self
+        let items = self
             .descriptions
             .iter()
-            .map(|d| ErrorItem {
-                code: self.status.as_u16(),
-                description: d,
-            })
+            .map(|d| obj! {"code" => self.status.as_u16(), "description" => d.as_str()})
             .collect();
-        respond(format, "errors", self.status, &items)
+        respond(format, "errors", self.status, &Doc::List(items))
     }
 }
 

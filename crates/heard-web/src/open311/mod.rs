@@ -136,6 +136,13 @@ async fn top(
     let Some((stem, format)) = split_format(&file) else {
         return Fail::not_found(format!("no resource `{file}`: name it .xml or .json")).render(Format::Xml);
     };
+    let form = headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_none_or(|v| v.starts_with("application/x-www-form-urlencoded"));
+    if method == Method::POST && !form && !body.is_empty() {
+        return Fail::bad("send the parameters as application/x-www-form-urlencoded").render(format);
+    }
     let body = (method == Method::POST).then_some(&body[..]);
     let params = match Params::parse(query.as_deref(), body) {
         Ok(p) => p,

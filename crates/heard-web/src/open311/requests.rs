@@ -4,7 +4,7 @@
 //! service named by its code. `service_request_id` is the case reference.
 
 use super::error::Fail;
-use super::render::{respond, w3c};
+use super::render::{Doc, obj, respond, w3c};
 use super::status::{spec_status, statuses_for};
 use super::{Format, Params, api_user, services, split_format};
 use crate::AppState;
@@ -18,7 +18,6 @@ use heard_core::service_form::check_answers;
 use heard_core::{CaseReference, NewContact};
 use heard_store::reports::{NewReport, ReportFilter, ReportRecord};
 use jiff::{SignedDuration, Timestamp};
-use serde_json::{Value, json};
 
 /// The spec's default and widest window for `GET requests`.
 const WINDOW: SignedDuration = SignedDuration::from_hours(90 * 24);
@@ -150,11 +149,11 @@ pub(crate) async fn create(
         (first.reference, first.report, StatusCode::OK)
     };
     tracing::debug!(%reference, created = outcome.created, "open311 request");
-    let body = json!([{
-        "service_request_id": reference.to_string(),
-        "token": report.token,
-        "service_notice": "",
-        "account_id": report.account_id,
+    let body = Doc::List(vec![obj! {
+        "service_request_id" => reference.to_string(),
+        "token" => report.token,
+        "service_notice" => "",
+        "account_id" => report.account_id,
     }]);
     Ok(respond(format, "service_requests", status, &body))
 }
@@ -323,36 +322,38 @@ pub(crate) async fn token(State(state): State<AppState>, Path(file): Path<String
         let Some(r) = found.first() else {
             return Err(Fail::not_found(format!("token `{token}` is not known here")));
         };
-        let body = json!([{"service_request_id": r.reference.to_string(), "token": r.report.token}]);
+        let body = Doc::List(vec![
+            obj! {"service_request_id" => r.reference.to_string(), "token" => r.report.token.as_str()},
+        ]);
         Ok(respond(format, "service_requests", StatusCode::OK, &body))
     };
     found.await.unwrap_or_else(|f| f.render(format))
 }
 
 fn render_requests(format: Format, found: &[ReportRecord]) -> Response {
-    let items: Vec<Value> = found.iter().map(request_json).collect();
-    respond(format, "service_requests", StatusCode::OK, &items)
+    let items = found.iter().map(request_doc).collect();
+    respond(format, "service_requests", StatusCode::OK, &Doc::List(items))
 }
 
-/// One request as the spec lists it.
-fn request_json(r: &ReportRecord) -> Value {
-    json!({
-        "service_request_id": r.reference.to_string(),
-        "status": spec_status(r.status),
-        "status_notes": Value::Null,
-        "service_name": r.service_name,
-        "service_code": r.service,
-        "description": r.description,
-        "agency_responsible": Value::Null,
-        "service_notice": Value::Null,
-        "requested_datetime": w3c(r.requested_at),
-        "updated_datetime": w3c(r.updated_at),
-        "expected_datetime": r.due_at.map(w3c),
-        "address": r.report.address,
-        "address_id": r.report.address_id,
-        "zipcode": r.report.postcode,
-        "lat": r.report.lat,
-        "long": r.report.long,
-        "media_url": r.report.media_url,
-    })
+/// One request as the spec lists it, its fields in the spec's order.
+fn request_doc(r: &ReportRecord) -> Doc {
+    obj! {
+        "service_request_id" => r.reference.to_string(),
+        "status" => spec_status(r.status),
+        "status_notes" => None::<String>,
+        "service_name" => r.service_name.as_str(),
+        "service_code" => r.service.as_str(),
+        "description" => r.description.as_str(),
+        "agency_responsible" => None::<String>,
+        "service_notice" => None::<String>,
+        "requested_datetime" => w3c(r.requested_at),
+        "updated_datetime" => w3c(r.updated_at),
+        "expected_datetime" => r.due_at.map(w3c),
+        "address" => r.report.address.clone(),
+        "address_id" => r.report.address_id.clone(),
+        "zipcode" => r.report.postcode.clone(),
+        "lat" => r.report.lat,
+        "long" => r.report.long,
+        "media_url" => r.report.media_url.clone(),
+    }
 }

@@ -2,14 +2,13 @@
 //! configured (`[[services]]` with `description`, `group`, `open311`, `fields`).
 
 use super::error::Fail;
-use super::render::respond;
+use super::render::{Doc, obj, respond};
 use super::{Format, split_format};
 use crate::AppState;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use heard_store::reports::ServiceDefinition;
-use serde_json::json;
 
 /// When the interface last changed, for discovery's `changeset`.
 const CHANGESET: &str = "2026-11-22T00:00:00+00:00";
@@ -28,18 +27,18 @@ pub(crate) fn discovery(state: &AppState, headers: &HeaderMap, format: Format) -
         } else {
             "http"
         });
-    let doc = json!({
-        "changeset": CHANGESET,
-        "contact": "The council's customer services team",
-        "key_service": "API keys are issued by the council (heard token create)",
-        "endpoints": [{
-            "specification": "http://wiki.open311.org/GeoReport_v2",
-            "url": format!("{scheme}://{host}/open311/v2"),
-            "changeset": CHANGESET,
-            "type": "production",
-            "formats": ["text/xml", "application/json"],
+    let doc = obj! {
+        "changeset" => CHANGESET,
+        "contact" => "The council's customer services team",
+        "key_service" => "API keys are issued by the council (heard token create)",
+        "endpoints" => vec![obj! {
+            "specification" => "http://wiki.open311.org/GeoReport_v2",
+            "url" => format!("{scheme}://{host}/open311/v2"),
+            "changeset" => CHANGESET,
+            "type" => "production",
+            "formats" => vec!["text/xml", "application/json"],
         }],
-    });
+    };
     respond(format, "discovery", StatusCode::OK, &doc)
 }
 
@@ -66,22 +65,22 @@ pub(crate) async fn find(state: &AppState, code: &str) -> Result<ServiceDefiniti
 
 /// `GET services.{xml,json}`.
 pub(crate) async fn list(state: &AppState, format: Format) -> Result<Response, Fail> {
-    let services: Vec<_> = visible(state)
+    let services = visible(state)
         .await?
-        .iter()
+        .into_iter()
         .map(|s| {
-            json!({
-                "service_code": s.slug,
-                "service_name": s.name,
-                "description": s.description,
-                "metadata": !s.fields.is_empty(),
-                "type": "realtime",
-                "keywords": s.keywords.join(", "),
-                "group": s.group,
-            })
+            obj! {
+                "service_code" => s.slug,
+                "service_name" => s.name,
+                "description" => s.description,
+                "metadata" => !s.fields.is_empty(),
+                "type" => "realtime",
+                "keywords" => s.keywords.join(", "),
+                "group" => s.group,
+            }
         })
         .collect();
-    Ok(respond(format, "services", StatusCode::OK, &services))
+    Ok(respond(format, "services", StatusCode::OK, &Doc::List(services)))
 }
 
 /// `GET services/{code}.{xml,json}`: the service's attributes.
@@ -93,23 +92,27 @@ pub(crate) async fn definition(State(state): State<AppState>, Path(file): Path<S
         Ok(s) => s,
         Err(f) => return f.render(format),
     };
-    let attributes: Vec<_> = service
+    let attributes: Vec<Doc> = service
         .fields
         .iter()
         .enumerate()
         .map(|(i, f)| {
-            json!({
-                "variable": true,
-                "code": f.code,
-                "datatype": f.datatype,
-                "required": f.required,
-                "datatype_description": f.datatype_description,
-                "order": i + 1,
-                "description": f.description,
-                "values": f.values.iter().map(|v| json!({"key": v.key, "name": v.name})).collect::<Vec<_>>(),
-            })
+            obj! {
+                "variable" => true,
+                "code" => f.code.as_str(),
+                "datatype" => f.datatype.as_str(),
+                "required" => f.required,
+                "datatype_description" => f.datatype_description.as_str(),
+                "order" => i + 1,
+                "description" => f.description.as_str(),
+                "values" => f
+                    .values
+                    .iter()
+                    .map(|v| obj! {"key" => v.key.as_str(), "name" => v.name.as_str()})
+                    .collect::<Vec<_>>(),
+            }
         })
         .collect();
-    let doc = json!({"service_code": service.slug, "attributes": attributes});
+    let doc = obj! {"service_code" => service.slug.as_str(), "attributes" => attributes};
     respond(format, "service_definition", StatusCode::OK, &doc)
 }

@@ -4,7 +4,7 @@
 //! they ask for when the case's lifecycle allows it).
 
 use super::error::Fail;
-use super::render::{respond, w3c};
+use super::render::{Doc, obj, respond, w3c};
 use super::requests::{reference, time_param};
 use super::status::{extended_status, from_extended};
 use super::{Format, Params, api_user};
@@ -38,20 +38,25 @@ pub(crate) async fn list(
         .store()
         .report_updates(start, end, 1000, &state.settings().reference_prefix)
         .await?;
-    let items: Vec<_> = updates
+    let items = updates
         .iter()
         .map(|u| {
-            json!({
-                "update_id": u.id,
-                "service_request_id": u.reference.to_string(),
-                "status": extended_status(u.status, u.duplicate_of.is_some()),
-                "updated_datetime": w3c(u.at),
-                "description": u.description,
-                "media_url": "",
-            })
+            obj! {
+                "update_id" => u.id.as_str(),
+                "service_request_id" => u.reference.to_string(),
+                "status" => extended_status(u.status, u.duplicate_of.is_some()),
+                "updated_datetime" => w3c(u.at),
+                "description" => u.description.as_str(),
+                "media_url" => "",
+            }
         })
         .collect();
-    Ok(respond(format, "service_request_updates", StatusCode::OK, &items))
+    Ok(respond(
+        format,
+        "service_request_updates",
+        StatusCode::OK,
+        &Doc::List(items),
+    ))
 }
 
 /// `POST servicerequestupdates.{xml,json}`: a reporter's update on their request.
@@ -166,7 +171,7 @@ pub(crate) async fn create(
     } else {
         StatusCode::OK
     };
-    let body = json!([{"update_id": format!("c{}", outcome.contact_id)}]);
+    let body = Doc::List(vec![obj! {"update_id" => format!("c{}", outcome.contact_id)}]);
     Ok(respond(format, "service_request_updates", status, &body))
 }
 
