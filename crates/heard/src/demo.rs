@@ -64,6 +64,10 @@ pub async fn load(store: &Store, seed: u64) -> anyhow::Result<()> {
         .upsert_catalogue(&teams, &services, &sites)
         .await
         .context("loading services, teams and sites")?;
+    store
+        .set_service_details(&report_details(&council.services))
+        .await
+        .context("loading the services' report questions")?;
 
     // One hash for every demo account: argon2 is slow on purpose, and these share a password.
     let hash = heard_web::hash_password("demo").map_err(anyhow::Error::msg)?;
@@ -149,4 +153,62 @@ pub async fn load(store: &Store, seed: u64) -> anyhow::Result<()> {
     bar.finish_and_clear();
     eprintln!("demo council loaded in {:.1} s", started.elapsed().as_secs_f64());
     Ok(())
+}
+
+/// What residents and Open311 clients (FixMyStreet) see of the demo's services: street
+/// services take reports with a question or two; the rest are not listed to Open311.
+fn report_details(services: &[heard_demo::Service]) -> Vec<heard_store::reports::ServiceDetails> {
+    use heard_core::service_form::{FieldChoice, FieldType, ServiceField};
+    let choice = |key: &str, name: &str| FieldChoice {
+        key: key.into(),
+        name: name.into(),
+    };
+    services
+        .iter()
+        .map(|s| {
+            let (description, group, fields) = match s.slug.as_str() {
+                "highways" => (
+                    "Potholes, broken pavements, street lights and road signs",
+                    "Streets",
+                    vec![ServiceField {
+                        code: "problem".into(),
+                        description: "What is the problem?".into(),
+                        datatype: FieldType::Singlevaluelist,
+                        required: true,
+                        datatype_description: String::new(),
+                        values: vec![
+                            choice("pothole", "Pothole"),
+                            choice("pavement", "Broken pavement"),
+                            choice("street_light", "Street light out"),
+                            choice("sign", "Damaged road sign"),
+                        ],
+                    }],
+                ),
+                "waste" => (
+                    "Missed bins, fly-tipping and litter",
+                    "Streets",
+                    vec![ServiceField {
+                        code: "bin".into(),
+                        description: "Which bin, if a collection was missed?".into(),
+                        datatype: FieldType::Singlevaluelist,
+                        required: false,
+                        datatype_description: String::new(),
+                        values: vec![
+                            choice("general", "General waste"),
+                            choice("recycling", "Recycling"),
+                            choice("garden", "Garden waste"),
+                        ],
+                    }],
+                ),
+                _ => ("", "", Vec::new()),
+            };
+            heard_store::reports::ServiceDetails {
+                slug: s.slug.clone(),
+                description: description.into(),
+                group: group.into(),
+                open311: !fields.is_empty(),
+                fields,
+            }
+        })
+        .collect()
 }

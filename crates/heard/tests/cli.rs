@@ -189,6 +189,24 @@ async fn demo_loads_a_council_and_serves_it() {
         .await
         .unwrap();
     assert!(contacts["items"][0]["received_at"].is_string());
+    // The demo's street services are listed to Open311 clients with their questions.
+    let open311: serde_json::Value = http
+        .get(format!("{base}/open311/v2/services.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let highways = open311
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["service_code"] == "highways")
+        .expect("highways is an Open311 service");
+    assert_eq!(highways["metadata"], true);
+    let form = http.get(format!("{base}/report/highways")).send().await.unwrap();
+    assert_eq!(form.status(), 200);
 
     // Tokens from the command line work against the running server.
     let (ok, token) = run(heard(dir.path()).args(["token", "create", "--user", "agent@demo.heard", "--label", "test"]));
