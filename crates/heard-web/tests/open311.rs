@@ -356,6 +356,23 @@ on_both!(bad_requests_get_spec_errors_and_store_nothing, |app| {
     let r = app
         .http
         .post(app.url("/open311/v2/requests.xml"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!(
+            "api_key={key}&service_code=highways&lat=1&long=1&attribute%5Bdepth%5D=deep&description=caf%E9"
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST, "Latin-1, not UTF-8");
+    assert!(
+        Node::parse(&r.text().await.unwrap())
+            .child("error")
+            .get("description")
+            .contains("UTF-8")
+    );
+    let r = app
+        .http
+        .post(app.url("/open311/v2/requests.xml"))
         .json(&json!({"api_key": key, "service_code": "highways"}))
         .send()
         .await

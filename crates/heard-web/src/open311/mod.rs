@@ -60,7 +60,7 @@ impl Params {
     fn parse(query: Option<&str>, body: Option<&[u8]>) -> Result<Params, Fail> {
         let mut out = Vec::new();
         for raw in [query.map(str::as_bytes), body].into_iter().flatten() {
-            if std::str::from_utf8(raw).is_err() {
+            if !decodes_to_utf8(raw) {
                 return Err(Fail::bad("the parameters are not UTF-8"));
             }
             let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(raw)
@@ -104,6 +104,31 @@ impl Params {
         }
         hex::encode(h.finalize())
     }
+}
+
+/// Whether form-encoded `raw`, its percent escapes decoded, is UTF-8 (a decoder would
+/// otherwise put U+FFFD in place of bad bytes and store a mangled report).
+fn decodes_to_utf8(raw: &[u8]) -> bool {
+    let hex = |b: u8| (b as char).to_digit(16);
+    let mut out = Vec::with_capacity(raw.len());
+    let mut i = 0;
+    while i < raw.len() {
+        match (
+            raw[i],
+            raw.get(i + 1).copied().and_then(hex),
+            raw.get(i + 2).copied().and_then(hex),
+        ) {
+            (b'%', Some(h), Some(l)) => {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+            }
+            (b, _, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    std::str::from_utf8(&out).is_ok()
 }
 
 /// The user behind `api_key` (or a bearer token); 403 when missing or not valid.
