@@ -17,6 +17,7 @@ pub use auth::{Caller, hash_password, verify_password};
 
 use axum::Router;
 use heard_core::contact::ContactLimits;
+use heard_store::reports::ServiceDefinition;
 use heard_store::{IntakeConfig, Store};
 use std::sync::Arc;
 
@@ -61,7 +62,13 @@ struct Inner {
     settings: WebSettings,
     files: files::FileStore,
     intake: tokio::sync::RwLock<Arc<IntakeConfig>>,
+    /// Services' public definitions (Open311, the report form), briefly cached.
+    definitions: tokio::sync::RwLock<Option<(std::time::Instant, Arc<Vec<ServiceDefinition>>)>>,
 }
+
+/// How long a node serves service definitions from its cache: the config sets them at
+/// start, so another node's change reaches this one within this time.
+const DEFINITIONS_TTL: std::time::Duration = std::time::Duration::from_secs(5);
 
 impl AppState {
     /// Builds the state, reading the services' routing keywords from the store.
@@ -82,6 +89,7 @@ impl AppState {
             settings,
             files,
             intake: tokio::sync::RwLock::new(Arc::new(intake)),
+            definitions: tokio::sync::RwLock::new(None),
         })))
     }
 
@@ -105,6 +113,18 @@ impl AppState {
     /// The current intake rules (a cache of the services table).
     pub async fn intake(&self) -> Arc<IntakeConfig> {
         self.0.intake.read().await.clone()
+    }
+
+    /// Every service's public definition, from a cache at most a few seconds old.
+    pub async fn service_definitions(&self) -> Result<Arc<Vec<ServiceDefinition>>, heard_store::StoreError> {
+        if let Some((at, defs)) = &*self.0.definitions.read().await
+            && at.elapsed() < DEFINITIONS_TTL
+        {
+            return Ok(defs.clone());
+        }
+        let fresh = Arc::new(self.0.store.service_definitions().await?);
+        *self.0.definitions.write().await = Some((std::time::Instant::now(), fresh.clone()));
+        Ok(fresh)
     }
 
     /// Re-reads routing rules after services change.

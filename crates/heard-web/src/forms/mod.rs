@@ -108,7 +108,11 @@ impl FormPage {
 }
 
 async fn service(state: &AppState, slug: &str) -> Result<ServiceDefinition, Response> {
-    match state.store().service_definition(slug).await {
+    match state
+        .service_definitions()
+        .await
+        .map(|all| all.iter().find(|s| s.slug == slug).cloned())
+    {
         Ok(Some(s)) => Ok(s),
         Ok(None) => Err((StatusCode::NOT_FOUND, "There is no such form.").into_response()),
         Err(e) => {

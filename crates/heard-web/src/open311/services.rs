@@ -45,21 +45,22 @@ pub(crate) fn discovery(state: &AppState, headers: &HeaderMap, format: Format) -
 /// The services Open311 clients may report to.
 pub(crate) async fn visible(state: &AppState) -> Result<Vec<ServiceDefinition>, Fail> {
     Ok(state
-        .store()
         .service_definitions()
         .await?
-        .into_iter()
+        .iter()
         .filter(|s| s.open311)
+        .cloned()
         .collect())
 }
 
 /// One Open311-visible service by code; 404 otherwise.
 pub(crate) async fn find(state: &AppState, code: &str) -> Result<ServiceDefinition, Fail> {
     state
-        .store()
-        .service_definition(code)
+        .service_definitions()
         .await?
-        .filter(|s| s.open311)
+        .iter()
+        .find(|s| s.slug == code && s.open311)
+        .cloned()
         .ok_or_else(|| Fail::not_found(format!("service_code `{code}` is not a service here")))
 }
 
