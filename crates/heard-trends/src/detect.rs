@@ -24,6 +24,11 @@ use crate::stats::nb_upper_tail_score;
 use crate::text::{DIM, Features, Quantised, Vectorizer};
 use std::collections::HashMap;
 
+/// The score from which a candidate is shown as an alarm, unless a council chooses another:
+/// on the trend benchmark's outbreak-free streams it gives about five false alarms per 1,000
+/// unit-weeks (one a week across 200 units), see docs/BENCHMARKS.md.
+pub const ALARM_SCORE: f64 = 4.5;
+
 /// Tuning that a council may change; the defaults are what the benchmark in
 /// docs/BENCHMARKS.md was run with.
 #[derive(Debug, Clone)]
@@ -191,6 +196,10 @@ pub struct Detector {
     scratch: Vec<f32>,
     recovery: Option<Recovery>,
 }
+
+/// Bounds on a category's learnt "alike" cosine.
+const MIN_ALIKE: f32 = 0.1;
+const MAX_ALIKE: f32 = 0.3;
 
 /// Half-width (days) of the same-season block a year before a window.
 const SEASON_HALF_WIDTH: i32 = 21;
@@ -367,7 +376,12 @@ impl Detector {
             && category.background.pairs() >= 2_000
             && category.background.pairs() % 500 < 12
         {
-            category.threshold = category.background.threshold(share);
+            // Clamped: canned texts (identical form submissions) would otherwise push the
+            // threshold to 1, and a very terse category towards matching anything.
+            category.threshold = category
+                .background
+                .threshold(share)
+                .map(|t| t.clamp(MIN_ALIKE, MAX_ALIKE));
         }
         if !features.is_empty() {
             for k in (0..new).rev() {

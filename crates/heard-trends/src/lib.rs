@@ -12,4 +12,4 @@ pub mod replay;
 pub mod stats;
 pub mod text;
 
-pub use detect::{Alarm, Detector, Evidence, Settings};
+pub use detect::{ALARM_SCORE, Alarm, Detector, Evidence, Settings};

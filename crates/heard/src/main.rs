@@ -78,6 +78,11 @@ enum Command {
         #[command(subcommand)]
         command: commands::route::Command,
     },
+    /// Trends: replay a history through the emerging-issue detector.
+    Trends {
+        #[command(subcommand)]
+        command: commands::trends::Command,
+    },
     /// Import messages from files (email: .eml, mbox, Maildir).
     Import {
         #[command(subcommand)]
@@ -232,6 +237,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Calendar { command } => commands::calendar::run(command)?,
         Command::Extract(args) => commands::extract::run(args)?,
         Command::Route { command } => commands::route::run(command)?,
+        Command::Trends { command } => commands::trends::run(command)?,
         Command::Import { command } => commands::import::run(command, &data_dir, cli.config.as_deref()).await?,
     }
     Ok(())

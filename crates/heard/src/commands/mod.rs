@@ -4,3 +4,4 @@ pub mod calendar;
 pub mod extract;
 pub mod import;
 pub mod route;
+pub mod trends;
