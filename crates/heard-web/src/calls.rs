@@ -4,13 +4,12 @@
 //! same intake as the API. `GET /calls/new?phone=…` is where a CTI screen pop lands
 //! (see `api::cti`).
 
-use crate::pages::render;
+use crate::pages::{Staff, render};
 use crate::reports::take_in;
 use crate::{AppState, Caller};
 use askama::Template;
-use axum::extract::{Form, FromRequestParts, Query, State};
+use axum::extract::{Form, Query, State};
 use axum::http::StatusCode;
-use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use heard_core::contact::ContactInput;
@@ -25,20 +24,6 @@ pub fn router() -> axum::Router<AppState> {
         .route("/calls/new", get(call_page).post(log_call))
         .route("/calls/lookup", get(lookup))
         .route("/static/calls.js", get(script))
-}
-
-/// A signed-in person; anyone else is sent to sign in.
-struct Staff(Caller);
-
-impl FromRequestParts<AppState> for Staff {
-    type Rejection = Response;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
-        Caller::from_request_parts(parts, state)
-            .await
-            .map(Staff)
-            .map_err(|_| Redirect::to("/login").into_response())
-    }
 }
 
 async fn script() -> impl IntoResponse {

@@ -26,7 +26,7 @@ pub fn router() -> axum::Router<AppState> {
 }
 
 /// A signed-in person on a page; anyone else is sent to sign in.
-struct Staff(Caller);
+pub(crate) struct Staff(pub Caller);
 
 impl FromRequestParts<AppState> for Staff {
     type Rejection = Response;

@@ -106,6 +106,44 @@ impl Params {
     }
 }
 
+/// The user behind an `api_key` that may change things (`doing` names what, for the
+/// refusal); 403 otherwise.
+pub(crate) async fn api_writer(
+    state: &AppState,
+    params: &Params,
+    headers: &HeaderMap,
+    doing: &str,
+) -> Result<UserRecord, Fail> {
+    let user = api_user(state, params, headers).await?;
+    if !user.role.can_write() {
+        return Err(Fail::forbidden(format!(
+            "api_key belongs to the {} role, which may not {doing}",
+            user.role
+        )));
+    }
+    Ok(user)
+}
+
+/// The reporter as intake reads a sender: `First Last <email>`, else their phone, else
+/// the reporting application itself (the api_key's account).
+pub(crate) fn reporter(params: &Params, user: &UserRecord) -> String {
+    let name = [params.get("first_name"), params.get("last_name")]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .replace(['<', '>', '"'], "");
+    let addr = params
+        .get("email")
+        .or_else(|| params.get("phone"))
+        .unwrap_or(&user.email);
+    if name.is_empty() {
+        addr.to_string()
+    } else {
+        format!("{name} <{addr}>")
+    }
+}
+
 /// Whether form-encoded `raw`, its percent escapes decoded, is UTF-8 (a decoder would
 /// otherwise put U+FFFD in place of bad bytes and store a mangled report).
 fn decodes_to_utf8(raw: &[u8]) -> bool {

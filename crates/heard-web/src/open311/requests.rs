@@ -6,7 +6,7 @@
 use super::error::Fail;
 use super::render::{Doc, obj, respond, w3c};
 use super::status::{spec_status, statuses_for};
-use super::{Format, Params, api_user, services, split_format};
+use super::{Format, Params, api_writer, reporter, services, split_format};
 use crate::AppState;
 use crate::reports::{new_token, take_in};
 use axum::extract::{Path, State};
@@ -34,13 +34,7 @@ pub(crate) async fn create(
     headers: &HeaderMap,
     format: Format,
 ) -> Result<Response, Fail> {
-    let user = api_user(state, params, headers).await?;
-    if !user.role.can_write() {
-        return Err(Fail::forbidden(format!(
-            "api_key belongs to the {} role, which may not make requests",
-            user.role
-        )));
-    }
+    let user = api_writer(state, params, headers, "make requests").await?;
     let Some(code) = params.get("service_code") else {
         return Err(Fail::bad("service_code: is required"));
     };
@@ -94,7 +88,7 @@ pub(crate) async fn create(
             Vec::new()
         }
     };
-    let from = sender(params, &user);
+    let from = reporter(params, &user);
     let mut subject = service.name.clone();
     if let Some(a) = &address {
         subject = format!("{subject}: {a}");
@@ -156,26 +150,6 @@ pub(crate) async fn create(
         "account_id" => report.account_id,
     }]);
     Ok(respond(format, "service_requests", status, &body))
-}
-
-/// The reporter: their email, else their phone, else the reporting application itself
-/// (the api_key's account), named as they gave it.
-fn sender(params: &Params, user: &heard_store::UserRecord) -> String {
-    let name = [params.get("first_name"), params.get("last_name")]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .replace(['<', '>', '"'], "");
-    let addr = params
-        .get("email")
-        .or_else(|| params.get("phone"))
-        .unwrap_or(&user.email);
-    if name.is_empty() {
-        addr.to_string()
-    } else {
-        format!("{name} <{addr}>")
-    }
 }
 
 fn number(c: &mut Checker, params: &Params, field: &str, range: std::ops::RangeInclusive<f64>) -> Option<f64> {

@@ -7,7 +7,7 @@ use super::error::Fail;
 use super::render::{Doc, obj, respond, w3c};
 use super::requests::{reference, time_param};
 use super::status::{extended_status, from_extended};
-use super::{Format, Params, api_user};
+use super::{Format, Params, api_user, api_writer, reporter};
 use crate::AppState;
 use crate::api::contacts::{read_values, redact_contact};
 use axum::http::{HeaderMap, StatusCode};
@@ -67,13 +67,7 @@ pub(crate) async fn create(
     headers: &HeaderMap,
     format: Format,
 ) -> Result<Response, Fail> {
-    let user = api_user(state, params, headers).await?;
-    if !user.role.can_write() {
-        return Err(Fail::forbidden(format!(
-            "api_key belongs to the {} role, which may not send updates",
-            user.role
-        )));
-    }
+    let user = api_writer(state, params, headers, "send updates").await?;
     let mut missing = Vec::new();
     for field in ["service_request_id", "status", "description"] {
         if params.get(field).is_none() {
@@ -117,27 +111,13 @@ pub(crate) async fn create(
         Some(id) => format!("update:{}:{id}", user.id),
         None => format!("update:{}:{}", user.id, params.fingerprint()),
     };
-    let name = [params.get("first_name"), params.get("last_name")]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .replace(['<', '>', '"'], "");
-    let addr = params
-        .get("email")
-        .or_else(|| params.get("phone"))
-        .unwrap_or(&user.email);
     let mut body = params.get("description").unwrap_or_default().to_string();
     if let Some(m) = params.get("media_url") {
         body = format!("{body}\n\nPhoto: {m}");
     }
     let input = ContactInput {
         channel: "open311".into(),
-        from: if name.is_empty() {
-            addr.to_string()
-        } else {
-            format!("{name} <{addr}>")
-        },
+        from: reporter(params, &user),
         subject: Some(format!("Update on {}", report.reference)),
         body,
         received_at: params.get("updated_datetime").map(str::to_string),
