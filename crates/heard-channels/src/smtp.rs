@@ -44,6 +44,8 @@ pub struct SmtpSettings {
     pub credentials: Option<(String, String)>,
     /// The From of every reply, e.g. `Our Council <contact@council.example>`.
     pub from: String,
+    /// PEM certificates trusted besides the public roots (a council's own CA).
+    pub ca_file: Option<std::path::PathBuf>,
 }
 
 /// A reply an agent wrote on a case.
@@ -108,6 +110,22 @@ impl Outbox {
         }
         .map_err(|e| SmtpError::Config(format!("SMTP server {}: {e}", s.host)))?;
         let mut builder = builder.port(s.port).timeout(Some(Duration::from_secs(30)));
+        if let Some(path) = &s.ca_file
+            && s.security != Security::None
+        {
+            use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
+            let pem = std::fs::read(path).map_err(|e| SmtpError::Config(format!("reading {}: {e}", path.display())))?;
+            let cert = Certificate::from_pem(&pem)
+                .map_err(|e| SmtpError::Config(format!("a certificate in {}: {e}", path.display())))?;
+            let params = TlsParameters::builder(s.host.clone())
+                .add_root_certificate(cert)
+                .build()
+                .map_err(|e| SmtpError::Config(format!("TLS for {}: {e}", s.host)))?;
+            builder = builder.tls(match s.security {
+                Security::Tls => Tls::Wrapper(params),
+                _ => Tls::Required(params),
+            });
+        }
         if let Some((user, pass)) = &s.credentials {
             builder = builder.credentials(Credentials::new(user.clone(), pass.clone()));
         }
@@ -165,10 +183,23 @@ impl Outbox {
         Ok((id, message_id))
     }
 
-    /// Sends every email due by `now`, one attempt each.
+    /// Sends every email due by `now`, one attempt each (an email that fails is not tried
+    /// again in the same round, whatever `now` says).
     pub async fn deliver_due(&self, now: Timestamp) -> Result<Delivered, SmtpError> {
         let mut done = Delivered::default();
+        let mut tried = std::collections::HashSet::new();
         while let Some(e) = self.store.claim_due_email(now, SignedDuration::from_mins(5)).await? {
+            if !tried.insert(e.id) {
+                // Claimed again: its retry time is still before `now`. Leave it for the next round.
+                self.store
+                    .email_failed(
+                        e.id,
+                        e.last_error.as_deref().unwrap_or(""),
+                        Some(now + backoff(e.attempts)),
+                    )
+                    .await?;
+                break;
+            }
             let result = match self.compose(&e).await {
                 Ok(message) => self.transport.send(message).await.map(|_| ()).map_err(|err| {
                     let permanent = err.is_permanent();
@@ -188,7 +219,7 @@ impl Outbox {
                     done.failed += 1;
                 }
                 Err((why, false)) => {
-                    let retry = Timestamp::now() + backoff(e.attempts);
+                    let retry = now.max(Timestamp::now()) + backoff(e.attempts);
                     tracing::warn!(id = e.id, error = %why, attempts = e.attempts, %retry, "email not sent; will retry");
                     self.store.email_failed(e.id, &why, Some(retry)).await?;
                     done.retrying += 1;

@@ -158,65 +158,9 @@ async fn mailboxes_are_read_moved_and_watched() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn imaps_with_the_councils_own_certificate() {
     let dir = tempfile::tempdir().unwrap();
-    let p = |name: &str| dir.path().join(name);
-    let (ca, cert, key) = (p("ca.pem"), p("cert.pem"), p("key.pem"));
-    std::fs::write(p("ext.cnf"), "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\n").unwrap();
-    let openssl = |args: &[&str]| {
-        std::process::Command::new("openssl")
-            .args(args)
-            .current_dir(dir.path())
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .status()
-            .is_ok_and(|s| s.success())
-    };
-    // A council CA, and the server's certificate signed by it.
-    let made = openssl(&[
-        "req",
-        "-x509",
-        "-newkey",
-        "rsa:2048",
-        "-nodes",
-        "-days",
-        "2",
-        "-subj",
-        "/CN=Council CA",
-        "-keyout",
-        "ca.key",
-        "-out",
-        "ca.pem",
-    ]) && openssl(&[
-        "req",
-        "-newkey",
-        "rsa:2048",
-        "-nodes",
-        "-subj",
-        "/CN=127.0.0.1",
-        "-keyout",
-        "key.pem",
-        "-out",
-        "leaf.csr",
-    ]) && openssl(&[
-        "x509",
-        "-req",
-        "-in",
-        "leaf.csr",
-        "-CA",
-        "ca.pem",
-        "-CAkey",
-        "ca.key",
-        "-CAcreateserial",
-        "-days",
-        "2",
-        "-extfile",
-        "ext.cnf",
-        "-out",
-        "cert.pem",
-    ]);
-    if !made {
-        common::unavailable("openssl could not make test certificates");
+    let Some((ca, cert, key)) = common::test_certificates(dir.path()) else {
         return;
-    }
+    };
     let port = common::free_port();
     let user = "revsbens@council.example";
     let Some(_dovecot) = common::dovecot_with(port, &dir.path().join("dovecot"), &[user], Some((&cert, &key))) else {

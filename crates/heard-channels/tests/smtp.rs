@@ -49,6 +49,7 @@ async fn replies_wait_in_the_outbox_until_the_server_takes_them() {
             security: Security::None,
             credentials: None,
             from: "Demoshire Council <contact@council.example>".into(),
+            ca_file: None,
         },
     )
     .unwrap();
@@ -108,4 +109,50 @@ async fn replies_wait_in_the_outbox_until_the_server_takes_them() {
         Ingested::Contact { case_reference: r, .. } => assert_eq!(r, case_reference),
         other => panic!("{other:?}"),
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn starttls_with_the_councils_own_certificate() {
+    let dir = tempfile::tempdir().unwrap();
+    let Some((ca, cert, key)) = common::test_certificates(dir.path()) else {
+        return;
+    };
+    let port = common::free_port();
+    let maildir = dir.path().join("sink");
+    let Some(_server) = common::aiosmtpd_with(port, &maildir, Some((&cert, &key))) else {
+        return;
+    };
+    let db = TestDb::sqlite();
+    let store = db.store().await;
+    let files = FileStore::local(dir.path().join("files"));
+    let settings = |ca_file| SmtpSettings {
+        host: "127.0.0.1".into(),
+        port,
+        security: Security::StartTls,
+        credentials: None,
+        from: "contact@council.example".into(),
+        ca_file,
+    };
+    let email = heard_store::outbox::NewOutgoingEmail {
+        case_id: None,
+        message_id: "tls-1@council.example".into(),
+        in_reply_to: None,
+        references: Vec::new(),
+        from: "contact@council.example".into(),
+        to: "jo@example.org".into(),
+        subject: "Over TLS".into(),
+        body: "Hello".into(),
+        attachments: Vec::new(),
+    };
+    store.enqueue_email(&email).await.unwrap();
+    // An unknown certificate: not sent, still pending. (A round run "in the future" still
+    // tries each email once: its retry is after that time.)
+    let untrusted = Outbox::new(store.clone(), files.clone(), &settings(None)).unwrap();
+    let later = jiff::Timestamp::now() + jiff::SignedDuration::from_hours(2);
+    assert_eq!(untrusted.deliver_due(later).await.unwrap().retrying, 1);
+    // Trusting the council's CA: sent over STARTTLS.
+    let trusted = Outbox::new(store.clone(), files, &settings(Some(ca))).unwrap();
+    let later = later + jiff::SignedDuration::from_hours(2);
+    assert_eq!(trusted.deliver_due(later).await.unwrap().sent, 1);
+    assert_eq!(std::fs::read_dir(maildir.join("new")).unwrap().count(), 1);
 }

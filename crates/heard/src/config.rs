@@ -252,6 +252,7 @@ pub const STARTER: &str = r#"# heard configuration. Every setting is optional; t
 # from = "Our Council <contact@council.example>"
 # username = "heard"
 # password_env = "HEARD_SMTP_PASSWORD"   # the variable holding the password
+# ca_file = "/etc/ssl/council-ca.pem"      # trusted besides the public roots
 
 # Teams, services and sites are created or updated by slug each time heard starts.
 # [[teams]]

@@ -103,6 +103,8 @@ pub struct Smtp {
     /// Seconds between delivery rounds.
     #[serde(default = "every")]
     pub every_seconds: u64,
+    /// PEM file of certificates to trust besides the public roots (a council's own CA).
+    pub ca_file: Option<std::path::PathBuf>,
 }
 
 fn smtp_port() -> u16 {
@@ -141,6 +143,7 @@ impl Smtp {
             security: security("smtp", &self.security)?,
             credentials: self.username.clone().zip(password),
             from: self.from.clone(),
+            ca_file: self.ca_file.clone(),
         })
     }
 }

@@ -126,6 +126,7 @@ async fn serve_reads_mailboxes_and_sends_replies() {
         security: Security::None,
         credentials: None,
         from: format!("Council <{USER}>"),
+        ca_file: None,
     };
     let outbox = Outbox::new(store.clone(), files, &settings).unwrap();
     let reply = Reply {

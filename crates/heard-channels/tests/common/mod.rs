@@ -54,6 +54,15 @@ pub fn wait_for(port: u16, child: &mut Child) {
 
 /// `python3 -m aiosmtpd` on `port`, delivering into the Maildir `dir`; None when absent.
 pub fn aiosmtpd(port: u16, dir: &std::path::Path) -> Option<Server> {
+    aiosmtpd_with(port, dir, None)
+}
+
+/// [`aiosmtpd`], requiring STARTTLS with the given certificate and key (PEM) when given.
+pub fn aiosmtpd_with(
+    port: u16,
+    dir: &std::path::Path,
+    tls: Option<(&std::path::Path, &std::path::Path)>,
+) -> Option<Server> {
     let have = Command::new("python3")
         .args(["-c", "import aiosmtpd"])
         .stderr(Stdio::null())
@@ -63,17 +72,28 @@ pub fn aiosmtpd(port: u16, dir: &std::path::Path) -> Option<Server> {
         unavailable("python3 with aiosmtpd is not installed (pip install aiosmtpd)");
         return None;
     }
+    let mut args = vec![
+        "-m".to_string(),
+        "aiosmtpd".into(),
+        "-n".into(),
+        "-l".into(),
+        format!("127.0.0.1:{port}"),
+    ];
+    if let Some((cert, key)) = tls {
+        args.extend([
+            "--tlscert".into(),
+            cert.display().to_string(),
+            "--tlskey".into(),
+            key.display().to_string(),
+        ]);
+    }
+    args.extend([
+        "-c".into(),
+        "aiosmtpd.handlers.Mailbox".into(),
+        dir.display().to_string(),
+    ]);
     let mut child = Command::new("python3")
-        .args([
-            "-m",
-            "aiosmtpd",
-            "-n",
-            "-l",
-            &format!("127.0.0.1:{port}"),
-            "-c",
-            "aiosmtpd.handlers.Mailbox",
-        ])
-        .arg(dir)
+        .args(&args)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -167,4 +187,72 @@ pub fn dovecot_with(
         .expect("start dovecot");
     wait_for(port, &mut child);
     Some(Server { child, port })
+}
+
+/// A council CA and a server certificate for 127.0.0.1 signed by it, made with openssl in
+/// `dir`: (ca.pem, cert.pem, key.pem). None (after `unavailable`) when openssl fails.
+pub fn test_certificates(
+    dir: &std::path::Path,
+) -> Option<(std::path::PathBuf, std::path::PathBuf, std::path::PathBuf)> {
+    std::fs::write(
+        dir.join("ext.cnf"),
+        "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\n",
+    )
+    .unwrap();
+    let openssl = |args: &[&str]| {
+        Command::new("openssl")
+            .args(args)
+            .current_dir(dir)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    };
+    let made = openssl(&[
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-days",
+        "2",
+        "-subj",
+        "/CN=Council CA",
+        "-keyout",
+        "ca.key",
+        "-out",
+        "ca.pem",
+    ]) && openssl(&[
+        "req",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-subj",
+        "/CN=127.0.0.1",
+        "-keyout",
+        "key.pem",
+        "-out",
+        "leaf.csr",
+    ]) && openssl(&[
+        "x509",
+        "-req",
+        "-in",
+        "leaf.csr",
+        "-CA",
+        "ca.pem",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-days",
+        "2",
+        "-extfile",
+        "ext.cnf",
+        "-out",
+        "cert.pem",
+    ]);
+    if !made {
+        unavailable("openssl could not make test certificates");
+        return None;
+    }
+    Some((dir.join("ca.pem"), dir.join("cert.pem"), dir.join("key.pem")))
 }
