@@ -264,39 +264,37 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[k.clamp(1, sorted.len()) - 1]
 }
 
-async fn intake(database_url: Option<String>, clients: usize, contacts: usize) -> anyhow::Result<()> {
-    let dir = tempfile::tempdir()?;
-    let url = database_url.unwrap_or_else(|| format!("sqlite://{}", dir.path().join("heard.db").display()));
-    let (store, token) = prepare(&url).await?;
-    store.close().await;
-    let server = Server::start(dir.path(), &url).await?;
+/// Sends `total` requests from `clients` concurrent keep-alive clients: `build` makes the
+/// i-th, `good` says whether its status is the hoped-for answer. Returns the sorted
+/// latencies (ms) of the good ones, the count of the rest, and the wall time (s).
+async fn drive<B>(
+    clients: usize,
+    total: usize,
+    build: B,
+    good: fn(reqwest::StatusCode) -> bool,
+) -> anyhow::Result<(Vec<f64>, usize, f64)>
+where
+    B: Fn(&reqwest::Client, usize) -> reqwest::RequestBuilder + Clone + Send + 'static,
+{
     let http = reqwest::Client::builder().pool_max_idle_per_host(clients).build()?;
     let next = Arc::new(AtomicUsize::new(0));
-    let cpu0 = server.cpu_seconds();
     let started = Instant::now();
     let mut tasks = Vec::new();
     for _ in 0..clients {
-        let (http, next, token, base) = (http.clone(), next.clone(), token.clone(), server.base.clone());
+        let (http, next, build) = (http.clone(), next.clone(), build.clone());
         tasks.push(tokio::spawn(async move {
             let mut lat = Vec::new();
             let mut errors = 0usize;
             loop {
                 let i = next.fetch_add(1, Ordering::Relaxed);
-                if i >= contacts {
+                if i >= total {
                     return (lat, errors);
                 }
-                let mut rng = rand::rngs::StdRng::seed_from_u64(i as u64);
-                let (subject, body) = body_for(i, &mut rng);
-                let payload = serde_json::json!({"channel": "api", "from": format!("customer{}@example.com", i % 5000), "subject": subject, "body": body});
+                let request = build(&http, i);
                 let t = Instant::now();
-                let ok = match http.post(format!("{base}/api/v1/contacts")).bearer_auth(&token).json(&payload).send().await {
-                    Ok(r) => r.status().is_success(),
-                    Err(_) => false,
-                };
-                if ok {
-                    lat.push(t.elapsed().as_secs_f64() * 1000.0);
-                } else {
-                    errors += 1;
+                match request.send().await {
+                    Ok(r) if good(r.status()) => lat.push(t.elapsed().as_secs_f64() * 1000.0),
+                    _ => errors += 1,
                 }
             }
         }));
@@ -309,8 +307,28 @@ async fn intake(database_url: Option<String>, clients: usize, contacts: usize) -
         errors += e;
     }
     let wall = started.elapsed().as_secs_f64();
-    let cpu = server.cpu_seconds() - cpu0;
     lat.sort_by(f64::total_cmp);
+    Ok((lat, errors, wall))
+}
+
+async fn intake(database_url: Option<String>, clients: usize, contacts: usize) -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let url = database_url.unwrap_or_else(|| format!("sqlite://{}", dir.path().join("heard.db").display()));
+    let (store, token) = prepare(&url).await?;
+    store.close().await;
+    let server = Server::start(dir.path(), &url).await?;
+    let cpu0 = server.cpu_seconds();
+    let (token, base) = (token.clone(), server.base.clone());
+    let build = move |http: &reqwest::Client, i: usize| {
+        let mut rng = rand::rngs::StdRng::seed_from_u64(i as u64);
+        let (subject, body) = body_for(i, &mut rng);
+        let payload = serde_json::json!({"channel": "api", "from": format!("customer{}@example.com", i % 5000), "subject": subject, "body": body});
+        http.post(format!("{base}/api/v1/contacts"))
+            .bearer_auth(&token)
+            .json(&payload)
+    };
+    let (lat, errors, wall) = drive(clients, contacts, build, |s| s.is_success()).await?;
+    let cpu = server.cpu_seconds() - cpu0;
     let ok = lat.len();
     let engine = if url.starts_with("postgres") {
         "postgresql"
