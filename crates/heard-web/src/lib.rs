@@ -12,6 +12,7 @@ pub mod open311;
 mod pages;
 pub mod problem;
 mod reports;
+pub mod trends;
 
 pub use auth::{Caller, hash_password, verify_password};
 
@@ -64,6 +65,8 @@ struct Inner {
     intake: tokio::sync::RwLock<Arc<IntakeConfig>>,
     /// Services' public definitions (Open311, the report form), briefly cached.
     definitions: tokio::sync::RwLock<Option<(std::time::Instant, Arc<Vec<ServiceDefinition>>)>>,
+    /// The emerging-issues page's last run of the trend detector (see `trends`).
+    trends: tokio::sync::Mutex<Option<(std::time::Instant, Arc<trends::TrendsView>)>>,
 }
 
 /// How long a node serves service definitions from its cache: the config sets them at
@@ -90,7 +93,12 @@ impl AppState {
             files,
             intake: tokio::sync::RwLock::new(Arc::new(intake)),
             definitions: tokio::sync::RwLock::new(None),
+            trends: tokio::sync::Mutex::new(None),
         })))
+    }
+
+    pub(crate) fn trends_cache(&self) -> &tokio::sync::Mutex<Option<(std::time::Instant, Arc<trends::TrendsView>)>> {
+        &self.0.trends
     }
 
     pub fn store(&self) -> &Store {
@@ -159,6 +167,7 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .merge(api)
         .merge(pages::router())
+        .merge(trends::router())
         .merge(open311::router())
         .merge(forms::router())
         .merge(calls::router())

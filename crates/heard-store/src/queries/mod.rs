@@ -8,6 +8,8 @@ mod catalogue;
 mod contacts;
 mod customers;
 mod search;
+mod trends;
+pub use trends::TrendContact;
 
 pub use cases::{CaseFilter, OwnerFilter};
 pub use contacts::ContactFilter;

@@ -1,0 +1,50 @@
+//! What the trend detector reads: inbound contacts with their service, site and words.
+
+use super::{Cols, Param, Sql, fetch_sql};
+use crate::{Result, Store, to_millis};
+use jiff::Timestamp;
+
+/// One inbound contact as the trend detector sees it.
+#[derive(Debug, Clone)]
+pub struct TrendContact {
+    pub id: i64,
+    pub case_id: i64,
+    pub received_at: Timestamp,
+    pub service: String,
+    pub service_name: String,
+    /// The case's site, if it has one.
+    pub site: Option<String>,
+    /// Subject and body, as stored (card numbers already redacted).
+    pub text: String,
+}
+
+impl Store {
+    /// Inbound contacts received at or after `since`, oldest first.
+    pub async fn contacts_for_trends(&self, since: Timestamp) -> Result<Vec<TrendContact>> {
+        let mut sql = Sql::new(
+            "SELECT c.id, c.case_id, c.received_at, s.slug, s.name, si.name, COALESCE(c.subject, ''), c.body \
+             FROM contacts c JOIN cases k ON k.id = c.case_id JOIN services s ON s.id = k.service_id \
+             LEFT JOIN sites si ON si.id = k.site_id WHERE c.direction = 'inbound' AND c.received_at >= ",
+        );
+        let p = sql.bind(Param::Int(to_millis(since)));
+        sql.push(&p);
+        sql.push(" ORDER BY c.received_at, c.id");
+        Ok(fetch_sql!(self, sql, |r| {
+            let subject = r.text(6)?;
+            let body = r.text(7)?;
+            Ok(TrendContact {
+                id: r.int(0)?,
+                case_id: r.int(1)?,
+                received_at: r.time(2)?,
+                service: r.text(3)?,
+                service_name: r.text(4)?,
+                site: r.opt_text(5)?,
+                text: if subject.is_empty() {
+                    body
+                } else {
+                    format!("{subject}. {body}")
+                },
+            })
+        }))
+    }
+}

@@ -1,0 +1,237 @@
+//! The emerging-issues page: the trend detector run over the council's own contacts, showing
+//! each service × site whose recent contacts are unlikely under its history, with the
+//! evidence (observed against expected, how unusual, the window, the cases) and a chart.
+//!
+//! The detector replays the last ~14 months of inbound contacts; the result is cached for a
+//! minute per node, so the page is cheap to open however often people look.
+
+use crate::pages::{Staff, render};
+use crate::{AppState, problem::ApiError};
+use askama::Template;
+use axum::extract::State;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use heard_core::CaseReference;
+use heard_store::UserRecord;
+use heard_store::queries::TrendContact;
+use heard_trends::{ALARM_SCORE, Alarm, Detector, Evidence, Settings};
+use jiff::{Timestamp, ToSpan};
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// How long a node reuses its last run of the detector.
+pub(crate) const TRENDS_TTL: Duration = Duration::from_secs(60);
+/// Alarms raised within this many days are shown.
+const SHOWN_DAYS: i32 = 28;
+/// The unit of a service's contacts whose case has no site.
+const NO_SITE: &str = "(no site recorded)";
+/// Days of daily counts in each chart.
+const CHART_DAYS: i32 = 90;
+
+pub fn router() -> axum::Router<AppState> {
+    axum::Router::new().route("/trends", get(trends_page))
+}
+
+/// One emerging issue as the page shows it.
+#[derive(Debug, Clone)]
+pub struct Issue {
+    pub service: String,
+    pub service_name: String,
+    pub site: String,
+    pub raised_on: String,
+    pub score: f64,
+    /// "one in N" for people who do not read logarithms.
+    pub one_in: String,
+    pub evidence: &'static str,
+    pub window_days: i32,
+    pub observed: u32,
+    pub expected: String,
+    pub cases: Vec<String>,
+    /// SVG polyline points of the daily counts, and the largest count.
+    pub chart: String,
+    pub chart_max: u32,
+}
+
+/// The cached result of one run.
+#[derive(Debug, Default)]
+pub struct TrendsView {
+    pub issues: Vec<Issue>,
+    pub contacts: usize,
+    pub computed_at: String,
+}
+
+#[derive(Template)]
+#[template(path = "trends.html")]
+struct TrendsPage {
+    user: Option<UserRecord>,
+    csrf: String,
+    issues: Vec<Issue>,
+    contacts: usize,
+    computed_at: String,
+    threshold: f64,
+}
+
+async fn trends_page(State(state): State<AppState>, Staff(caller): Staff) -> Response {
+    let view = match view(&state).await {
+        Ok(v) => v,
+        Err(e) => return (e.status, e.detail.unwrap_or_default()).into_response(),
+    };
+    let issues = view
+        .issues
+        .iter()
+        .filter(|i| caller.sees(&i.service))
+        .cloned()
+        .collect();
+    render(&TrendsPage {
+        csrf: caller.csrf_token.clone().unwrap_or_default(),
+        user: Some(caller.user),
+        issues,
+        contacts: view.contacts,
+        computed_at: view.computed_at.clone(),
+        threshold: ALARM_SCORE,
+    })
+}
+
+/// The last run, or a fresh one if it is older than [`TRENDS_TTL`].
+pub(crate) async fn view(state: &AppState) -> Result<Arc<TrendsView>, ApiError> {
+    let mut cache = state.trends_cache().lock().await;
+    if let Some((at, v)) = cache.as_ref()
+        && at.elapsed() < TRENDS_TTL
+    {
+        return Ok(v.clone());
+    }
+    let now = Timestamp::now();
+    let since = now.checked_sub((430 * 24).hours()).unwrap_or(now);
+    let contacts = state.store().contacts_for_trends(since).await?;
+    let prefix = state.settings().reference_prefix.clone();
+    let view = tokio::task::spawn_blocking(move || detect(&contacts, &prefix, now))
+        .await
+        .map_err(|e| {
+            ApiError::new(
+                axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+                format!("trend detection failed: {e}"),
+            )
+        })?;
+    let view = Arc::new(view);
+    *cache = Some((Instant::now(), view.clone()));
+    Ok(view)
+}
+
+fn day_of(t: Timestamp) -> i32 {
+    (t.as_second().div_euclid(86_400)) as i32
+}
+
+/// Runs the detector over `contacts` (oldest first) and keeps, per service and site, the
+/// strongest alarm of the last [`SHOWN_DAYS`].
+pub fn detect(contacts: &[TrendContact], prefix: &str, now: Timestamp) -> TrendsView {
+    let today = day_of(now);
+    let mut detector = Detector::new(Settings::default());
+    let mut alarms: Vec<Alarm> = Vec::new();
+    let mut names = HashMap::new();
+    for (i, c) in contacts.iter().enumerate() {
+        names.insert(c.service_name.clone(), c.service.clone());
+        // A case without a site counts towards its service as a whole.
+        let site = c.site.as_deref().unwrap_or(NO_SITE);
+        let found = detector.observe(i as u64, day_of(c.received_at), &c.service_name, Some(site), &c.text);
+        alarms.extend(
+            found
+                .into_iter()
+                .filter(|a| a.day > today - SHOWN_DAYS && a.score >= ALARM_SCORE),
+        );
+    }
+    alarms.extend(
+        detector
+            .finish()
+            .into_iter()
+            .filter(|a| a.day > today - SHOWN_DAYS && a.score >= ALARM_SCORE),
+    );
+    let mut best: HashMap<(String, String), Alarm> = HashMap::new();
+    for a in alarms {
+        let key = (a.category.clone(), a.site.clone());
+        if best.get(&key).is_none_or(|b| a.score > b.score) {
+            best.insert(key, a);
+        }
+    }
+    let mut issues: Vec<Issue> = best
+        .into_values()
+        .map(|a| {
+            let mut case_ids: Vec<i64> = a
+                .contacts
+                .iter()
+                .filter_map(|&i| contacts.get(i as usize))
+                .map(|c| c.case_id)
+                .collect();
+            case_ids.sort_unstable();
+            case_ids.dedup();
+            let (chart, chart_max) = chart(contacts, &a, today);
+            Issue {
+                service: names.get(&a.category).cloned().unwrap_or_default(),
+                service_name: a.category.clone(),
+                site: a.site.clone(),
+                raised_on: heard_trends::replay::format_day(a.day),
+                score: (a.score * 10.0).round() / 10.0,
+                one_in: one_in(a.score),
+                evidence: match a.evidence {
+                    Evidence::Count => "More contacts than usual",
+                    Evidence::Similar => "Contacts that read alike",
+                },
+                window_days: a.window_days,
+                observed: a.observed,
+                expected: format!("{:.2}", a.expected),
+                cases: case_ids
+                    .into_iter()
+                    .filter_map(|id| CaseReference::new(prefix, id).ok())
+                    .map(|r| r.to_string())
+                    .collect(),
+                chart,
+                chart_max,
+            }
+        })
+        .collect();
+    issues.sort_by(|a, b| b.score.total_cmp(&a.score));
+    TrendsView {
+        issues,
+        contacts: contacts.len(),
+        computed_at: now.round(jiff::Unit::Second).unwrap_or(now).to_string(),
+    }
+}
+
+fn one_in(score: f64) -> String {
+    let n = 10f64.powf(score.min(12.0));
+    if n >= 1e6 {
+        format!("{:.0} million", n / 1e6)
+    } else {
+        format!("{:.0}", n)
+    }
+}
+
+/// Daily contact counts of the alarm's unit over the last [`CHART_DAYS`], as SVG points in
+/// a 300 × 60 box.
+fn chart(contacts: &[TrendContact], a: &Alarm, today: i32) -> (String, u32) {
+    let mut counts = vec![0u32; CHART_DAYS as usize];
+    for c in contacts {
+        let d = day_of(c.received_at);
+        if c.service_name == a.category
+            && c.site.as_deref().unwrap_or(NO_SITE) == a.site
+            && d > today - CHART_DAYS
+            && d <= today
+        {
+            counts[(d - (today - CHART_DAYS + 1)) as usize] += 1;
+        }
+    }
+    let max = counts.iter().copied().max().unwrap_or(0).max(1);
+    let points = counts
+        .iter()
+        .enumerate()
+        .map(|(i, &n)| {
+            format!(
+                "{:.1},{:.1}",
+                i as f64 * 300.0 / f64::from(CHART_DAYS - 1),
+                58.0 - f64::from(n) * 56.0 / f64::from(max)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
+    (points, max)
+}
