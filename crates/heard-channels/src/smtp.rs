@@ -18,6 +18,9 @@ use std::time::Duration;
 pub enum SmtpError {
     #[error("{0}")]
     Config(String),
+    /// Mail to this address bounced: the customer needs another channel.
+    #[error("{0} is marked undeliverable (mail to it bounced); reach the customer another way")]
+    Undeliverable(String),
     #[error("storing the email failed: {0}")]
     Store(#[from] StoreError),
     #[error("storing an attachment failed: {0}")]
@@ -139,12 +142,21 @@ impl Outbox {
 
     /// Queues a reply: attachments stored, threading headers taken from the case's
     /// email, the case reference in the subject. Returns the outbox id and Message-ID.
+    /// Refused for an address a bounce marked undeliverable.
     #[tracing::instrument(skip_all, fields(case = %reply.case_reference))]
     pub async fn queue(&self, reply: &Reply) -> Result<(i64, String), SmtpError> {
         let to: Mailbox = reply
             .to
             .parse()
             .map_err(|e| SmtpError::Config(format!("to `{}`: {e}", reply.to)))?;
+        if self
+            .store
+            .identity_undeliverable("email", &to.email.to_string().to_lowercase())
+            .await?
+            == Some(true)
+        {
+            return Err(SmtpError::Undeliverable(to.email.to_string()));
+        }
         let tag = format!("[{}]", reply.case_reference);
         let subject = if reply.subject.contains(&tag) {
             reply.subject.clone()

@@ -100,6 +100,12 @@ async fn replies_wait_in_the_outbox_until_the_server_takes_them() {
     assert_eq!(m.attachment(0).and_then(|a| a.attachment_name()), Some("bill.pdf"));
     assert!(m.header_raw("X-Heard-Loop").is_some());
 
+    // Once mail to the customer bounces, a reply to that address is refused at once.
+    let bounce = std::fs::read(format!("{}/tests/fixtures/bounce-dsn.eml", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    ingestor.ingest(bounce, None, None).await.unwrap();
+    let refused = outbox.queue(&reply).await.unwrap_err();
+    assert!(refused.to_string().contains("undeliverable"), "{refused}");
+
     // The customer's answer to it threads back to the case by In-Reply-To alone.
     let answer = format!(
         "From: jo@example.org\r\nTo: contact@council.example\r\nSubject: thanks\r\nMessage-ID: <answer-1@example.org>\r\n\
