@@ -517,7 +517,12 @@ impl Detector {
                 window_days: win,
                 observed: y,
                 expected: mean,
-                contacts: Vec::new(),
+                contacts: unit
+                    .recent
+                    .iter()
+                    .filter(|r| r.day >= lo && r.day <= today)
+                    .map(|r| r.id)
+                    .collect(),
             });
         }
         for r in unit.recent.iter().rev() {

@@ -57,7 +57,7 @@ pub struct Issue {
 #[derive(Debug, Default)]
 pub struct TrendsView {
     pub issues: Vec<Issue>,
-    pub contacts: usize,
+    pub contacts: String,
     pub computed_at: String,
 }
 
@@ -67,7 +67,7 @@ struct TrendsPage {
     user: Option<UserRecord>,
     csrf: String,
     issues: Vec<Issue>,
-    contacts: usize,
+    contacts: String,
     computed_at: String,
     threshold: f64,
 }
@@ -87,7 +87,7 @@ async fn trends_page(State(state): State<AppState>, Staff(caller): Staff) -> Res
         csrf: caller.csrf_token.clone().unwrap_or_default(),
         user: Some(caller.user),
         issues,
-        contacts: view.contacts,
+        contacts: view.contacts.clone(),
         computed_at: view.computed_at.clone(),
         threshold: ALARM_SCORE,
     })
@@ -192,18 +192,35 @@ pub fn detect(contacts: &[TrendContact], prefix: &str, now: Timestamp) -> Trends
     issues.sort_by(|a, b| b.score.total_cmp(&a.score));
     TrendsView {
         issues,
-        contacts: contacts.len(),
+        contacts: thousands(contacts.len() as u64),
         computed_at: now.round(jiff::Unit::Second).unwrap_or(now).to_string(),
     }
 }
 
 fn one_in(score: f64) -> String {
-    let n = 10f64.powf(score.min(12.0));
-    if n >= 1e6 {
-        format!("{:.0} million", n / 1e6)
+    let n = 10f64.powf(score.min(15.0));
+    // Two significant figures: "about once in 180,000", not "184927".
+    let digits = n.log10().floor() as i32;
+    let step = 10f64.powi((digits - 1).max(0));
+    let rounded = (n / step).round() * step;
+    if rounded >= 1e6 {
+        format!("{} million", format!("{:.1}", rounded / 1e6).trim_end_matches(".0"))
     } else {
-        format!("{:.0}", n)
+        thousands(rounded as u64)
     }
+}
+
+/// 185000 → "185,000".
+pub(crate) fn thousands(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, ch) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
 }
 
 /// Daily contact counts of the alarm's unit over the last [`CHART_DAYS`], as SVG points in
@@ -234,4 +251,19 @@ fn chart(contacts: &[TrendContact], a: &Alarm, today: i32) -> (String, u32) {
         .collect::<Vec<_>>()
         .join(" ");
     (points, max)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn odds_read_like_a_person_would_say_them() {
+        assert_eq!(one_in(5.267), "180,000");
+        assert_eq!(one_in(2.0), "100");
+        assert_eq!(one_in(6.4), "2.5 million");
+        assert_eq!(one_in(7.0), "10 million");
+        assert_eq!(thousands(13_080), "13,080");
+        assert_eq!(thousands(999), "999");
+    }
 }
