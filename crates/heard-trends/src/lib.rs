@@ -7,6 +7,7 @@
 
 pub mod background;
 pub mod detect;
+pub mod label;
 pub mod recover;
 pub mod replay;
 pub mod stats;

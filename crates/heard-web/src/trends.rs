@@ -36,6 +36,8 @@ pub fn router() -> axum::Router<AppState> {
 /// One emerging issue as the page shows it.
 #[derive(Debug, Clone)]
 pub struct Issue {
+    /// The words its contacts share that the service's other contacts rarely use.
+    pub label: String,
     pub service: String,
     pub service_name: String,
     pub site: String,
@@ -129,7 +131,9 @@ pub fn detect(contacts: &[TrendContact], prefix: &str, now: Timestamp) -> Trends
     let mut detector = Detector::new(Settings::default());
     let mut alarms: Vec<Alarm> = Vec::new();
     let mut names = HashMap::new();
+    let mut vocabulary = heard_trends::label::Vocabulary::default();
     for (i, c) in contacts.iter().enumerate() {
+        vocabulary.learn(&c.text);
         names.insert(c.service_name.clone(), c.service.clone());
         // A case without a site counts towards its service as a whole.
         let site = c.site.as_deref().unwrap_or(NO_SITE);
@@ -165,7 +169,13 @@ pub fn detect(contacts: &[TrendContact], prefix: &str, now: Timestamp) -> Trends
             case_ids.sort_unstable();
             case_ids.dedup();
             let (chart, chart_max) = chart(contacts, &a, today);
+            let texts = a
+                .contacts
+                .iter()
+                .filter_map(|&i| contacts.get(i as usize))
+                .map(|c| c.text.as_str());
             Issue {
+                label: vocabulary.label(texts, 3),
                 service: names.get(&a.category).cloned().unwrap_or_default(),
                 service_name: a.category.clone(),
                 site: a.site.clone(),

@@ -101,7 +101,8 @@ on_both!(a_burst_of_alike_reports_is_an_emerging_issue, |app| {
         .unwrap();
     assert_eq!(r.status(), StatusCode::OK);
     let html = r.text().await.unwrap();
-    assert!(html.contains("Council tax at (no site recorded)"), "{html}");
+    assert!(html.contains("Council tax at (no site recorded): "), "{html}");
+    assert!(html.contains("500"), "labelled by the words the reports share: {html}");
     assert!(
         html.contains("Contacts that read alike") || html.contains("More contacts than usual"),
         "{html}"
