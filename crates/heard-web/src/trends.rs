@@ -24,6 +24,8 @@ use std::time::{Duration, Instant};
 pub(crate) const TRENDS_TTL: Duration = Duration::from_secs(60);
 /// Alarms raised within this many days are shown.
 const SHOWN_DAYS: i32 = 28;
+/// The pseudo-category of the pass that looks at each site across all services.
+const ACROSS: &str = "\u{1}across services";
 /// The unit of a service's contacts whose case has no site.
 const NO_SITE: &str = "(no site recorded)";
 /// Days of daily counts in each chart.
@@ -38,7 +40,9 @@ pub fn router() -> axum::Router<AppState> {
 pub struct Issue {
     /// The words its contacts share that the service's other contacts rarely use.
     pub label: String,
-    pub service: String,
+    /// The services its evidence comes from (one, or several for a problem at one site
+    /// that reaches more than one service); staff see it only if they may see them all.
+    pub services: Vec<String>,
     pub service_name: String,
     pub site: String,
     pub raised_on: String,
@@ -82,7 +86,7 @@ async fn trends_page(State(state): State<AppState>, Staff(caller): Staff) -> Res
     let issues = view
         .issues
         .iter()
-        .filter(|i| caller.sees(&i.service))
+        .filter(|i| i.services.iter().all(|s| caller.sees(s)))
         .cloned()
         .collect();
     render(&TrendsPage {
@@ -132,24 +136,38 @@ pub fn detect(contacts: &[TrendContact], prefix: &str, now: Timestamp) -> Trends
     let mut alarms: Vec<Alarm> = Vec::new();
     let mut names = HashMap::new();
     let mut vocabulary = heard_trends::label::Vocabulary::default();
+    // A second pass looks at each site across every service, so that two complaints to
+    // Libraries and a call to the ICT desk about one library's WiFi are one issue.
+    let mut across = Detector::new(Settings {
+        recovery: None,
+        ..Settings::default()
+    });
+    let recent = |a: &Alarm| a.day > today - SHOWN_DAYS && a.score >= ALARM_SCORE;
+    let spans_services = |a: &Alarm| {
+        let mut services: Vec<&str> = a
+            .contacts
+            .iter()
+            .filter_map(|&i| contacts.get(i as usize))
+            .map(|c| c.service.as_str())
+            .collect();
+        services.sort_unstable();
+        services.dedup();
+        a.evidence == Evidence::Similar && services.len() >= 2
+    };
     for (i, c) in contacts.iter().enumerate() {
         vocabulary.learn(&c.text);
+        if let Some(site) = c.site.as_deref() {
+            let found = across.observe(i as u64, day_of(c.received_at), ACROSS, Some(site), &c.text);
+            alarms.extend(found.into_iter().filter(|a| recent(a) && spans_services(a)));
+        }
         names.insert(c.service_name.clone(), c.service.clone());
         // A case without a site counts towards its service as a whole.
         let site = c.site.as_deref().unwrap_or(NO_SITE);
         let found = detector.observe(i as u64, day_of(c.received_at), &c.service_name, Some(site), &c.text);
-        alarms.extend(
-            found
-                .into_iter()
-                .filter(|a| a.day > today - SHOWN_DAYS && a.score >= ALARM_SCORE),
-        );
+        alarms.extend(found.into_iter().filter(|a| recent(a)));
     }
-    alarms.extend(
-        detector
-            .finish()
-            .into_iter()
-            .filter(|a| a.day > today - SHOWN_DAYS && a.score >= ALARM_SCORE),
-    );
+    alarms.extend(detector.finish().into_iter().filter(|a| recent(a)));
+    alarms.extend(across.finish().into_iter().filter(|a| recent(a) && spans_services(a)));
     let mut best: HashMap<(String, String), Alarm> = HashMap::new();
     for a in alarms {
         let key = (a.category.clone(), a.site.clone());
@@ -174,10 +192,26 @@ pub fn detect(contacts: &[TrendContact], prefix: &str, now: Timestamp) -> Trends
                 .iter()
                 .filter_map(|&i| contacts.get(i as usize))
                 .map(|c| c.text.as_str());
+            let evidence: Vec<&TrendContact> = a.contacts.iter().filter_map(|&i| contacts.get(i as usize)).collect();
+            let (services, service_name) = if a.category == ACROSS {
+                let mut pairs: Vec<(String, String)> = evidence
+                    .iter()
+                    .map(|c| (c.service.clone(), c.service_name.clone()))
+                    .collect();
+                pairs.sort();
+                pairs.dedup();
+                let names: Vec<String> = pairs.iter().map(|p| p.1.clone()).collect();
+                (pairs.into_iter().map(|p| p.0).collect(), names.join(" and "))
+            } else {
+                (
+                    vec![names.get(&a.category).cloned().unwrap_or_default()],
+                    a.category.clone(),
+                )
+            };
             Issue {
                 label: vocabulary.label(texts, 3),
-                service: names.get(&a.category).cloned().unwrap_or_default(),
-                service_name: a.category.clone(),
+                services,
+                service_name,
                 site: a.site.clone(),
                 raised_on: heard_trends::replay::format_day(a.day),
                 score: (a.score * 10.0).round() / 10.0,
@@ -239,7 +273,7 @@ fn chart(contacts: &[TrendContact], a: &Alarm, today: i32) -> (String, u32) {
     let mut counts = vec![0u32; CHART_DAYS as usize];
     for c in contacts {
         let d = day_of(c.received_at);
-        if c.service_name == a.category
+        if (a.category == ACROSS || c.service_name == a.category)
             && c.site.as_deref().unwrap_or(NO_SITE) == a.site
             && d > today - CHART_DAYS
             && d <= today
@@ -266,6 +300,90 @@ fn chart(contacts: &[TrendContact], a: &Alarm, today: i32) -> (String, u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn contact(id: i64, at: Timestamp, service: &str, site: &str, text: &str) -> TrendContact {
+        TrendContact {
+            id,
+            case_id: id,
+            received_at: at,
+            service: service.to_lowercase().replace(' ', "-"),
+            service_name: service.into(),
+            site: Some(site.into()),
+            text: text.into(),
+        }
+    }
+
+    /// Brief story 5: complaints to Libraries and a call to the ICT desk about the same
+    /// library's WiFi are one issue at the site, with all three as evidence.
+    #[test]
+    fn wifi_reports_to_two_services_at_one_library_are_one_issue() {
+        let now: Timestamp = "2026-11-20T17:00:00Z".parse().unwrap();
+        let day = jiff::SignedDuration::from_hours(24);
+        let books = [
+            "Can I renew my books online",
+            "What time do you open on Saturday",
+            "Lost my library card",
+        ];
+        let desk = [
+            "Printer jammed at the front desk",
+            "Password reset for the library PC",
+            "Till screen frozen",
+        ];
+        let mut cs = Vec::new();
+        for n in 0..60i32 {
+            let at = now - day * (7 * (60 - n) + 2);
+            cs.push(contact(
+                cs.len() as i64,
+                at,
+                "Libraries",
+                "Castle Street Library",
+                books[n as usize % 3],
+            ));
+            cs.push(contact(
+                cs.len() as i64,
+                at,
+                "ICT Service Desk",
+                "Castle Street Library",
+                desk[n as usize % 3],
+            ));
+        }
+        let wifi = [
+            (
+                9,
+                "Libraries",
+                "Complaint: the public wifi at the library keeps dropping out",
+            ),
+            (
+                4,
+                "Libraries",
+                "I want to complain, the wifi in the library dropped out three times",
+            ),
+            (
+                2,
+                "ICT Service Desk",
+                "Library wifi access point dropping out all afternoon",
+            ),
+        ];
+        for (ago, service, text) in wifi {
+            cs.push(contact(
+                cs.len() as i64,
+                now - day * ago,
+                service,
+                "Castle Street Library",
+                text,
+            ));
+        }
+        let view = detect(&cs, "HRD", now);
+        let issue = view
+            .issues
+            .iter()
+            .find(|i| i.services.len() == 2)
+            .unwrap_or_else(|| panic!("one issue across both services: {:?}", view.issues));
+        assert_eq!(issue.site, "Castle Street Library");
+        assert!(issue.service_name.contains("Libraries") && issue.service_name.contains("ICT Service Desk"));
+        assert!(issue.label.contains("wifi"), "{}", issue.label);
+        assert_eq!(issue.cases.len(), 3);
+    }
 
     #[test]
     fn odds_read_like_a_person_would_say_them() {
