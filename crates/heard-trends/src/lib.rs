@@ -6,6 +6,7 @@
 //! how councils backtest settings and how the benchmark in docs/BENCHMARKS.md is run.
 
 pub mod background;
+pub mod demand;
 pub mod detect;
 pub mod label;
 pub mod recover;

@@ -14,6 +14,7 @@ use axum::routing::get;
 use heard_core::CaseReference;
 use heard_store::UserRecord;
 use heard_store::queries::TrendContact;
+use heard_trends::demand::{Cause, Context, classify};
 use heard_trends::{ALARM_SCORE, Alarm, Detector, Evidence, Settings};
 use jiff::{Timestamp, ToSpan};
 use std::collections::HashMap;
@@ -59,10 +60,44 @@ pub struct Issue {
     pub chart_max: u32,
 }
 
+/// Failure demand counts of one service and channel over the report period.
+#[derive(Debug, Clone, Default)]
+pub struct DemandCount {
+    pub service: String,
+    pub service_name: String,
+    pub channel: String,
+    pub contacts: u32,
+    pub failure: u32,
+    /// Per cause (in [`Cause`] order): chasing, repeat, correction.
+    pub causes: [u32; 3],
+}
+
+/// One row of the failure-demand table as shown.
+#[derive(Debug, Clone)]
+pub struct DemandRow {
+    pub name: String,
+    pub contacts: u32,
+    pub failure: u32,
+    pub share: String,
+    pub top_cause: &'static str,
+}
+
+/// A failure-demand table: by service, or by channel.
+#[derive(Debug, Clone)]
+pub struct DemandTable {
+    pub caption: &'static str,
+    pub heading: &'static str,
+    pub rows: Vec<DemandRow>,
+}
+
+/// Days of contacts in the failure-demand report.
+const DEMAND_DAYS: i32 = 84;
+
 /// The cached result of one run.
 #[derive(Debug, Default)]
 pub struct TrendsView {
     pub issues: Vec<Issue>,
+    pub demand: Vec<DemandCount>,
     pub contacts: String,
     pub computed_at: String,
 }
@@ -76,6 +111,7 @@ struct TrendsPage {
     contacts: String,
     computed_at: String,
     threshold: f64,
+    demand_tables: Vec<DemandTable>,
 }
 
 async fn trends_page(State(state): State<AppState>, Staff(caller): Staff) -> Response {
@@ -89,14 +125,59 @@ async fn trends_page(State(state): State<AppState>, Staff(caller): Staff) -> Res
         .filter(|i| i.services.iter().all(|s| caller.sees(s)))
         .cloned()
         .collect();
+    let demand_tables = vec![
+        DemandTable {
+            caption: "By service",
+            heading: "Service",
+            rows: demand_rows(&view.demand, &caller, |d| d.service_name.clone()),
+        },
+        DemandTable {
+            caption: "By channel",
+            heading: "Channel",
+            rows: demand_rows(&view.demand, &caller, |d| d.channel.clone()),
+        },
+    ];
     render(&TrendsPage {
         csrf: caller.csrf_token.clone().unwrap_or_default(),
         user: Some(caller.user),
         issues,
         contacts: view.contacts.clone(),
+        demand_tables,
         computed_at: view.computed_at.clone(),
         threshold: ALARM_SCORE,
     })
+}
+
+/// Sums the visible services' failure demand by `key` (service or channel), largest share first.
+fn demand_rows(counts: &[DemandCount], caller: &crate::Caller, key: impl Fn(&DemandCount) -> String) -> Vec<DemandRow> {
+    let mut sums: HashMap<String, (u32, u32, [u32; 3])> = HashMap::new();
+    for d in counts.iter().filter(|d| caller.sees(&d.service)) {
+        let e = sums.entry(key(d)).or_default();
+        e.0 += d.contacts;
+        e.1 += d.failure;
+        for k in 0..3 {
+            e.2[k] += d.causes[k];
+        }
+    }
+    let causes = [Cause::Chasing, Cause::Repeat, Cause::Correction];
+    let mut rows: Vec<DemandRow> = sums
+        .into_iter()
+        .map(|(name, (contacts, failure, by_cause))| {
+            let top = (0..3).max_by_key(|&k| by_cause[k]).filter(|&k| by_cause[k] > 0);
+            DemandRow {
+                name,
+                contacts,
+                failure,
+                share: format!("{:.0}%", 100.0 * f64::from(failure) / f64::from(contacts.max(1))),
+                top_cause: top.map_or("–", |k| causes[k].as_str()),
+            }
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        let share = |r: &DemandRow| f64::from(r.failure) / f64::from(r.contacts.max(1));
+        share(b).total_cmp(&share(a)).then_with(|| a.name.cmp(&b.name))
+    });
+    rows
 }
 
 /// The last run, or a fresh one if it is older than [`TRENDS_TTL`].
@@ -154,8 +235,35 @@ pub fn detect(contacts: &[TrendContact], prefix: &str, now: Timestamp) -> Trends
         services.dedup();
         a.evidence == Evidence::Similar && services.len() >= 2
     };
+    let mut last_on_case: HashMap<i64, i32> = HashMap::new();
+    let mut demand: HashMap<(String, String), DemandCount> = HashMap::new();
     for (i, c) in contacts.iter().enumerate() {
         vocabulary.learn(&c.text);
+        let d = day_of(c.received_at);
+        let previous = last_on_case.insert(c.case_id, d);
+        if d > today - DEMAND_DAYS {
+            let causes = classify(
+                &c.text,
+                Context {
+                    days_since_previous_on_case: previous.map(|p| i64::from(d - p)),
+                },
+            );
+            let e = demand
+                .entry((c.service.clone(), c.channel.clone()))
+                .or_insert_with(|| DemandCount {
+                    service: c.service.clone(),
+                    service_name: c.service_name.clone(),
+                    channel: c.channel.clone(),
+                    ..DemandCount::default()
+                });
+            e.contacts += 1;
+            if !causes.is_empty() {
+                e.failure += 1;
+            }
+            for cause in causes {
+                e.causes[cause as usize] += 1;
+            }
+        }
         if let Some(site) = c.site.as_deref() {
             let found = across.observe(i as u64, day_of(c.received_at), ACROSS, Some(site), &c.text);
             alarms.extend(found.into_iter().filter(|a| recent(a) && spans_services(a)));
@@ -234,8 +342,11 @@ pub fn detect(contacts: &[TrendContact], prefix: &str, now: Timestamp) -> Trends
         })
         .collect();
     issues.sort_by(|a, b| b.score.total_cmp(&a.score));
+    let mut demand: Vec<DemandCount> = demand.into_values().collect();
+    demand.sort_by(|a, b| (&a.service, &a.channel).cmp(&(&b.service, &b.channel)));
     TrendsView {
         issues,
+        demand,
         contacts: thousands(contacts.len() as u64),
         computed_at: now.round(jiff::Unit::Second).unwrap_or(now).to_string(),
     }
@@ -310,6 +421,7 @@ mod tests {
             service_name: service.into(),
             site: Some(site.into()),
             text: text.into(),
+            channel: "email".into(),
         }
     }
 

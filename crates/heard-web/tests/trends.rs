@@ -81,6 +81,15 @@ on_both!(a_burst_of_alike_reports_is_an_emerging_issue, |app| {
     {
         refs.push(post(&app, 100 + k, s, now - day + jiff::SignedDuration::from_mins(k as i64)).await);
     }
+    // Two residents chase: failure demand.
+    post(&app, 200, "I am still waiting for my council tax refund", now - day * 2).await;
+    post(
+        &app,
+        201,
+        "This is the third time I have asked about my refund",
+        now - day * 3,
+    )
+    .await;
     // The page caches its run for a minute per node: a new node (state) sees it at once.
     let fresh = heard_web::AppState::new(
         app.store.clone(),
@@ -113,6 +122,12 @@ on_both!(a_burst_of_alike_reports_is_an_emerging_issue, |app| {
         .count();
     assert!(linked >= 2, "the evidence links the reports' cases ({refs:?}): {html}");
     assert!(html.contains("<svg"), "a chart of daily contacts");
+    assert!(html.contains("Failure demand, last 12 weeks"), "{html}");
+    let table = &html[html.find("By service").expect("a table by service")..];
+    assert!(
+        table.contains("<td>Council tax</td>") && table.contains("chasing progress"),
+        "{table}"
+    );
 
     // A back-office officer of another service does not see it.
     let id = app
@@ -137,5 +152,9 @@ on_both!(a_burst_of_alike_reports_is_an_emerging_issue, |app| {
         .unwrap();
     let html = r.text().await.unwrap();
     assert!(!html.contains("Council tax at"), "{html}");
+    assert!(
+        !html.contains("<td>Council tax</td>"),
+        "no other service's figures: {html}"
+    );
     assert!(html.contains("No emerging issues"));
 });

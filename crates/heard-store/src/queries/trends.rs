@@ -10,6 +10,7 @@ pub struct TrendContact {
     pub id: i64,
     pub case_id: i64,
     pub received_at: Timestamp,
+    pub channel: String,
     pub service: String,
     pub service_name: String,
     /// The case's site, if it has one.
@@ -22,7 +23,7 @@ impl Store {
     /// Inbound contacts received at or after `since`, oldest first.
     pub async fn contacts_for_trends(&self, since: Timestamp) -> Result<Vec<TrendContact>> {
         let mut sql = Sql::new(
-            "SELECT c.id, c.case_id, c.received_at, s.slug, s.name, si.name, COALESCE(c.subject, ''), c.body \
+            "SELECT c.id, c.case_id, c.received_at, s.slug, s.name, si.name, COALESCE(c.subject, ''), c.body, c.channel \
              FROM contacts c JOIN cases k ON k.id = c.case_id JOIN services s ON s.id = k.service_id \
              LEFT JOIN sites si ON si.id = k.site_id WHERE c.direction = 'inbound' AND c.received_at >= ",
         );
@@ -36,6 +37,7 @@ impl Store {
                 id: r.int(0)?,
                 case_id: r.int(1)?,
                 received_at: r.time(2)?,
+                channel: r.text(8)?,
                 service: r.text(3)?,
                 service_name: r.text(4)?,
                 site: r.opt_text(5)?,
