@@ -23,6 +23,9 @@ use std::time::{Duration, Instant};
 
 /// How long a node reuses its last run of the detector.
 pub(crate) const TRENDS_TTL: Duration = Duration::from_secs(60);
+/// The newest contacts the page's run reads at most (about 0.3 GB and a few seconds); a
+/// larger council needs the detector kept live by a background job instead.
+const MAX_CONTACTS: u32 = 300_000;
 /// Alarms raised within this many days are shown.
 const SHOWN_DAYS: i32 = 28;
 /// The pseudo-category of the pass that looks at each site across all services.
@@ -190,7 +193,7 @@ pub(crate) async fn view(state: &AppState) -> Result<Arc<TrendsView>, ApiError> 
     }
     let now = Timestamp::now();
     let since = now.checked_sub((430 * 24).hours()).unwrap_or(now);
-    let contacts = state.store().contacts_for_trends(since).await?;
+    let contacts = state.store().contacts_for_trends(since, MAX_CONTACTS).await?;
     let prefix = state.settings().reference_prefix.clone();
     let view = tokio::task::spawn_blocking(move || detect(&contacts, &prefix, now))
         .await

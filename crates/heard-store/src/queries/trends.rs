@@ -20,8 +20,9 @@ pub struct TrendContact {
 }
 
 impl Store {
-    /// Inbound contacts received at or after `since`, oldest first.
-    pub async fn contacts_for_trends(&self, since: Timestamp) -> Result<Vec<TrendContact>> {
+    /// Inbound contacts received at or after `since`, oldest first; at most the newest
+    /// `limit` of them, so a page reading them cannot exhaust memory on a large install.
+    pub async fn contacts_for_trends(&self, since: Timestamp, limit: u32) -> Result<Vec<TrendContact>> {
         let mut sql = Sql::new(
             "SELECT c.id, c.case_id, c.received_at, s.slug, s.name, si.name, COALESCE(c.subject, ''), c.body, c.channel \
              FROM contacts c JOIN cases k ON k.id = c.case_id JOIN services s ON s.id = k.service_id \
@@ -29,8 +30,10 @@ impl Store {
         );
         let p = sql.bind(Param::Int(to_millis(since)));
         sql.push(&p);
-        sql.push(" ORDER BY c.received_at, c.id");
-        Ok(fetch_sql!(self, sql, |r| {
+        sql.push(" ORDER BY c.received_at DESC, c.id DESC LIMIT ");
+        let p = sql.bind(Param::Int(i64::from(limit)));
+        sql.push(&p);
+        let mut rows = fetch_sql!(self, sql, |r| {
             let subject = r.text(6)?;
             let body = r.text(7)?;
             Ok(TrendContact {
@@ -47,6 +50,8 @@ impl Store {
                     format!("{subject}. {body}")
                 },
             })
-        }))
+        });
+        rows.reverse();
+        Ok(rows)
     }
 }
