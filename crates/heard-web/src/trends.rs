@@ -241,6 +241,11 @@ pub fn detect(contacts: &[TrendContact], prefix: &str, now: Timestamp) -> Trends
     let mut last_on_case: HashMap<i64, i32> = HashMap::new();
     let mut demand: HashMap<(String, String), DemandCount> = HashMap::new();
     for (i, c) in contacts.iter().enumerate() {
+        if !c.inbound {
+            // Our reply: the resident's next contact answers it, it is not a repeat.
+            last_on_case.remove(&c.case_id);
+            continue;
+        }
         vocabulary.learn(&c.text);
         let d = day_of(c.received_at);
         let previous = last_on_case.insert(c.case_id, d);
@@ -350,7 +355,7 @@ pub fn detect(contacts: &[TrendContact], prefix: &str, now: Timestamp) -> Trends
     TrendsView {
         issues,
         demand,
-        contacts: thousands(contacts.len() as u64),
+        contacts: thousands(contacts.iter().filter(|c| c.inbound).count() as u64),
         computed_at: now.round(jiff::Unit::Second).unwrap_or(now).to_string(),
     }
 }
@@ -387,7 +392,8 @@ fn chart(contacts: &[TrendContact], a: &Alarm, today: i32) -> (String, u32) {
     let mut counts = vec![0u32; CHART_DAYS as usize];
     for c in contacts {
         let d = day_of(c.received_at);
-        if (a.category == ACROSS || c.service_name == a.category)
+        if c.inbound
+            && (a.category == ACROSS || c.service_name == a.category)
             && c.site.as_deref().unwrap_or(NO_SITE) == a.site
             && d > today - CHART_DAYS
             && d <= today
@@ -425,6 +431,7 @@ mod tests {
             site: Some(site.into()),
             text: text.into(),
             channel: "email".into(),
+            inbound: true,
         }
     }
 
@@ -498,6 +505,26 @@ mod tests {
         assert!(issue.service_name.contains("Libraries") && issue.service_name.contains("ICT Service Desk"));
         assert!(issue.label.contains("wifi"), "{}", issue.label);
         assert_eq!(issue.cases.len(), 3);
+    }
+
+    #[test]
+    fn a_repeat_is_failure_demand_but_an_answer_to_our_reply_is_not() {
+        let now: Timestamp = "2026-11-20T17:00:00Z".parse().unwrap();
+        let hour = jiff::SignedDuration::from_hours(1);
+        let mut first = contact(1, now - hour * 50, "Waste", "Elm Grove", "Bin not collected");
+        first.case_id = 10;
+        let mut reply = contact(2, now - hour * 49, "Waste", "Elm Grove", "Which bin was it?");
+        reply.case_id = 10;
+        reply.inbound = false;
+        let mut answer = contact(3, now - hour * 48, "Waste", "Elm Grove", "The green one");
+        answer.case_id = 10;
+        let mut repeat = contact(4, now - hour * 10, "Waste", "Elm Grove", "Bin still here");
+        repeat.case_id = 10;
+        let view = detect(&[first, reply, answer, repeat], "HRD", now);
+        let d = &view.demand[0];
+        assert_eq!((d.contacts, d.failure), (3, 1), "{d:?}");
+        assert_eq!(d.causes[Cause::Repeat as usize], 1);
+        assert_eq!(view.contacts, "3");
     }
 
     #[test]

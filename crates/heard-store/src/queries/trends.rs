@@ -4,13 +4,15 @@ use super::{Cols, Param, Sql, fetch_sql};
 use crate::{Result, Store, to_millis};
 use jiff::Timestamp;
 
-/// One inbound contact as the trend detector sees it.
+/// One contact as the trend detector sees it.
 #[derive(Debug, Clone)]
 pub struct TrendContact {
     pub id: i64,
     pub case_id: i64,
     pub received_at: Timestamp,
     pub channel: String,
+    /// From a resident (not one of our replies).
+    pub inbound: bool,
     pub service: String,
     pub service_name: String,
     /// The case's site, if it has one.
@@ -20,13 +22,13 @@ pub struct TrendContact {
 }
 
 impl Store {
-    /// Inbound contacts received at or after `since`, oldest first; at most the newest
+    /// Contacts (inbound and our replies) received at or after `since`, oldest first; at most the newest
     /// `limit` of them, so a page reading them cannot exhaust memory on a large install.
     pub async fn contacts_for_trends(&self, since: Timestamp, limit: u32) -> Result<Vec<TrendContact>> {
         let mut sql = Sql::new(
-            "SELECT c.id, c.case_id, c.received_at, s.slug, s.name, si.name, COALESCE(c.subject, ''), c.body, c.channel \
+            "SELECT c.id, c.case_id, c.received_at, s.slug, s.name, si.name, COALESCE(c.subject, ''), c.body, c.channel, c.direction \
              FROM contacts c JOIN cases k ON k.id = c.case_id JOIN services s ON s.id = k.service_id \
-             LEFT JOIN sites si ON si.id = k.site_id WHERE c.direction = 'inbound' AND c.received_at >= ",
+             LEFT JOIN sites si ON si.id = k.site_id WHERE c.received_at >= ",
         );
         let p = sql.bind(Param::Int(to_millis(since)));
         sql.push(&p);
@@ -41,6 +43,7 @@ impl Store {
                 case_id: r.int(1)?,
                 received_at: r.time(2)?,
                 channel: r.text(8)?,
+                inbound: r.text(9)? == "inbound",
                 service: r.text(3)?,
                 service_name: r.text(4)?,
                 site: r.opt_text(5)?,
