@@ -1,100 +1,16 @@
 //! A readable label for a group of contacts: the words its contacts share that the rest of
 //! the service rarely uses ("wifi · dropping", "error 500 · payment page").
 
-use crate::text::words;
+use crate::text::{is_stop, words};
 use std::collections::{HashMap, HashSet};
 
-/// Words too common in any council's messages to tell one problem from another.
-const GENERIC: &[&str] = &[
-    "a",
-    "an",
-    "the",
-    "and",
-    "or",
-    "but",
-    "of",
-    "to",
-    "in",
-    "on",
-    "at",
-    "by",
-    "for",
-    "with",
-    "from",
-    "is",
-    "are",
-    "was",
-    "were",
-    "be",
-    "been",
-    "it",
-    "its",
-    "this",
-    "that",
-    "i",
-    "im",
-    "me",
-    "my",
-    "we",
-    "our",
-    "you",
-    "your",
-    "they",
-    "them",
-    "there",
-    "here",
-    "as",
-    "so",
-    "not",
-    "no",
-    "do",
-    "does",
-    "did",
-    "dont",
-    "have",
-    "has",
-    "had",
-    "can",
-    "cant",
-    "could",
-    "would",
-    "should",
-    "will",
-    "just",
-    "than",
-    "then",
-    "too",
-    "very",
-    "also",
-    "about",
-    "again",
-    "still",
-    "any",
-    "some",
-    "all",
-    "one",
-    "what",
-    "when",
-    "which",
-    "who",
-    "why",
-    "how",
-    "please",
-    "thanks",
-    "thank",
-    "hi",
-    "hello",
-    "dear",
-    "regards",
-    "since",
-    "keeps",
-    "get",
-    "got",
-    "this",
-    "morning",
-    "today",
-    "yesterday",
-];
+/// Words that say nothing about the problem beyond the vectoriser's stop-words: time and
+/// persistence phrases every report uses.
+const GENERIC: &[&str] = &["since", "keeps", "morning", "today", "yesterday"];
+
+fn is_generic(word: &str) -> bool {
+    is_stop(word) || GENERIC.contains(&word)
+}
 
 /// Document frequencies of words over a background of contacts.
 #[derive(Debug, Default, Clone)]
@@ -127,7 +43,7 @@ impl Vocabulary {
         let need = if k >= 2 { 2 } else { 1 };
         let mut ranked: Vec<(f64, String)> = count
             .into_iter()
-            .filter(|(w, c)| *c >= need && w.chars().count() >= 2 && !GENERIC.contains(&w.as_str()))
+            .filter(|(w, c)| *c >= need && w.chars().count() >= 2 && !is_generic(w))
             .map(|(w, c)| {
                 let df = f64::from(self.df.get(&w).copied().unwrap_or(0));
                 let idf = ((1.0 + f64::from(self.docs)) / (1.0 + df)).ln() + 1.0;

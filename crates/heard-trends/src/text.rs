@@ -31,7 +31,8 @@ const STOP_WORDS: &[&str] = &[
     "ac", "ar", "yn", "i'r",
 ];
 
-fn is_stop(word: &str) -> bool {
+/// True for a common function word (English or Welsh).
+pub fn is_stop(word: &str) -> bool {
     STOP_WORDS.contains(&word)
 }
 
