@@ -294,21 +294,11 @@ pub fn detect(contacts: &[TrendContact], prefix: &str, now: Timestamp) -> Trends
     let mut issues: Vec<Issue> = best
         .into_values()
         .map(|a| {
-            let mut case_ids: Vec<i64> = a
-                .contacts
-                .iter()
-                .filter_map(|&i| contacts.get(i as usize))
-                .map(|c| c.case_id)
-                .collect();
+            let evidence: Vec<&TrendContact> = a.contacts.iter().filter_map(|&i| contacts.get(i as usize)).collect();
+            let mut case_ids: Vec<i64> = evidence.iter().map(|c| c.case_id).collect();
             case_ids.sort_unstable();
             case_ids.dedup();
             let (chart, chart_max) = chart(contacts, &a, today);
-            let texts = a
-                .contacts
-                .iter()
-                .filter_map(|&i| contacts.get(i as usize))
-                .map(|c| c.text.as_str());
-            let evidence: Vec<&TrendContact> = a.contacts.iter().filter_map(|&i| contacts.get(i as usize)).collect();
             let (services, service_name) = if a.category == ACROSS {
                 let mut pairs: Vec<(String, String)> = evidence
                     .iter()
@@ -325,7 +315,7 @@ pub fn detect(contacts: &[TrendContact], prefix: &str, now: Timestamp) -> Trends
                 )
             };
             Issue {
-                label: vocabulary.label(texts, 3),
+                label: vocabulary.label(evidence.iter().map(|c| c.text.as_str()), 3),
                 services,
                 service_name,
                 site: a.site.clone(),
