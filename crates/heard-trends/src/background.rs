@@ -71,12 +71,6 @@ impl Background {
         }
     }
 
-    /// Share of unrelated pairs at or above `cos`.
-    pub fn share_above(&self, cos: f32) -> f64 {
-        let bin = (((cos - LOW) / (HIGH - LOW)) * BINS as f32).clamp(0.0, BINS as f32) as usize;
-        self.histogram[bin..].iter().sum::<u64>() as f64 / self.pairs.max(1) as f64
-    }
-
     /// Pairs compared so far.
     pub fn pairs(&self) -> u64 {
         self.pairs

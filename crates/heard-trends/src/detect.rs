@@ -267,10 +267,6 @@ impl Detector {
         }
     }
 
-    pub fn settings(&self) -> &Settings {
-        &self.settings
-    }
-
     fn lookback(&self) -> i32 {
         let longest = self
             .settings
@@ -580,15 +576,5 @@ impl Detector {
         let alarms = self.close_day();
         self.today = self.today.map(|t| t + 1);
         alarms
-    }
-}
-
-impl Detector {
-    /// Each category and the cosine at which its contacts count as alike (for reports).
-    pub fn alike_thresholds(&self) -> Vec<(String, f32)> {
-        self.categories
-            .iter()
-            .map(|c| (c.name.clone(), c.threshold.unwrap_or(self.settings.similarity)))
-            .collect()
     }
 }
