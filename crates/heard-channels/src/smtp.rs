@@ -145,54 +145,9 @@ impl Outbox {
     /// Refused for an address a bounce marked undeliverable.
     #[tracing::instrument(skip_all, fields(case = %reply.case_reference))]
     pub async fn queue(&self, reply: &Reply) -> Result<(i64, String), SmtpError> {
-        let to: Mailbox = reply
-            .to
-            .parse()
-            .map_err(|e| SmtpError::Config(format!("to `{}`: {e}", reply.to)))?;
-        if self
-            .store
-            .identity_undeliverable("email", &to.email.to_string().to_lowercase())
-            .await?
-            == Some(true)
-        {
-            return Err(SmtpError::Undeliverable(to.email.to_string()));
-        }
-        let tag = format!("[{}]", reply.case_reference);
-        let subject = if reply.subject.contains(&tag) {
-            reply.subject.clone()
-        } else {
-            format!("{} {tag}", reply.subject.trim())
-        };
-        let domain = self.from.email.domain().to_string();
-        let message_id = format!(
-            "{}.{:016x}@{domain}",
-            reply.case_reference.to_lowercase(),
-            rand::random::<u64>()
-        );
-        let references = self.store.case_email_ids(reply.case_id).await?;
-        let mut attachments = Vec::new();
-        for (filename, content_type, bytes) in &reply.attachments {
-            attachments.push(OutboxAttachment {
-                filename: filename.clone(),
-                content_type: content_type.clone(),
-                sha256: self.files.put(bytes).await?,
-            });
-        }
-        let id = self
-            .store
-            .enqueue_email(&NewOutgoingEmail {
-                case_id: Some(reply.case_id),
-                message_id: message_id.clone(),
-                in_reply_to: references.last().cloned(),
-                references,
-                from: self.from.to_string(),
-                to: to.to_string(),
-                subject,
-                body: reply.body.clone(),
-                attachments,
-            })
-            .await?;
-        Ok((id, message_id))
+        let email = compose_reply(&self.store, &self.files, &self.from.to_string(), reply).await?;
+        let id = self.store.enqueue_email(&email).await?;
+        Ok((id, email.message_id))
     }
 
     /// Sends every email due by `now`, one attempt each (an email that fails is not tried
@@ -294,4 +249,62 @@ impl Outbox {
 pub fn backoff(attempts: i64) -> SignedDuration {
     let exp = attempts.clamp(1, 8) - 1;
     SignedDuration::from_secs((30i64 << exp).min(3600))
+}
+
+/// The outbox row for `reply`: attachments stored, threading headers taken from the
+/// case's email, the case reference in the subject, a fresh Message-ID. Refused for an
+/// address a bounce marked undeliverable. Shared by the outbox and the workspace (which
+/// stores the row in the same transaction as the reply's contact).
+pub async fn compose_reply(
+    store: &Store,
+    files: &FileStore,
+    from: &str,
+    reply: &Reply,
+) -> Result<NewOutgoingEmail, SmtpError> {
+    let from: Mailbox = from
+        .parse()
+        .map_err(|e| SmtpError::Config(format!("the reply address `{from}`: {e}")))?;
+    let to: Mailbox = reply
+        .to
+        .parse()
+        .map_err(|e| SmtpError::Config(format!("to `{}`: {e}", reply.to)))?;
+    if store
+        .identity_undeliverable("email", &to.email.to_string().to_lowercase())
+        .await?
+        == Some(true)
+    {
+        return Err(SmtpError::Undeliverable(to.email.to_string()));
+    }
+    let tag = format!("[{}]", reply.case_reference);
+    let subject = if reply.subject.contains(&tag) {
+        reply.subject.clone()
+    } else {
+        format!("{} {tag}", reply.subject.trim())
+    };
+    let domain = from.email.domain().to_string();
+    let message_id = format!(
+        "{}.{:016x}@{domain}",
+        reply.case_reference.to_lowercase(),
+        rand::random::<u64>()
+    );
+    let references = store.case_email_ids(reply.case_id).await?;
+    let mut attachments = Vec::new();
+    for (filename, content_type, bytes) in &reply.attachments {
+        attachments.push(OutboxAttachment {
+            filename: filename.clone(),
+            content_type: content_type.clone(),
+            sha256: files.put(bytes).await?,
+        });
+    }
+    Ok(NewOutgoingEmail {
+        case_id: Some(reply.case_id),
+        message_id,
+        in_reply_to: references.last().cloned(),
+        references,
+        from: from.to_string(),
+        to: to.to_string(),
+        subject,
+        body: reply.body.clone(),
+        attachments,
+    })
 }

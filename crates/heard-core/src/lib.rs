@@ -11,6 +11,7 @@ pub mod contact;
 pub mod customer;
 pub mod error;
 pub mod identity;
+pub mod job;
 pub mod routing;
 pub mod service_form;
 pub mod user;

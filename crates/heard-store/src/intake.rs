@@ -262,6 +262,7 @@ struct CaseRow<'a> {
     title: &'a str,
     created_at: i64,
     updated_at: i64,
+    next_action_at: Option<i64>,
 }
 
 struct ContactRow<'a> {
@@ -401,6 +402,7 @@ async fn intake_steps(
                     title: &title,
                     created_at: received,
                     updated_at: received.max(now),
+                    next_action_at: crate::workspace::first_reply_due(received),
                 })
                 .await?;
             let detail = serde_json::json!({"channel": c.channel, "service": plan.routed, "kind": kind});
@@ -466,8 +468,10 @@ const OPEN_CASE: &str = "SELECT id, status FROM cases WHERE customer_id = $1 AND
      AND status NOT IN ('resolved', 'closed') AND ($3 IS NULL OR kind = $3) ORDER BY updated_at DESC, id DESC LIMIT 1";
 const SET_STATUS: &str = "UPDATE cases SET status = $1 WHERE id = $2";
 const TOUCH_CASE: &str = "UPDATE cases SET updated_at = $1 WHERE id = $2 AND updated_at < $1";
-const INSERT_CASE: &str = "INSERT INTO cases (service_id, kind, status, priority, team_id, customer_id, title, created_at, updated_at) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id";
+/// A new contact on a case with no next action gives it one: the contact must be answered.
+const NEEDS_ANSWER: &str = "UPDATE cases SET next_action_at = $1 WHERE id = $2 AND next_action_at IS NULL";
+const INSERT_CASE: &str = "INSERT INTO cases (service_id, kind, status, priority, team_id, customer_id, title, created_at, updated_at, \
+     next_action_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id";
 const INSERT_EVENT: &str = "INSERT INTO case_events (case_id, at, kind, detail) VALUES ($1, $2, $3, $4)";
 const INSERT_LINK: &str =
     "INSERT INTO case_links (from_case_id, to_case_id, kind, created_at) VALUES ($1, $2, 'related', $3)";
@@ -552,7 +556,8 @@ impl Steps for Lite<'_> {
         self.exec(SET_STATUS, rusqlite::params![status, case])
     }
     async fn touch_case(&mut self, case: i64, at: i64) -> Result<()> {
-        self.exec(TOUCH_CASE, [at, case])
+        self.exec(TOUCH_CASE, [at, case])?;
+        self.exec(NEEDS_ANSWER, rusqlite::params![crate::workspace::first_reply_due(at), case])
     }
     async fn insert_case(&mut self, c: &CaseRow<'_>) -> Result<i64> {
         self.id(
@@ -566,7 +571,8 @@ impl Steps for Lite<'_> {
                 c.customer,
                 c.title,
                 c.created_at,
-                c.updated_at
+                c.updated_at,
+                c.next_action_at
             ],
         )
     }
@@ -723,6 +729,11 @@ impl Steps for Pg<'_> {
             .bind(case)
             .execute(&mut *self.0)
             .await?;
+        sqlx::query(NEEDS_ANSWER)
+            .bind(crate::workspace::first_reply_due(at))
+            .bind(case)
+            .execute(&mut *self.0)
+            .await?;
         Ok(())
     }
     async fn insert_case(&mut self, c: &CaseRow<'_>) -> Result<i64> {
@@ -736,6 +747,7 @@ impl Steps for Pg<'_> {
             .bind(c.title)
             .bind(c.created_at)
             .bind(c.updated_at)
+            .bind(c.next_action_at)
             .fetch_one(&mut *self.0)
             .await?)
     }

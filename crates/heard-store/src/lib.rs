@@ -25,6 +25,7 @@ mod sqlite_writer;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod users;
+pub mod workspace;
 
 pub use db::{Dialect, SchemaState, Store, StoreOptions};
 pub use error::StoreError;

@@ -106,29 +106,41 @@ macro_rules! row_like {
 row_like!(sqlx::sqlite::SqliteRow);
 row_like!(sqlx::postgres::PgRow);
 
+/// Inserts `$e` (a [`NewOutgoingEmail`]) into the outbox inside transaction `$tx`, due
+/// at `$now`; evaluates to its id. A macro so a reply and its outbox row share one
+/// transaction on either engine.
+macro_rules! insert_email {
+    ($tx:ident, $e:expr, $now:expr) => {{
+        let e: &$crate::outbox::NewOutgoingEmail = $e;
+        let attachments = serde_json::to_string(&e.attachments).unwrap_or_else(|_| "[]".into());
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO email_outbox (case_id, message_id, in_reply_to, thread_refs, from_addr, to_addr, subject, body, \
+             attachments, status, next_attempt_at, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'pending', $10, $10) RETURNING id",
+        )
+        .bind(e.case_id)
+        .bind(&e.message_id)
+        .bind(&e.in_reply_to)
+        .bind(e.references.join(" "))
+        .bind(&e.from)
+        .bind(&e.to)
+        .bind(&e.subject)
+        .bind(&e.body)
+        .bind(&attachments)
+        .bind($now)
+        .fetch_one(&mut *$tx)
+        .await?;
+        id
+    }};
+}
+pub(crate) use insert_email;
+
 impl Store {
     /// Puts an email in the outbox, due now. Returns its id.
     pub async fn enqueue_email(&self, e: &NewOutgoingEmail) -> Result<i64> {
         let now = to_millis(Timestamp::now());
-        let attachments = serde_json::to_string(&e.attachments).unwrap_or_else(|_| "[]".into());
         write_tx!(self, |tx, _d| {
-            let id: i64 = sqlx::query_scalar(
-                "INSERT INTO email_outbox (case_id, message_id, in_reply_to, thread_refs, from_addr, to_addr, subject, body, \
-                 attachments, status, next_attempt_at, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'pending', $10, $10) RETURNING id",
-            )
-            .bind(e.case_id)
-            .bind(&e.message_id)
-            .bind(&e.in_reply_to)
-            .bind(e.references.join(" "))
-            .bind(&e.from)
-            .bind(&e.to)
-            .bind(&e.subject)
-            .bind(&e.body)
-            .bind(&attachments)
-            .bind(now)
-            .fetch_one(&mut *tx)
-            .await?;
+            let id = insert_email!(tx, e, now);
             Ok::<_, crate::StoreError>(id)
         })
     }

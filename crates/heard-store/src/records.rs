@@ -150,6 +150,8 @@ pub struct CaseRecord {
     pub updated_at: Timestamp,
     pub due_at: Option<Timestamp>,
     pub closed_at: Option<Timestamp>,
+    /// When someone must next act: the earlier of the deadline and any open follow-up.
+    pub next_action_at: Option<Timestamp>,
 }
 
 /// A link from one case to another.
@@ -231,6 +233,10 @@ pub struct ContactRecord {
     pub body_html: Option<String>,
     pub received_at: Timestamp,
     pub external_id: Option<String>,
+    /// An agent marked this inbound contact as needing no answer.
+    pub no_reply_needed: bool,
+    /// The staff member who wrote it (a reply or a logged call), if one did.
+    pub written_by: Option<i64>,
     pub attachments: Vec<AttachmentRecord>,
     /// Values read from the text (see [`EntityRecord`]).
     pub entities: Vec<EntityRecord>,

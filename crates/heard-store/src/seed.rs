@@ -211,13 +211,18 @@ impl Store {
                 let opened = to_millis(first.received_at);
                 let updated = to_millis(last.received_at);
                 let closed = (!c.status.is_open()).then_some(updated);
+                let next_action = if c.status.is_open() {
+                    crate::workspace::first_reply_due(updated)
+                } else {
+                    None
+                };
                 let title = first
                     .subject
                     .clone()
                     .unwrap_or_else(|| first.body.lines().next().unwrap_or("").chars().take(80).collect());
                 let id: i64 = sqlx::query_scalar(
-                    "INSERT INTO cases (service_id, kind, status, priority, owner_id, team_id, customer_id, site_id, title, created_at, updated_at, closed_at) \
-                     SELECT s.id, $2, $3, $4, (SELECT id FROM users WHERE email = $5), s.team_id, $6, (SELECT id FROM sites WHERE slug = $7), $8, $9, $10, $11 \
+                    "INSERT INTO cases (service_id, kind, status, priority, owner_id, team_id, customer_id, site_id, title, created_at, updated_at, closed_at, next_action_at) \
+                     SELECT s.id, $2, $3, $4, (SELECT id FROM users WHERE email = $5), s.team_id, $6, (SELECT id FROM sites WHERE slug = $7), $8, $9, $10, $11, $12 \
                      FROM services s WHERE s.slug = $1 RETURNING id",
                 )
                 .bind(&c.service)
@@ -231,6 +236,7 @@ impl Store {
                 .bind(opened)
                 .bind(updated)
                 .bind(closed)
+                .bind(next_action)
                 .fetch_optional(&mut *tx)
                 .await?
                 .ok_or_else(|| heard_core::Invalid::field("service", format!("no service `{}`", c.service)))?;

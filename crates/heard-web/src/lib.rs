@@ -13,6 +13,7 @@ mod pages;
 pub mod problem;
 mod reports;
 pub mod trends;
+mod workspace;
 
 pub use auth::{Caller, hash_password, verify_password};
 
@@ -37,6 +38,10 @@ pub struct WebSettings {
     pub session_hours: i64,
     /// Mark cookies `Secure` (behind HTTPS). Off for plain-HTTP local use.
     pub secure_cookies: bool,
+    /// How many jobs (open cases) an agent may hold at once.
+    pub job_limit: usize,
+    /// The From of emailed replies, e.g. `Our Council <contact@council.example>`.
+    pub reply_from: String,
 }
 
 impl Default for WebSettings {
@@ -48,6 +53,8 @@ impl Default for WebSettings {
             max_request_bytes: 40 << 20,
             session_hours: 9,
             secure_cookies: false,
+            job_limit: heard_core::job::DEFAULT_JOB_LIMIT,
+            reply_from: "Council contact centre <contact@council.example>".into(),
         }
     }
 }
@@ -167,6 +174,7 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .merge(api)
         .merge(pages::router())
+        .merge(workspace::router())
         .merge(trends::router())
         .merge(open311::router())
         .merge(forms::router())

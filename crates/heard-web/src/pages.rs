@@ -1,18 +1,17 @@
-//! Staff pages, server-rendered with askama (auto-escaped). A first, read-only view of
-//! cases; the full agent workspace builds on it.
+//! Staff pages' common parts, server-rendered with askama (auto-escaped): signing in and
+//! out, the stylesheet, and the helpers every page uses. The workspace (queues and the
+//! case page) is in [`crate::workspace`].
 
 use crate::api::session::end_session;
 use crate::auth::{Caller, cookie_header};
 use crate::{AppState, problem::ApiError};
 use askama::Template;
-use axum::extract::{Form, FromRequestParts, Path, Query, State};
+use axum::extract::{Form, FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
-use heard_core::CaseStatus;
-use heard_store::queries::CaseFilter;
-use heard_store::{CaseDetail, CaseRecord, ServiceRecord, UserRecord};
+use heard_store::UserRecord;
 use serde::Deserialize;
 
 pub fn router() -> axum::Router<AppState> {
@@ -20,8 +19,6 @@ pub fn router() -> axum::Router<AppState> {
         .route("/", get(|| async { Redirect::to("/cases") }))
         .route("/login", get(login_page).post(login))
         .route("/logout", axum::routing::post(logout))
-        .route("/cases", get(cases_page))
-        .route("/cases/{reference}", get(case_page))
         .route("/static/heard.css", get(css))
 }
 
@@ -50,7 +47,7 @@ pub(crate) fn render(t: &impl Template) -> Response {
     }
 }
 
-fn page_error(e: ApiError) -> Response {
+pub(crate) fn page_error(e: ApiError) -> Response {
     (e.status, e.detail.unwrap_or_default()).into_response()
 }
 
@@ -128,116 +125,4 @@ async fn logout(
         Redirect::to("/login"),
     )
         .into_response()
-}
-
-#[derive(Template)]
-#[template(path = "cases.html")]
-struct CasesPage {
-    user: Option<UserRecord>,
-    csrf: String,
-    cases: Vec<CaseRecord>,
-    services: Vec<ServiceRecord>,
-    statuses: &'static [CaseStatus],
-    q: String,
-    service: String,
-    status: String,
-    next: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct CasesQuery {
-    #[serde(default)]
-    q: String,
-    #[serde(default)]
-    service: String,
-    #[serde(default)]
-    status: String,
-    cursor: Option<String>,
-}
-
-async fn cases_page(State(state): State<AppState>, Staff(caller): Staff, Query(q): Query<CasesQuery>) -> Response {
-    let filter = CaseFilter {
-        service: Some(q.service.clone()).filter(|s| !s.is_empty()),
-        status: q.status.parse().ok(),
-        q: Some(q.q.clone()).filter(|s| !s.trim().is_empty()),
-        visible_services: caller.visible_services(),
-        cursor: q
-            .cursor
-            .as_deref()
-            .and_then(|c| heard_store::queries::Cursor::parse(c).ok()),
-        limit: Some(50),
-        ..Default::default()
-    };
-    let store = state.store();
-    let (page, services) = match tokio::try_join!(
-        store.list_cases(&filter, &state.settings().reference_prefix),
-        store.services()
-    ) {
-        Ok(v) => v,
-        Err(e) => return page_error(e.into()),
-    };
-    let services = services.into_iter().filter(|s| caller.sees(&s.slug)).collect();
-    let next = page.next_cursor.map(|c| {
-        let mut qs = form_urlencoded_pairs(&[("q", &q.q), ("service", &q.service), ("status", &q.status)]);
-        qs.push_str(&format!("&cursor={c}"));
-        qs
-    });
-    render(&CasesPage {
-        csrf: caller.csrf_token.clone().unwrap_or_default(),
-        user: Some(caller.user),
-        cases: page.items,
-        services,
-        statuses: CaseStatus::ALL,
-        q: q.q,
-        service: q.service,
-        status: q.status,
-        next,
-    })
-}
-
-/// `a=1&b=2`, percent-encoding every value.
-fn form_urlencoded_pairs(pairs: &[(&str, &str)]) -> String {
-    pairs
-        .iter()
-        .map(|(k, v)| {
-            let enc: String = v
-                .bytes()
-                .map(|b| {
-                    if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-                        (b as char).to_string()
-                    } else {
-                        format!("%{b:02X}")
-                    }
-                })
-                .collect();
-            format!("{k}={enc}")
-        })
-        .collect::<Vec<_>>()
-        .join("&")
-}
-
-#[derive(Template)]
-#[template(path = "case.html")]
-struct CasePage {
-    user: Option<UserRecord>,
-    csrf: String,
-    case: CaseDetail,
-}
-
-async fn case_page(State(state): State<AppState>, Staff(caller): Staff, Path(raw): Path<String>) -> Response {
-    let reference = match raw.parse::<heard_core::CaseReference>() {
-        Ok(r) if r.prefix() == state.settings().reference_prefix => r,
-        _ => return (StatusCode::NOT_FOUND, "no such case").into_response(),
-    };
-    let mut case = match state.store().case_detail(&reference).await {
-        Ok(c) if caller.sees(&c.case.service) => c,
-        Ok(_) => return (StatusCode::NOT_FOUND, "no such case").into_response(),
-        Err(e) => return page_error(e.into()),
-    };
-    crate::api::contacts::mask_for(&caller, &mut case.contacts);
-    render(&CasePage {
-        csrf: caller.csrf_token.clone().unwrap_or_default(),
-        user: Some(caller.user),
-        case,
-    })
 }

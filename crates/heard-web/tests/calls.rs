@@ -7,44 +7,15 @@ mod common;
 use common::{TestApp, spawn};
 use heard_core::Role;
 use heard_store::testing::TestDb;
-use heard_store::users::NewUser;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-/// A signed-in agent: (session cookie, CSRF token), on a client that does not follow
-/// redirects.
+/// A signed-in agent: (client, session cookie, CSRF token).
 async fn sign_in(app: &TestApp) -> (reqwest::Client, String, String) {
-    app.store
-        .upsert_user(&NewUser {
-            email: "phones@test.heard".into(),
-            name: "Pat Phones".into(),
-            role: Role::Agent,
-            team: None,
-            services: vec![],
-            password_hash: Some(heard_web::hash_password("correct horse battery").unwrap()),
-        })
-        .await
-        .unwrap();
-    let http = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let r = http
-        .post(app.url("/api/v1/session"))
-        .json(&json!({"email": "phones@test.heard", "password": "correct horse battery"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::OK);
-    let cookie = r.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_string();
-    let body: Value = r.json().await.unwrap();
-    (http, cookie, body["csrf_token"].as_str().unwrap().to_string())
+    let s = app
+        .sign_in_as("phones@test.heard", "Pat Phones", Role::Agent, &[])
+        .await;
+    (s.http, s.cookie, s.csrf)
 }
 
 async fn page(http: &reqwest::Client, app: &TestApp, cookie: &str, path: &str) -> (StatusCode, String) {

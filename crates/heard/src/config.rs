@@ -13,6 +13,7 @@ pub struct Config {
     pub server: Server,
     pub council: Council,
     pub limits: Limits,
+    pub workspace: Workspace,
     /// Email: mailboxes and limits (see `mail_config.rs`).
     pub email: crate::mail_config::Email,
     /// Teams, services and sites to create or update at start (by slug).
@@ -37,6 +38,22 @@ impl Default for Server {
             listen: "127.0.0.1:8080".into(),
             secure_cookies: false,
             session_hours: 9,
+        }
+    }
+}
+
+/// The agent workspace.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Workspace {
+    /// Cases an agent may hold open as jobs at once (1–8: each job needs its own colour).
+    pub job_limit: usize,
+}
+
+impl Default for Workspace {
+    fn default() -> Self {
+        Workspace {
+            job_limit: heard_core::job::DEFAULT_JOB_LIMIT,
         }
     }
 }
@@ -155,6 +172,12 @@ impl Config {
         if self.server.session_hours < 1 || self.server.session_hours > 24 * 30 {
             bail!("server.session_hours: must be between 1 and 720");
         }
+        if !(1..=usize::from(heard_core::job::JOB_COLOURS)).contains(&self.workspace.job_limit) {
+            bail!(
+                "workspace.job_limit: must be between 1 and {} (each open job has its own colour)",
+                heard_core::job::JOB_COLOURS
+            );
+        }
         for (i, s) in self.services.iter().enumerate() {
             if !heard_core::contact::is_slug(&s.slug) {
                 bail!(
@@ -202,6 +225,13 @@ impl Config {
             max_request_bytes: self.limits.max_request_mb << 20,
             session_hours: self.server.session_hours,
             secure_cookies: self.server.secure_cookies,
+            job_limit: self.workspace.job_limit,
+            reply_from: self
+                .email
+                .smtp
+                .as_ref()
+                .map(|s| s.from.clone())
+                .unwrap_or_else(|| format!("{} <contact@council.example>", self.council.name)),
         }
     }
 }
@@ -218,6 +248,10 @@ pub const STARTER: &str = r#"# heard configuration. Every setting is optional; t
 # Set to true when heard is served over HTTPS, so cookies are marked Secure.
 # secure_cookies = false
 # session_hours = 9
+
+[workspace]
+# Cases an agent may hold open as jobs at once (1 to 8).
+# job_limit = 5
 
 [council]
 # name = "Our Council"

@@ -35,6 +35,11 @@ pub struct CaseFilter {
     pub q: Option<String>,
     /// When set, only cases of these services (a back-office officer's view).
     pub visible_services: Option<Vec<String>>,
+    /// Only open cases whose next action is due before this time (the "slipping" queue).
+    pub action_before: Option<Timestamp>,
+    /// Most urgent first (earliest next action) instead of most recently active; one
+    /// page only, without a cursor.
+    pub urgent_first: bool,
     pub cursor: Option<Cursor>,
     pub limit: Option<u32>,
 }
@@ -46,7 +51,7 @@ pub(crate) const CASE_COLUMNS: &str = "k.id, k.kind, k.status, k.priority, \
      (SELECT slug FROM services WHERE id = k.service_id), k.owner_id, \
      (SELECT email FROM users WHERE id = k.owner_id), (SELECT name FROM users WHERE id = k.owner_id), \
      (SELECT slug FROM teams WHERE id = k.team_id), k.customer_id, (SELECT name FROM customers WHERE id = k.customer_id), \
-     (SELECT slug FROM sites WHERE id = k.site_id), k.title, k.created_at, k.updated_at, k.due_at, k.closed_at";
+     (SELECT slug FROM sites WHERE id = k.site_id), k.title, k.created_at, k.updated_at, k.due_at, k.closed_at, k.next_action_at";
 
 pub(crate) const CASE_FROM: &str = " FROM cases k";
 
@@ -78,6 +83,7 @@ pub(crate) fn case_from_row(r: &impl Cols, prefix: &str) -> Result<CaseRecord> {
         updated_at: r.time(14)?,
         due_at: r.opt_time(15)?,
         closed_at: r.opt_time(16)?,
+        next_action_at: r.opt_time(17)?,
     })
 }
 
@@ -104,6 +110,43 @@ impl Store {
         let mut sql = Sql::new(&format!(
             "SELECT {CASE_COLUMNS}{CASE_FROM} WHERE k.id IN (SELECT k.id FROM cases k WHERE 1 = 1"
         ));
+        self.case_conditions(&mut sql, f);
+        if f.urgent_first {
+            let lp = sql.bind(Param::Int(limit));
+            sql.push(&format!(
+                " ORDER BY k.next_action_at, k.id LIMIT {lp}) ORDER BY k.next_action_at, k.id"
+            ));
+            let items = fetch_sql!(self, sql, |r| case_from_row(r, prefix));
+            return Ok(Page {
+                items,
+                next_cursor: None,
+            });
+        }
+        after_cursor(&mut sql, f.cursor, "k.updated_at", "k.id");
+        let lp = sql.bind(Param::Int(limit + 1));
+        sql.push(&format!(
+            " ORDER BY k.updated_at DESC, k.id DESC LIMIT {lp}) ORDER BY k.updated_at DESC, k.id DESC"
+        ));
+        let items = fetch_sql!(self, sql, |r| case_from_row(r, prefix));
+        Ok(finish_page(items, limit, |c: &CaseRecord| Cursor {
+            at: c.updated_at.as_millisecond(),
+            id: c.id,
+        }))
+    }
+
+    /// How many cases match `f`, counting no further than `cap` (a queue shows "1,000+"
+    /// rather than scanning a million rows for an exact figure).
+    pub async fn count_cases(&self, f: &CaseFilter, cap: u32) -> Result<u64> {
+        let mut sql = Sql::new("SELECT COUNT(*) FROM (SELECT 1 FROM cases k WHERE 1 = 1");
+        self.case_conditions(&mut sql, f);
+        let p = sql.bind(Param::Int(i64::from(cap)));
+        sql.push(&format!(" LIMIT {p}) t"));
+        let n = fetch_sql!(self, sql, |r| r.int(0));
+        Ok(n.first().copied().unwrap_or(0).max(0) as u64)
+    }
+
+    /// Appends `f`'s conditions (everything but the cursor and order) to `sql`.
+    fn case_conditions(&self, sql: &mut Sql, f: &CaseFilter) {
         if let Some(s) = &f.service {
             let p = sql.bind(Param::Text(s.clone()));
             sql.push(&format!(
@@ -111,7 +154,7 @@ impl Store {
             ));
         }
         if let Some(v) = &f.visible_services {
-            only_services(&mut sql, v, "k.service_id");
+            only_services(sql, v, "k.service_id");
         }
         if let Some(s) = f.status {
             let p = sql.bind(Param::Text(s.as_str().into()));
@@ -153,7 +196,7 @@ impl Store {
             sql.push(&format!(" AND k.created_at < {p}"));
         }
         if let Some(q) = f.q.as_deref().filter(|q| !q.trim().is_empty()) {
-            match contact_match(&mut sql, self.dialect(), q) {
+            match contact_match(sql, self.dialect(), q) {
                 // Walks cases newest first and stops at a page: quick for common words
                 // (matches come early) and for rare ones (the match set is small).
                 Some(m) => sql.push(&format!(
@@ -162,16 +205,12 @@ impl Store {
                 None => sql.push(" AND 1 = 0"),
             }
         }
-        after_cursor(&mut sql, f.cursor, "k.updated_at", "k.id");
-        let lp = sql.bind(Param::Int(limit + 1));
-        sql.push(&format!(
-            " ORDER BY k.updated_at DESC, k.id DESC LIMIT {lp}) ORDER BY k.updated_at DESC, k.id DESC"
-        ));
-        let items = fetch_sql!(self, sql, |r| case_from_row(r, prefix));
-        Ok(finish_page(items, limit, |c: &CaseRecord| Cursor {
-            at: c.updated_at.as_millisecond(),
-            id: c.id,
-        }))
+        if let Some(t) = f.action_before {
+            let p = sql.bind(Param::Int(t.as_millisecond()));
+            sql.push(&format!(
+                " AND k.next_action_at < {p} AND k.status NOT IN ('resolved', 'closed')"
+            ));
+        }
     }
 
     /// One case, without its timeline.

@@ -27,7 +27,7 @@ pub struct ContactFilter {
 }
 
 const CONTACT_COLUMNS: &str = "x.id, x.case_id, x.customer_id, x.channel, x.direction, x.sender, x.subject, x.body, \
-     x.body_html, x.received_at, x.external_id";
+     x.body_html, x.received_at, x.external_id, x.no_reply_needed_by, x.created_by";
 
 fn contact_from_row(r: &impl Cols, prefix: &str) -> Result<ContactRecord> {
     Ok(ContactRecord {
@@ -42,6 +42,8 @@ fn contact_from_row(r: &impl Cols, prefix: &str) -> Result<ContactRecord> {
         body_html: r.opt_text(8)?,
         received_at: r.time(9)?,
         external_id: r.opt_text(10)?,
+        no_reply_needed: r.opt_int(11)?.is_some(),
+        written_by: r.opt_int(12)?,
         attachments: Vec::new(),
         entities: Vec::new(),
     })

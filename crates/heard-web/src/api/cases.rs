@@ -77,6 +77,7 @@ pub async fn list_cases(
         visible_services: caller.visible_services(),
         cursor: cursor(&mut c, &q.cursor),
         limit: limit(&mut c, q.limit),
+        ..Default::default()
     };
     finish(c)?;
     Ok(axum::Json(

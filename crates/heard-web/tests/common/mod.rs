@@ -153,6 +153,111 @@ impl TestApp {
     }
 }
 
+/// A person signed in through the sign-in API, on a client that does not follow
+/// redirects: pages and form posts as a browser sends them.
+pub struct Session {
+    pub http: reqwest::Client,
+    pub cookie: String,
+    pub csrf: String,
+    pub base: String,
+    pub user_id: i64,
+}
+
+impl TestApp {
+    /// Creates (or updates) a user with `role` and `services`, and signs them in.
+    pub async fn sign_in_as(&self, email: &str, name: &str, role: Role, services: &[&str]) -> Session {
+        let password = "correct horse battery";
+        let user_id = self
+            .store
+            .upsert_user(&NewUser {
+                email: email.into(),
+                name: name.into(),
+                role,
+                team: None,
+                services: services.iter().map(|s| s.to_string()).collect(),
+                password_hash: Some(heard_web::hash_password(password).unwrap()),
+            })
+            .await
+            .unwrap();
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        let r = http
+            .post(self.url("/api/v1/session"))
+            .json(&serde_json::json!({"email": email, "password": password}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        let cookie = r.headers()["set-cookie"]
+            .to_str()
+            .unwrap()
+            .split(';')
+            .next()
+            .unwrap()
+            .to_string();
+        let body: Value = r.json().await.unwrap();
+        Session {
+            http,
+            cookie,
+            csrf: body["csrf_token"].as_str().unwrap().to_string(),
+            base: self.base.clone(),
+            user_id,
+        }
+    }
+}
+
+impl Session {
+    /// A page: (status, body).
+    pub async fn page(&self, path: &str) -> (StatusCode, String) {
+        let r = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .header("cookie", &self.cookie)
+            .send()
+            .await
+            .unwrap();
+        (r.status(), r.text().await.unwrap())
+    }
+
+    /// A form post with the session's CSRF token added: (status, Location, body).
+    pub async fn post(&self, path: &str, form: &[(&str, &str)]) -> (StatusCode, String, String) {
+        let mut fields: Vec<(&str, &str)> = vec![("csrf_token", &self.csrf)];
+        fields.extend_from_slice(form);
+        let r = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header("cookie", &self.cookie)
+            .form(&fields)
+            .send()
+            .await
+            .unwrap();
+        let status = r.status();
+        let location = r
+            .headers()
+            .get("location")
+            .map(|v| v.to_str().unwrap().to_string())
+            .unwrap_or_default();
+        (status, location, r.text().await.unwrap())
+    }
+
+    /// A JSON request as the pages' script sends it (session cookie, CSRF header).
+    pub async fn json(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> (StatusCode, Value) {
+        let mut r = self
+            .http
+            .request(method, format!("{}{path}", self.base))
+            .header("cookie", &self.cookie)
+            .header("x-csrf-token", &self.csrf);
+        if let Some(b) = body {
+            r = r.json(&b);
+        }
+        let r = r.send().await.unwrap();
+        let s = r.status();
+        (s, r.json().await.unwrap_or(Value::Null))
+    }
+}
+
 pub fn highways_fields() -> Vec<ServiceField> {
     vec![
         ServiceField {

@@ -1,0 +1,551 @@
+//! What the case page's forms do. Each validates on the server; a refusal re-renders
+//! the page with the error next to its field and everything typed kept; a form older
+//! than the case's last change is shown as stale rather than applied blindly.
+
+use super::case_page::{FormState, render_case};
+use super::{back_to, check_form, visible_case};
+use crate::AppState;
+use crate::auth::Caller;
+use crate::pages::{Staff, page_error};
+use axum::extract::{Form, Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use heard_core::{CaseReference, CaseStatus, Channel};
+use heard_store::StoreError;
+use heard_store::workspace::{NewReply, STALE_REPLY};
+use serde::Deserialize;
+
+#[derive(Deserialize)]
+pub(crate) struct ReplyForm {
+    csrf_token: String,
+    channel: String,
+    #[serde(default)]
+    to: String,
+    #[serde(default)]
+    subject: String,
+    #[serde(default)]
+    body: String,
+    #[serde(default)]
+    last_reply_seen: String,
+}
+
+/// Sends (email) or records (a call made, a letter, a visit) a reply to the customer.
+pub(crate) async fn reply(
+    State(state): State<AppState>,
+    Staff(caller): Staff,
+    Path(raw): Path<String>,
+    Form(f): Form<ReplyForm>,
+) -> Response {
+    let reference = match guard(&state, &caller, &raw, &f.csrf_token).await {
+        Ok(r) => r,
+        Err(res) => return res,
+    };
+    let keep = |errors: Vec<(&'static str, String)>, stale: Option<String>, status: StatusCode| FormState {
+        errors,
+        stale,
+        status: Some(status),
+        reply_channel: Some(f.channel.clone()),
+        reply_to: Some(f.to.clone()),
+        reply_subject: Some(f.subject.clone()),
+        reply_body: Some(f.body.clone()),
+        ..Default::default()
+    };
+    let channel = match f.channel.parse::<Channel>() {
+        Ok(c @ (Channel::Email | Channel::Phone | Channel::Letter | Channel::Visit)) => c,
+        _ => {
+            let form = keep(
+                vec![("reply_channel", "Choose how the reply goes".into())],
+                None,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            );
+            return render_case(&state, &caller, &reference, form, None).await;
+        }
+    };
+    let mut errors = Vec::new();
+    if f.body.trim().is_empty() {
+        errors.push(("reply_body", "Write the reply before sending it".to_string()));
+    }
+    if channel == Channel::Email && !looks_like_email(&f.to) {
+        errors.push(("reply_to", "Enter the email address to send the reply to".to_string()));
+    }
+    if !errors.is_empty() {
+        let form = keep(errors, None, StatusCode::UNPROCESSABLE_ENTITY);
+        return render_case(&state, &caller, &reference, form, None).await;
+    }
+    let email = if channel == Channel::Email {
+        let reply = heard_channels::smtp::Reply {
+            case_id: reference.number(),
+            case_reference: reference.to_string(),
+            to: f.to.trim().to_string(),
+            subject: f.subject.trim().to_string(),
+            body: f.body.clone(),
+            attachments: Vec::new(),
+        };
+        match heard_channels::smtp::compose_reply(state.store(), state.files(), &state.settings().reply_from, &reply)
+            .await
+        {
+            Ok(e) => Some(e),
+            Err(heard_channels::smtp::SmtpError::Undeliverable(a)) => {
+                let msg = format!("Mail to {a} bounced: reach the customer another way");
+                let form = keep(vec![("reply_to", msg)], None, StatusCode::UNPROCESSABLE_ENTITY);
+                return render_case(&state, &caller, &reference, form, None).await;
+            }
+            Err(heard_channels::smtp::SmtpError::Config(m)) => {
+                let form = keep(
+                    vec![("reply_to", format!("That address cannot be used: {m}"))],
+                    None,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                );
+                return render_case(&state, &caller, &reference, form, None).await;
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "composing a reply failed");
+                return page_error(crate::problem::ApiError::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "the reply could not be prepared; it has been logged",
+                ));
+            }
+        }
+    } else {
+        None
+    };
+    let to = match channel {
+        Channel::Email => f.to.trim().to_string(),
+        _ => String::new(),
+    };
+    let subject = (channel == Channel::Email).then(|| email.as_ref().map(|e| e.subject.clone()).unwrap_or_default());
+    let result = state
+        .store()
+        .record_reply(&NewReply {
+            case: reference.clone(),
+            actor: caller.user.id,
+            channel,
+            to,
+            subject,
+            body: f.body.clone(),
+            email,
+            last_reply_seen: f.last_reply_seen.trim().parse().ok(),
+        })
+        .await;
+    match result {
+        Ok(_) => back_to(&reference, if channel == Channel::Email { "email" } else { "reply" }),
+        Err(StoreError::Conflict(m)) if m == STALE_REPLY => {
+            let form = keep(
+                Vec::new(),
+                Some(
+                    "Someone else replied to the customer while you were writing. Your reply has not been sent; \
+                     it is kept below. Read their reply in the timeline, then send yours if it is still needed."
+                        .into(),
+                ),
+                StatusCode::CONFLICT,
+            );
+            render_case(&state, &caller, &reference, form, None).await
+        }
+        Err(e) => store_error(&state, &caller, &reference, e, "reply_body").await,
+    }
+}
+
+/// Good enough to catch a slip of the keyboard; the outbox parses it properly.
+fn looks_like_email(s: &str) -> bool {
+    let s = s.trim();
+    matches!(s.split_once('@'), Some((a, b)) if !a.is_empty() && b.contains('.') && !s.contains(char::is_whitespace))
+}
+
+#[derive(Deserialize)]
+pub(crate) struct NoteForm {
+    csrf_token: String,
+    #[serde(default)]
+    note: String,
+}
+
+pub(crate) async fn note(
+    State(state): State<AppState>,
+    Staff(caller): Staff,
+    Path(raw): Path<String>,
+    Form(f): Form<NoteForm>,
+) -> Response {
+    let reference = match guard(&state, &caller, &raw, &f.csrf_token).await {
+        Ok(r) => r,
+        Err(res) => return res,
+    };
+    if f.note.trim().is_empty() {
+        let mut form = FormState::error("note", "Write the note before adding it");
+        form.note = Some(f.note);
+        return render_case(&state, &caller, &reference, form, None).await;
+    }
+    match state.store().add_note(&reference, caller.user.id, &f.note).await {
+        Ok(()) => back_to(&reference, "note"),
+        Err(e) => store_error(&state, &caller, &reference, e, "note").await,
+    }
+}
+
+#[derive(Deserialize)]
+pub(crate) struct AssignForm {
+    csrf_token: String,
+    #[serde(default)]
+    owner: String,
+}
+
+pub(crate) async fn assign(
+    State(state): State<AppState>,
+    Staff(caller): Staff,
+    Path(raw): Path<String>,
+    Form(f): Form<AssignForm>,
+) -> Response {
+    let reference = match guard(&state, &caller, &raw, &f.csrf_token).await {
+        Ok(r) => r,
+        Err(res) => return res,
+    };
+    let owner = match f.owner.trim() {
+        "" => None,
+        id => match id.parse::<i64>() {
+            Ok(id) => Some(id),
+            Err(_) => {
+                let form = FormState::error("owner", "Choose who the case goes to");
+                return render_case(&state, &caller, &reference, form, None).await;
+            }
+        },
+    };
+    match state.store().assign_case(&reference, owner, Some(caller.user.id)).await {
+        Ok(()) => back_to(&reference, "assign"),
+        Err(e) => store_error(&state, &caller, &reference, e, "owner").await,
+    }
+}
+
+#[derive(Deserialize)]
+pub(crate) struct StatusForm {
+    csrf_token: String,
+    status: String,
+    #[serde(default)]
+    version: i64,
+}
+
+pub(crate) async fn status(
+    State(state): State<AppState>,
+    Staff(caller): Staff,
+    Path(raw): Path<String>,
+    Form(f): Form<StatusForm>,
+) -> Response {
+    let reference = match guard(&state, &caller, &raw, &f.csrf_token).await {
+        Ok(r) => r,
+        Err(res) => return res,
+    };
+    if let Some(res) = stale(&state, &caller, &reference, f.version).await {
+        return res;
+    }
+    let to = match f.status.parse::<CaseStatus>() {
+        Ok(s) => s,
+        Err(_) => {
+            let form = FormState::error("status", "Choose a status");
+            return render_case(&state, &caller, &reference, form, None).await;
+        }
+    };
+    // Resolving or closing is the close check's business: nothing may slip by this door.
+    if !to.is_open() {
+        return close_checked(&state, &caller, &reference, to).await;
+    }
+    match state
+        .store()
+        .set_case_status(&reference, to, Some(caller.user.id))
+        .await
+    {
+        Ok(()) => back_to(&reference, "status"),
+        Err(e) => store_error(&state, &caller, &reference, e, "status").await,
+    }
+}
+
+#[derive(Deserialize)]
+pub(crate) struct CloseForm {
+    csrf_token: String,
+    #[serde(default)]
+    version: i64,
+}
+
+/// Closes the case, unless something is left to do: then the page lists exactly what.
+pub(crate) async fn close(
+    State(state): State<AppState>,
+    Staff(caller): Staff,
+    Path(raw): Path<String>,
+    Form(f): Form<CloseForm>,
+) -> Response {
+    let reference = match guard(&state, &caller, &raw, &f.csrf_token).await {
+        Ok(r) => r,
+        Err(res) => return res,
+    };
+    if let Some(res) = stale(&state, &caller, &reference, f.version).await {
+        return res;
+    }
+    close_checked(&state, &caller, &reference, CaseStatus::Closed).await
+}
+
+async fn close_checked(state: &AppState, caller: &Caller, reference: &CaseReference, to: CaseStatus) -> Response {
+    let (contacts, follow_ups) = match state.store().close_facts(reference).await {
+        Ok(f) => f,
+        Err(e) => return page_error(e.into()),
+    };
+    let blockers = heard_core::job::close_blockers(&contacts, &follow_ups, &[]);
+    if !blockers.is_empty() {
+        let form = FormState {
+            blockers: blockers.iter().map(ToString::to_string).collect(),
+            status: Some(StatusCode::CONFLICT),
+            ..Default::default()
+        };
+        return render_case(state, caller, reference, form, None).await;
+    }
+    match state.store().set_case_status(reference, to, Some(caller.user.id)).await {
+        Ok(()) => {
+            if let Err(e) = state.store().close_job(caller.user.id, reference).await {
+                return page_error(e.into());
+            }
+            Redirect::to(&format!("/cases?done=closed&case={reference}")).into_response()
+        }
+        Err(e) => store_error(state, caller, reference, e, "status").await,
+    }
+}
+
+#[derive(Deserialize)]
+pub(crate) struct FollowUpForm {
+    csrf_token: String,
+    #[serde(default)]
+    due: String,
+    #[serde(default)]
+    note: String,
+}
+
+pub(crate) async fn add_follow_up(
+    State(state): State<AppState>,
+    Staff(caller): Staff,
+    Path(raw): Path<String>,
+    Form(f): Form<FollowUpForm>,
+) -> Response {
+    let reference = match guard(&state, &caller, &raw, &f.csrf_token).await {
+        Ok(r) => r,
+        Err(res) => return res,
+    };
+    let mut errors = Vec::new();
+    let due = match f.due.trim().parse::<jiff::civil::Date>() {
+        Ok(d) if d < jiff::Zoned::now().date() => {
+            errors.push(("follow_up_date", "The date must be today or later".to_string()));
+            None
+        }
+        Ok(d) => Some(end_of_office_day(d)),
+        Err(_) => {
+            errors.push((
+                "follow_up_date",
+                "Enter the date it is due, for example 27 3 2027".to_string(),
+            ));
+            None
+        }
+    };
+    if f.note.trim().is_empty() {
+        errors.push(("follow_up_note", "Say what is to be done".to_string()));
+    }
+    let (Some(due), true) = (due, errors.is_empty()) else {
+        let form = FormState {
+            errors,
+            status: Some(StatusCode::UNPROCESSABLE_ENTITY),
+            follow_up_date: f.due,
+            follow_up_note: f.note,
+            ..Default::default()
+        };
+        return render_case(&state, &caller, &reference, form, None).await;
+    };
+    match state
+        .store()
+        .add_follow_up(&reference, caller.user.id, due, &f.note)
+        .await
+    {
+        Ok(_) => back_to(&reference, "follow-up"),
+        Err(e) => store_error(&state, &caller, &reference, e, "follow_up_note").await,
+    }
+}
+
+/// A follow-up due "on" a day is due by the end of that office day, London time.
+fn end_of_office_day(d: jiff::civil::Date) -> jiff::Timestamp {
+    d.at(17, 0, 0, 0)
+        .in_tz("Europe/London")
+        .map(|z| z.timestamp())
+        .or_else(|_| {
+            d.at(17, 0, 0, 0)
+                .to_zoned(jiff::tz::TimeZone::UTC)
+                .map(|z| z.timestamp())
+        })
+        .unwrap_or_else(|_| jiff::Timestamp::now())
+}
+
+#[derive(Deserialize)]
+pub(crate) struct CsrfForm {
+    csrf_token: String,
+}
+
+pub(crate) async fn follow_up_done(
+    State(state): State<AppState>,
+    Staff(caller): Staff,
+    Path((raw, id)): Path<(String, i64)>,
+    Form(f): Form<CsrfForm>,
+) -> Response {
+    let reference = match guard(&state, &caller, &raw, &f.csrf_token).await {
+        Ok(r) => r,
+        Err(res) => return res,
+    };
+    match state.store().complete_follow_up(&reference, caller.user.id, id).await {
+        Ok(()) => back_to(&reference, "follow-up-done"),
+        Err(e) => store_error(&state, &caller, &reference, e, "follow_up_note").await,
+    }
+}
+
+#[derive(Deserialize)]
+pub(crate) struct NoReplyForm {
+    csrf_token: String,
+    #[serde(default)]
+    on: String,
+}
+
+pub(crate) async fn no_reply(
+    State(state): State<AppState>,
+    Staff(caller): Staff,
+    Path((raw, id)): Path<(String, i64)>,
+    Form(f): Form<NoReplyForm>,
+) -> Response {
+    let reference = match guard(&state, &caller, &raw, &f.csrf_token).await {
+        Ok(r) => r,
+        Err(res) => return res,
+    };
+    let on = f.on != "false";
+    match state
+        .store()
+        .set_no_reply_needed(&reference, id, caller.user.id, on)
+        .await
+    {
+        Ok(()) => back_to(&reference, if on { "no-reply" } else { "reply-needed" }),
+        Err(e) => store_error(&state, &caller, &reference, e, "timeline-heading").await,
+    }
+}
+
+#[derive(Deserialize)]
+pub(crate) struct TransferForm {
+    csrf_token: String,
+    #[serde(default)]
+    service: String,
+    #[serde(default)]
+    reason: String,
+}
+
+/// Moves the case to another service. The agent usually cannot see it afterwards (a
+/// back-office officer of the old service), so they go back to their queue.
+pub(crate) async fn transfer(
+    State(state): State<AppState>,
+    Staff(caller): Staff,
+    Path(raw): Path<String>,
+    Form(f): Form<TransferForm>,
+) -> Response {
+    let reference = match guard(&state, &caller, &raw, &f.csrf_token).await {
+        Ok(r) => r,
+        Err(res) => return res,
+    };
+    let mut errors = Vec::new();
+    if f.service.trim().is_empty() {
+        errors.push(("transfer_service", "Choose the service the case goes to".to_string()));
+    }
+    if f.reason.trim().is_empty() {
+        errors.push((
+            "transfer_reason",
+            "Say why the case is moving to another service".to_string(),
+        ));
+    }
+    let keep = |errors| FormState {
+        errors,
+        status: Some(StatusCode::UNPROCESSABLE_ENTITY),
+        transfer_service: f.service.clone(),
+        transfer_reason: f.reason.clone(),
+        ..Default::default()
+    };
+    if !errors.is_empty() {
+        return render_case(&state, &caller, &reference, keep(errors), None).await;
+    }
+    match state
+        .store()
+        .transfer_case(&reference, f.service.trim(), &f.reason, caller.user.id)
+        .await
+    {
+        Ok(()) => {
+            if caller.sees(f.service.trim()) {
+                back_to(&reference, "transferred")
+            } else {
+                if let Err(e) = state.store().close_job(caller.user.id, &reference).await {
+                    return page_error(e.into());
+                }
+                Redirect::to(&format!("/cases?done=transferred&case={reference}")).into_response()
+            }
+        }
+        Err(StoreError::Invalid(inv)) => {
+            let msg = inv.to_string();
+            render_case(&state, &caller, &reference, keep(vec![("transfer_service", msg)]), None).await
+        }
+        Err(e) => page_error(e.into()),
+    }
+}
+
+/// Takes the case out of the agent's jobs (it stays as it is).
+pub(crate) async fn close_job(
+    State(state): State<AppState>,
+    Staff(caller): Staff,
+    Path(raw): Path<String>,
+    Form(f): Form<CsrfForm>,
+) -> Response {
+    let reference = match guard(&state, &caller, &raw, &f.csrf_token).await {
+        Ok(r) => r,
+        Err(res) => return res,
+    };
+    match state.store().close_job(caller.user.id, &reference).await {
+        Ok(()) => Redirect::to("/cases").into_response(),
+        Err(e) => page_error(e.into()),
+    }
+}
+
+/// The checks every action makes first: the session's form token, a role that may
+/// write, and a case the caller may see.
+async fn guard(state: &AppState, caller: &Caller, raw: &str, token: &str) -> Result<CaseReference, Response> {
+    if let Some(refused) = check_form(caller, token) {
+        return Err(refused);
+    }
+    visible_case(state, caller, raw).await
+}
+
+/// `Some(page)` when the case changed after the form was rendered.
+async fn stale(state: &AppState, caller: &Caller, reference: &CaseReference, version: i64) -> Option<Response> {
+    let case = match state.store().case(reference).await {
+        Ok(c) => c,
+        Err(e) => return Some(page_error(e.into())),
+    };
+    if case.updated_at.as_millisecond() == version {
+        return None;
+    }
+    let form = FormState {
+        stale: Some(format!(
+            "It changed at {} after you opened it, so nothing was done. Check the timeline, then try again.",
+            case.updated_at.strftime("%H:%M:%S")
+        )),
+        status: Some(StatusCode::CONFLICT),
+        ..Default::default()
+    };
+    Some(render_case(state, caller, reference, form, None).await)
+}
+
+/// A refusal from the store, shown on the page against `field`.
+async fn store_error(
+    state: &AppState,
+    caller: &Caller,
+    reference: &CaseReference,
+    e: StoreError,
+    field: &'static str,
+) -> Response {
+    match e {
+        StoreError::Invalid(inv) => {
+            let msg = inv.to_string();
+            render_case(state, caller, reference, FormState::error(field, msg), None).await
+        }
+        StoreError::NotFound(m) => (StatusCode::NOT_FOUND, m).into_response(),
+        other => page_error(other.into()),
+    }
+}

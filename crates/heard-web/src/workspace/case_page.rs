@@ -1,0 +1,399 @@
+//! The case page, `/cases/{reference}`: the jobs strip, one timeline of everything that
+//! happened, the customer panel, values read from the contacts, and the forms that act
+//! on the case. Opening it opens the case as one of the agent's jobs.
+
+use super::visible_case;
+use crate::AppState;
+use crate::auth::Caller;
+use crate::pages::{Staff, page_error, render};
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use heard_core::{CaseReference, CaseStatus, Direction, IdentityKind};
+use heard_store::workspace::{FollowUpRecord, JobRecord};
+use heard_store::{CaseEventRecord, CaseLinkRecord, CaseRecord, ContactRecord, CustomerRecord, ServiceRecord, UserRef};
+use jiff::Timestamp;
+use serde::Deserialize;
+
+/// What a form left behind when it could not be applied: the errors, and everything
+/// the agent typed, so the page comes back exactly as they left it.
+#[derive(Debug, Default)]
+pub(crate) struct FormState {
+    /// (field id, message), in the order of the fields on the page.
+    pub errors: Vec<(&'static str, String)>,
+    pub reply_channel: Option<String>,
+    pub reply_to: Option<String>,
+    pub reply_subject: Option<String>,
+    pub reply_body: Option<String>,
+    pub note: Option<String>,
+    pub follow_up_date: String,
+    pub follow_up_note: String,
+    pub transfer_service: String,
+    pub transfer_reason: String,
+    /// What stops the case from closing, when closing was tried.
+    pub blockers: Vec<String>,
+    /// Someone changed the case while this form was open.
+    pub stale: Option<String>,
+    pub status: Option<StatusCode>,
+}
+
+impl FormState {
+    pub(crate) fn error(field: &'static str, message: impl Into<String>) -> FormState {
+        FormState {
+            errors: vec![(field, message.into())],
+            status: Some(StatusCode::UNPROCESSABLE_ENTITY),
+            ..Default::default()
+        }
+    }
+
+    fn error_for(&self, field: &str) -> Option<&str> {
+        self.errors.iter().find(|(f, _)| *f == field).map(|(_, m)| m.as_str())
+    }
+}
+
+/// One line of the timeline: a contact, a note, or something that happened to the case.
+pub(crate) struct TimelineEntry {
+    pub at: Timestamp,
+    /// `inbound`, `outbound`, `note` or `event`.
+    pub kind: &'static str,
+    pub contact: Option<ContactRecord>,
+    pub text: String,
+    pub actor: Option<String>,
+    /// An inbound contact nobody has answered nor marked as needing no answer.
+    pub needs_reply: bool,
+}
+
+/// A way the agent can answer: (value, label).
+type ChannelChoice = (&'static str, &'static str);
+
+const EMAIL: ChannelChoice = ("email", "Email (sent to the customer)");
+const RECORDED: &[ChannelChoice] = &[
+    ("phone", "Phone call made (record what was said)"),
+    ("letter", "Letter sent (record what it said)"),
+    ("visit", "In person (record what was said)"),
+];
+
+#[derive(Template)]
+#[template(path = "case.html")]
+struct CasePage {
+    user: Option<heard_store::UserRecord>,
+    csrf: String,
+    case: CaseRecord,
+    service_name: String,
+    timeline: Vec<TimelineEntry>,
+    unanswered: usize,
+    contact_count: usize,
+    customer: Option<CustomerRecord>,
+    other_cases: Vec<CaseRecord>,
+    links: Vec<CaseLinkRecord>,
+    jobs: Vec<JobRecord>,
+    current: String,
+    job: Option<JobRecord>,
+    job_colour: u8,
+    job_notice: Option<String>,
+    follow_ups: Vec<FollowUpRecord>,
+    assignees: Vec<UserRef>,
+    services: Vec<ServiceRecord>,
+    statuses: Vec<CaseStatus>,
+    channels: Vec<ChannelChoice>,
+    reply_channel: String,
+    reply_to: String,
+    reply_subject: String,
+    reply_body: String,
+    note: String,
+    last_reply_seen: String,
+    version: i64,
+    read_values: Vec<(String, String)>,
+    can_write: bool,
+    form: FormState,
+    done: Option<&'static str>,
+}
+
+#[derive(Deserialize)]
+pub(crate) struct PageQuery {
+    done: Option<String>,
+}
+
+pub(crate) async fn page(
+    State(state): State<AppState>,
+    Staff(caller): Staff,
+    Path(raw): Path<String>,
+    Query(q): Query<PageQuery>,
+) -> Response {
+    let reference = match visible_case(&state, &caller, &raw).await {
+        Ok(r) => r,
+        Err(res) => return res,
+    };
+    let done = q.done.as_deref().and_then(done_message);
+    render_case(&state, &caller, &reference, FormState::default(), done).await
+}
+
+/// What a finished action says at the top of the page.
+fn done_message(done: &str) -> Option<&'static str> {
+    Some(match done {
+        "reply" => "Your reply was recorded on the case.",
+        "email" => "Your reply is in the outbox and will be emailed to the customer.",
+        "note" => "Note added.",
+        "assign" => "Owner changed.",
+        "status" => "Status changed.",
+        "follow-up" => "Follow-up added.",
+        "follow-up-done" => "Follow-up marked as done.",
+        "no-reply" => "Marked as needing no reply.",
+        "reply-needed" => "Marked as needing a reply again.",
+        _ => return None,
+    })
+}
+
+/// Renders the case page for `caller`, with `form` carrying what a failed action left.
+pub(crate) async fn render_case(
+    state: &AppState,
+    caller: &Caller,
+    reference: &CaseReference,
+    form: FormState,
+    done: Option<&'static str>,
+) -> Response {
+    match build(state, caller, reference, form, done).await {
+        Ok((status, page)) => (status, render(&page)).into_response(),
+        Err(e) => page_error(e),
+    }
+}
+
+async fn build(
+    state: &AppState,
+    caller: &Caller,
+    reference: &CaseReference,
+    form: FormState,
+    done: Option<&'static str>,
+) -> Result<(StatusCode, CasePage), crate::problem::ApiError> {
+    let store = state.store();
+    let can_write = caller.user.role.can_write();
+    let mut job_notice = None;
+    if can_write
+        && let Err(e) = store
+            .open_job(caller.user.id, reference, state.settings().job_limit)
+            .await
+    {
+        match e {
+            heard_store::StoreError::Invalid(inv) => {
+                job_notice = Some(format!("{inv}. This case is shown, but not kept as a job."));
+            }
+            other => return Err(other.into()),
+        }
+    }
+    let mut detail = store.case_detail(reference).await?;
+    crate::api::contacts::mask_for(caller, &mut detail.contacts);
+    let others = heard_store::queries::CaseFilter {
+        customer: Some(detail.case.customer.id),
+        visible_services: caller.visible_services(),
+        limit: Some(10),
+        ..Default::default()
+    };
+    let (customer, other_cases, jobs, follow_ups, users, services) = tokio::try_join!(
+        store.customer(detail.case.customer.id),
+        store.list_cases(&others, &state.settings().reference_prefix),
+        store.jobs(caller.user.id, &state.settings().reference_prefix),
+        store.follow_ups(reference),
+        store.users(),
+        store.services(),
+    )?;
+    let case = detail.case;
+    let service_name = services
+        .iter()
+        .find(|s| s.slug == case.service)
+        .map(|s| s.name.clone())
+        .unwrap_or_else(|| case.service.clone());
+    let other_cases = other_cases.items.into_iter().filter(|c| c.id != case.id).collect();
+    let facts: Vec<heard_core::job::ContactFact> = detail
+        .contacts
+        .iter()
+        .map(|c| heard_core::job::ContactFact {
+            id: c.id,
+            direction: c.direction,
+            at: c.received_at,
+            no_reply_needed: c.no_reply_needed,
+        })
+        .collect();
+    let unanswered: Vec<i64> = heard_core::job::unanswered(&facts).iter().map(|c| c.id).collect();
+    let last_reply_seen = detail
+        .contacts
+        .iter()
+        .filter(|c| c.direction == Direction::Outbound)
+        .map(|c| c.id)
+        .max();
+    let read_values = read_values(&detail.contacts);
+    let email_to = customer
+        .identities
+        .iter()
+        .find(|i| i.kind == IdentityKind::Email && !i.undeliverable)
+        .map(|i| i.value.clone());
+    let last_inbound = detail.contacts.iter().rev().find(|c| c.direction == Direction::Inbound);
+    let subject = last_inbound
+        .and_then(|c| c.subject.clone())
+        .map(|s| {
+            if s.to_lowercase().starts_with("re:") {
+                s
+            } else {
+                format!("Re: {s}")
+            }
+        })
+        .unwrap_or_else(|| case.title.clone());
+    let mut channels = Vec::new();
+    if email_to.is_some() {
+        channels.push(EMAIL);
+    }
+    channels.extend_from_slice(RECORDED);
+    let job = jobs.iter().find(|j| j.case_id == case.id).cloned();
+    let default_channel = job
+        .as_ref()
+        .and_then(|j| j.reply_channel.clone())
+        .filter(|c| channels.iter().any(|(v, _)| v == c))
+        .unwrap_or_else(|| channels[0].0.to_string());
+    let names: std::collections::HashMap<i64, String> = users.iter().map(|u| (u.id, u.name.clone())).collect();
+    let contact_count = detail.contacts.len();
+    let timeline = timeline(detail.contacts, detail.history, &unanswered, &names);
+    let assignees = users
+        .into_iter()
+        .filter(|u| u.active && u.role.can_write() && u.sees_service(&case.service))
+        .map(|u| UserRef {
+            id: u.id,
+            email: u.email,
+            name: u.name,
+        })
+        .collect();
+    let statuses = case
+        .kind
+        .statuses()
+        .iter()
+        .copied()
+        .filter(|s| *s != case.status && *s != CaseStatus::New && *s != CaseStatus::Closed)
+        .collect();
+    let status = form.status.unwrap_or(StatusCode::OK);
+    let page = CasePage {
+        csrf: caller.csrf_token.clone().unwrap_or_default(),
+        user: Some(caller.user.clone()),
+        service_name,
+        unanswered: unanswered.len(),
+        contact_count,
+        customer: Some(customer),
+        other_cases,
+        links: detail.links,
+        current: case.reference.to_string(),
+        job_notice,
+        follow_ups,
+        assignees,
+        services: services.into_iter().filter(|s| s.slug != case.service).collect(),
+        statuses,
+        reply_channel: form.reply_channel.clone().unwrap_or(default_channel),
+        reply_to: form.reply_to.clone().or(email_to).unwrap_or_default(),
+        reply_subject: form.reply_subject.clone().unwrap_or(subject),
+        reply_body: form
+            .reply_body
+            .clone()
+            .or_else(|| job.as_ref().map(|j| j.reply_draft.clone()))
+            .unwrap_or_default(),
+        note: form
+            .note
+            .clone()
+            .or_else(|| job.as_ref().map(|j| j.note_draft.clone()))
+            .unwrap_or_default(),
+        last_reply_seen: last_reply_seen.map(|i| i.to_string()).unwrap_or_default(),
+        version: case.updated_at.as_millisecond(),
+        channels,
+        read_values,
+        timeline,
+        jobs,
+        job_colour: job.as_ref().map(|j| j.colour).unwrap_or(0),
+        job,
+        can_write,
+        case,
+        form,
+        done,
+    };
+    Ok((status, page))
+}
+
+/// Every value read from the case's contacts, once each, for one-click copying.
+fn read_values(contacts: &[ContactRecord]) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    for e in contacts.iter().flat_map(|c| &c.entities) {
+        if e.status != "rejected" && !out.iter().any(|(k, v)| *k == e.kind && *v == e.value) {
+            out.push((e.kind.clone(), e.value.clone()));
+        }
+    }
+    out
+}
+
+/// Contacts and history as one list, newest first. A reply's history entry is left out:
+/// the reply itself is on the timeline.
+fn timeline(
+    contacts: Vec<ContactRecord>,
+    history: Vec<CaseEventRecord>,
+    unanswered: &[i64],
+    names: &std::collections::HashMap<i64, String>,
+) -> Vec<TimelineEntry> {
+    let mut out: Vec<TimelineEntry> = contacts
+        .into_iter()
+        .map(|c| TimelineEntry {
+            at: c.received_at,
+            kind: if c.direction == Direction::Inbound {
+                "inbound"
+            } else {
+                "outbound"
+            },
+            needs_reply: unanswered.contains(&c.id),
+            text: String::new(),
+            actor: None,
+            contact: Some(c),
+        })
+        .collect();
+    for e in history {
+        let Some(text) = describe(&e, names) else { continue };
+        out.push(TimelineEntry {
+            at: e.at,
+            kind: if e.kind == "note" { "note" } else { "event" },
+            contact: None,
+            text,
+            actor: e.actor.map(|a| a.name),
+            needs_reply: false,
+        });
+    }
+    out.sort_by_key(|e| std::cmp::Reverse(e.at));
+    out
+}
+
+/// A history entry in words, or `None` for entries the timeline shows otherwise.
+fn describe(e: &CaseEventRecord, names: &std::collections::HashMap<i64, String>) -> Option<String> {
+    let d = &e.detail;
+    let s = |k: &str| d.get(k).and_then(|v| v.as_str()).unwrap_or("").replace('_', " ");
+    Some(match e.kind.as_str() {
+        "replied" | "contact" => return None,
+        "note" => s("text"),
+        "created" => format!("Case opened for {}", s("service")),
+        "status" => format!("Status changed from {} to {}", s("from"), s("to")),
+        "assigned" => match d.get("to").and_then(|v| v.as_i64()) {
+            Some(id) => format!(
+                "Assigned to {}",
+                names.get(&id).map(String::as_str).unwrap_or("someone no longer here")
+            ),
+            None => "Made unassigned".to_string(),
+        },
+        "transferred" => format!("Transferred from {} to {}: {}", s("from"), s("to"), s("reason")),
+        "follow_up" => format!("Follow-up promised: {} (due {})", s("note"), date_of(&s("due"))),
+        "follow_up_done" => "Follow-up done".to_string(),
+        "no_reply_needed" => "A contact was marked as needing no reply".to_string(),
+        "reply_needed" => "A contact was marked as needing a reply again".to_string(),
+        "linked" => format!("Linked ({}) {} → {}", s("kind"), s("from"), s("to")),
+        "due" => match d.get("due").and_then(|v| v.as_str()) {
+            Some(t) => format!("Deadline set to {}", date_of(t)),
+            None => "Deadline removed".to_string(),
+        },
+        other => other.replace('_', " "),
+    })
+}
+
+fn date_of(ts: &str) -> String {
+    ts.parse::<Timestamp>()
+        .map(|t| t.strftime("%-d %b %Y").to_string())
+        .unwrap_or_else(|_| ts.to_string())
+}

@@ -1,0 +1,360 @@
+//! Queues: the cases page, `/cases`. A queue is a named view ("mine", "unassigned",
+//! "slipping", "awaiting customer", all open) narrowed by filters that live in the URL,
+//! so a view can be bookmarked, shared or saved by name. Each view shows its count.
+
+use super::check_form;
+use crate::AppState;
+use crate::auth::Caller;
+use crate::pages::{Staff, page_error, render};
+use askama::Template;
+use axum::extract::{Form, Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use heard_core::{CaseKind, CaseReference, CaseStatus, Channel};
+use heard_store::queries::{CaseFilter, Cursor, OwnerFilter};
+use heard_store::workspace::{JobRecord, SavedView};
+use heard_store::{CaseRecord, ServiceRecord, StoreError};
+use jiff::{SignedDuration, Timestamp};
+use serde::{Deserialize, Serialize};
+
+/// Counts stop here: a queue says "1000+" rather than count a million rows.
+const COUNT_CAP: u32 = 1000;
+
+/// How far ahead "slipping" looks: cases whose next action is due within this time.
+const SLIPPING_AHEAD: SignedDuration = SignedDuration::from_hours(24);
+
+/// The named views, in the order the page lists them: (value, label).
+const VIEWS: &[(&str, &str)] = &[
+    ("mine", "My cases"),
+    ("slipping", "Slipping"),
+    ("unassigned", "Unassigned"),
+    ("awaiting", "Awaiting customer"),
+    ("open", "All open"),
+    ("all", "Everything"),
+];
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub(crate) struct QueueQuery {
+    #[serde(default)]
+    view: String,
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    service: String,
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    channel: String,
+    #[serde(default, skip_serializing)]
+    cursor: Option<String>,
+    #[serde(default, skip_serializing)]
+    done: Option<String>,
+    #[serde(default, skip_serializing)]
+    case: Option<String>,
+}
+
+impl QueueQuery {
+    fn view(&self) -> &str {
+        if VIEWS.iter().any(|(v, _)| *v == self.view) {
+            &self.view
+        } else {
+            "mine"
+        }
+    }
+
+    /// The query string that reproduces this view (without the page cursor).
+    fn query_string(&self) -> String {
+        serde_urlencoded::to_string(self).unwrap_or_default()
+    }
+
+    /// This view's filter for `caller`.
+    fn filter(&self, caller: &Caller) -> CaseFilter {
+        let mut f = CaseFilter {
+            service: Some(self.service.clone()).filter(|s| !s.is_empty()),
+            status: self.status.parse().ok(),
+            kind: self.kind.parse().ok(),
+            channel: self.channel.parse().ok(),
+            q: Some(self.q.clone()).filter(|s| !s.trim().is_empty()),
+            visible_services: caller.visible_services(),
+            cursor: self.cursor.as_deref().and_then(|c| Cursor::parse(c).ok()),
+            limit: Some(50),
+            ..Default::default()
+        };
+        view_filter(&mut f, self.view(), caller);
+        f
+    }
+}
+
+/// Narrows `f` to the named view.
+fn view_filter(f: &mut CaseFilter, view: &str, caller: &Caller) {
+    match view {
+        "mine" => {
+            f.owner = Some(OwnerFilter::User(caller.user.id));
+            f.open = Some(true);
+        }
+        "unassigned" => {
+            f.owner = Some(OwnerFilter::Unassigned);
+            f.open = Some(true);
+        }
+        "slipping" => {
+            f.action_before = Some(Timestamp::now() + SLIPPING_AHEAD);
+            f.urgent_first = true;
+            f.cursor = None;
+        }
+        "awaiting" => f.status = Some(CaseStatus::AwaitingCustomer),
+        "open" => f.open = Some(true),
+        _ => {}
+    }
+}
+
+/// How many cases each view holds (within the caller's services and the chosen
+/// service), for the page and its live refresh.
+#[derive(Debug, Serialize)]
+pub(crate) struct Counts {
+    /// (view, count, capped): capped counts read "1000+".
+    views: Vec<(String, u64, bool)>,
+}
+
+pub(crate) async fn counts(state: &AppState, caller: &Caller) -> Result<Counts, StoreError> {
+    counts_for(state, caller, "").await
+}
+
+async fn counts_for(state: &AppState, caller: &Caller, service: &str) -> Result<Counts, StoreError> {
+    let store = state.store();
+    let mut views = Vec::new();
+    for (view, _) in VIEWS.iter().filter(|(v, _)| *v != "all") {
+        let mut f = CaseFilter {
+            service: Some(service.to_string()).filter(|s| !s.is_empty()),
+            visible_services: caller.visible_services(),
+            ..Default::default()
+        };
+        view_filter(&mut f, view, caller);
+        let n = store.count_cases(&f, COUNT_CAP).await?;
+        views.push((view.to_string(), n, n >= u64::from(COUNT_CAP)));
+    }
+    Ok(Counts { views })
+}
+
+#[derive(Template)]
+#[template(path = "cases.html")]
+struct QueuePage {
+    user: Option<heard_store::UserRecord>,
+    csrf: String,
+    view: String,
+    views: Vec<(&'static str, &'static str, String)>,
+    heading: &'static str,
+    cases: Vec<CaseRecord>,
+    services: Vec<ServiceRecord>,
+    statuses: &'static [CaseStatus],
+    kinds: &'static [CaseKind],
+    channels: &'static [Channel],
+    query: QueueQuery,
+    query_string: String,
+    saved: Vec<SavedView>,
+    jobs: Vec<JobRecord>,
+    current: String,
+    next: Option<String>,
+    notice: Option<String>,
+    can_write: bool,
+    slipping: bool,
+    now_ms: i64,
+}
+
+pub(crate) async fn page(State(state): State<AppState>, Staff(caller): Staff, Query(q): Query<QueueQuery>) -> Response {
+    let store = state.store();
+    let prefix = &state.settings().reference_prefix;
+    let filter = q.filter(&caller);
+    let result = tokio::try_join!(
+        store.list_cases(&filter, prefix),
+        store.services(),
+        counts_for(&state, &caller, &q.service),
+        store.saved_views(caller.user.id),
+        store.jobs(caller.user.id, prefix),
+    );
+    let (page, services, counts, saved, jobs) = match result {
+        Ok(v) => v,
+        Err(e) => return page_error(e.into()),
+    };
+    let view = q.view().to_string();
+    let views = VIEWS
+        .iter()
+        .map(|(v, label)| {
+            let count = counts
+                .views
+                .iter()
+                .find(|(name, _, _)| name == v)
+                .map(|(_, n, capped)| if *capped { format!("{n}+") } else { n.to_string() })
+                .unwrap_or_default();
+            (*v, *label, count)
+        })
+        .collect();
+    let heading = VIEWS
+        .iter()
+        .find(|(v, _)| *v == view)
+        .map(|(_, l)| *l)
+        .unwrap_or("Cases");
+    let query_string = q.query_string();
+    let next = page.next_cursor.map(|c| format!("{query_string}&cursor={c}"));
+    let notice = match (q.done.as_deref(), q.case.as_deref()) {
+        (Some("closed"), Some(c)) => Some(format!("{c} is closed.")),
+        (Some("transferred"), Some(c)) => Some(format!("{c} was transferred.")),
+        (Some("saved"), _) => Some("View saved.".into()),
+        (Some(_), _) => None,
+        _ => None,
+    };
+    render(&QueuePage {
+        csrf: caller.csrf_token.clone().unwrap_or_default(),
+        can_write: caller.user.role.can_write(),
+        user: Some(caller.user.clone()),
+        slipping: view == "slipping",
+        view,
+        views,
+        heading,
+        cases: page.items,
+        services: services.into_iter().filter(|s| caller.sees(&s.slug)).collect(),
+        statuses: CaseStatus::ALL,
+        kinds: CaseKind::ALL,
+        channels: Channel::ALL,
+        query: q,
+        query_string,
+        saved,
+        jobs,
+        current: String::new(),
+        next,
+        notice,
+        now_ms: Timestamp::now().as_millisecond(),
+    })
+}
+
+#[derive(Deserialize)]
+pub(crate) struct SaveViewForm {
+    csrf_token: String,
+    name: String,
+    query: String,
+}
+
+pub(crate) async fn save_view(
+    State(state): State<AppState>,
+    Staff(caller): Staff,
+    Form(f): Form<SaveViewForm>,
+) -> Response {
+    if let Some(res) = check_form(&caller, &f.csrf_token) {
+        return res;
+    }
+    match state.store().save_view(caller.user.id, &f.name, &f.query).await {
+        Ok(()) => Redirect::to(&format!("/cases?{}&done=saved", f.query)).into_response(),
+        Err(StoreError::Invalid(inv)) => (StatusCode::UNPROCESSABLE_ENTITY, inv.to_string()).into_response(),
+        Err(e) => page_error(e.into()),
+    }
+}
+
+#[derive(Deserialize)]
+pub(crate) struct CsrfForm {
+    csrf_token: String,
+}
+
+pub(crate) async fn delete_view(
+    State(state): State<AppState>,
+    Staff(caller): Staff,
+    Path(id): Path<i64>,
+    Form(f): Form<CsrfForm>,
+) -> Response {
+    if let Some(res) = check_form(&caller, &f.csrf_token) {
+        return res;
+    }
+    match state.store().delete_view(caller.user.id, id).await {
+        Ok(()) => Redirect::to("/cases").into_response(),
+        Err(e) => page_error(e.into()),
+    }
+}
+
+/// Bulk actions on the ticked cases: take them, unassign them, or close them. Closing
+/// keeps the close check: cases with something left to do stay open and are named.
+pub(crate) async fn bulk(State(state): State<AppState>, Staff(caller): Staff, body: String) -> Response {
+    let pairs: Vec<(String, String)> = match serde_urlencoded::from_str(&body) {
+        Ok(p) => p,
+        Err(_) => return (StatusCode::BAD_REQUEST, "the form could not be read").into_response(),
+    };
+    let get = |k: &str| {
+        pairs
+            .iter()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.as_str())
+            .unwrap_or("")
+    };
+    if let Some(res) = check_form(&caller, get("csrf_token")) {
+        return res;
+    }
+    let back = get("back");
+    let back = if back.starts_with("view=") || back.is_empty() {
+        back
+    } else {
+        ""
+    };
+    let action = get("action");
+    let mut refused = Vec::new();
+    let mut done = 0usize;
+    for raw in pairs.iter().filter(|(k, _)| k == "case").map(|(_, v)| v) {
+        let reference = match super::visible_case(&state, &caller, raw).await {
+            Ok(r) => r,
+            Err(_) => {
+                refused.push(format!("{raw}: no such case"));
+                continue;
+            }
+        };
+        let outcome = match action {
+            "take" => {
+                state
+                    .store()
+                    .assign_case(&reference, Some(caller.user.id), Some(caller.user.id))
+                    .await
+            }
+            "unassign" => state.store().assign_case(&reference, None, Some(caller.user.id)).await,
+            "close" => close_one(&state, &caller, &reference).await,
+            _ => {
+                return (
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "choose what to do with the ticked cases",
+                )
+                    .into_response();
+            }
+        };
+        match outcome {
+            Ok(()) => done += 1,
+            Err(e) => refused.push(format!("{reference}: {}", describe(e))),
+        }
+    }
+    if refused.is_empty() {
+        return Redirect::to(&format!("/cases?{back}")).into_response();
+    }
+    let detail = format!(
+        "{done} done. Not done:\n{}\n\nGo back to the queue: /cases?{back}",
+        refused.join("\n")
+    );
+    (StatusCode::CONFLICT, detail).into_response()
+}
+
+async fn close_one(state: &AppState, caller: &Caller, reference: &CaseReference) -> Result<(), StoreError> {
+    let (contacts, follow_ups) = state.store().close_facts(reference).await?;
+    let blockers = heard_core::job::close_blockers(&contacts, &follow_ups, &[]);
+    if let Some(b) = blockers.first() {
+        return Err(StoreError::Conflict(b.to_string()));
+    }
+    state
+        .store()
+        .set_case_status(reference, CaseStatus::Closed, Some(caller.user.id))
+        .await
+}
+
+fn describe(e: StoreError) -> String {
+    match e {
+        StoreError::Conflict(m) | StoreError::NotFound(m) => m,
+        StoreError::Invalid(inv) => inv.to_string(),
+        other => {
+            tracing::error!(error = %other, "bulk action failed");
+            "could not be changed; the error has been logged".into()
+        }
+    }
+}

@@ -1,0 +1,490 @@
+//! The agent workspace as an agent uses it, through the pages' own forms: jobs with
+//! drafts that survive a reload, replies (emailed through the outbox, or recorded),
+//! notes, follow-ups, the close check, stale forms, queues with counts, and who may do
+//! what. On SQLite and PostgreSQL.
+
+mod common;
+
+use common::{Session, TestApp, spawn};
+use heard_core::Role;
+use heard_store::testing::TestDb;
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+/// A customer emails `service`; returns the case reference.
+async fn email_in(app: &TestApp, from: &str, subject: &str, body: &str, service: &str) -> String {
+    let (s, v) = app
+        .api(
+            Method::POST,
+            "/api/v1/contacts",
+            Some(json!({"channel": "email", "from": from, "subject": subject, "body": body, "service": service})),
+        )
+        .await;
+    assert!(s.is_success(), "{s} {v}");
+    v["case"]["reference"].as_str().unwrap().to_string()
+}
+
+/// The value of the first hidden input called `name` on a page.
+fn hidden(html: &str, name: &str) -> String {
+    let at = html
+        .find(&format!("name=\"{name}\" value=\""))
+        .unwrap_or_else(|| panic!("no {name} on the page"));
+    let rest = &html[at + name.len() + 15..];
+    rest[..rest.find('"').unwrap()].to_string()
+}
+
+async fn agent(app: &TestApp) -> Session {
+    app.sign_in_as("sam@test.heard", "Sam Carter", Role::Agent, &[]).await
+}
+
+on_both!(opening_a_case_makes_it_a_job_whose_drafts_survive_a_reload, |app| {
+    let a = email_in(
+        &app,
+        "ann@example.org",
+        "Bin not emptied",
+        "Our bin was missed on Tuesday.",
+        "customer-services",
+    )
+    .await;
+    let b = email_in(
+        &app,
+        "bob@example.org",
+        "Pothole",
+        "A deep pothole on Mill Lane.",
+        "highways",
+    )
+    .await;
+    let sam = agent(&app).await;
+    let (s, html) = sam.page(&format!("/cases/{a}")).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        html.contains("Bin not emptied") && html.contains("1 awaiting reply"),
+        "{html}"
+    );
+    let (_, html) = sam.page(&format!("/cases/{b}")).await;
+    // Both jobs in the strip, in distinct colours, the current one marked.
+    assert!(
+        html.contains(&format!("href=\"/cases/{a}\" class=\"job-link\" data-job>")),
+        "{html}"
+    );
+    assert!(html.contains(&format!(
+        "href=\"/cases/{b}\" class=\"job-link\" data-job aria-current=\"page\""
+    )));
+    assert!(html.contains("job-colour-0") && html.contains("job-colour-1"));
+
+    // Typing is saved as the agent goes; a reload (or a new sign-in) finds it.
+    let (s, v) = sam
+        .json(
+            Method::POST,
+            &format!("/cases/{a}/draft"),
+            Some(json!({"channel": "phone", "reply": "Dear Ann, <b>sorry</b> about the bin", "note": "ring crew"})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["saved"], true);
+    let again = agent(&app).await;
+    let (_, html) = again.page(&format!("/cases/{a}")).await;
+    assert!(
+        html.contains("Dear Ann, &#60;b&#62;sorry&#60;/b&#62; about the bin"),
+        "draft escaped and restored"
+    );
+    assert!(html.contains(">ring crew</textarea>"));
+    assert!(html.contains("<option value=\"phone\" selected>"));
+    // The strip says which jobs hold a draft.
+    assert!(html.contains("Draft</span>"));
+
+    // Without the CSRF header a draft is refused.
+    let r = sam
+        .http
+        .post(format!("{}/cases/{a}/draft", app.base))
+        .header("cookie", &sam.cookie)
+        .json(&json!({"reply": "x"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+});
+
+on_both!(
+    a_case_cannot_close_while_a_contact_is_unanswered_or_a_follow_up_open,
+    |app| {
+        let r = email_in(
+            &app,
+            "ann@example.org",
+            "Council tax bill",
+            "Why has my bill gone up?",
+            "revenues-and-benefits",
+        )
+        .await;
+        let sam = agent(&app).await;
+        let (_, html) = sam.page(&format!("/cases/{r}")).await;
+        let version = hidden(&html, "version");
+        let (s, _, html) = sam.post(&format!("/cases/{r}/close"), &[("version", &version)]).await;
+        assert_eq!(s, StatusCode::CONFLICT);
+        assert!(html.contains("This case cannot be closed yet"), "{html}");
+        assert!(html.contains("has no reply and is not marked"));
+
+        // Reply by phone (recorded, not emailed), promise a follow-up: still blocked.
+        let (s, loc, body) = sam
+            .post(
+                &format!("/cases/{r}/reply"),
+                &[
+                    ("channel", "phone"),
+                    ("body", "Explained the new band."),
+                    ("last_reply_seen", ""),
+                ],
+            )
+            .await;
+        assert_eq!(s, StatusCode::SEE_OTHER, "{body}");
+        assert_eq!(loc, format!("/cases/{r}?done=reply"));
+        let (s, _, body) = sam
+            .post(
+                &format!("/cases/{r}/follow-ups"),
+                &[("due", "2999-01-01"), ("note", "")],
+            )
+            .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            body.contains("Say what is to be done") && body.contains("value=\"2999-01-01\""),
+            "kept what was typed"
+        );
+        let (s, _, _) = sam
+            .post(
+                &format!("/cases/{r}/follow-ups"),
+                &[("due", "2099-01-05"), ("note", "Send the revised bill")],
+            )
+            .await;
+        assert_eq!(s, StatusCode::SEE_OTHER);
+        let (_, html) = sam.page(&format!("/cases/{r}")).await;
+        assert!(
+            html.contains("Next action by 5 Jan 2099"),
+            "the follow-up sets the next action"
+        );
+        let (s, _, html) = sam
+            .post(&format!("/cases/{r}/close"), &[("version", &hidden(&html, "version"))])
+            .await;
+        assert_eq!(s, StatusCode::CONFLICT);
+        assert!(html.contains("Send the revised bill"));
+        assert!(!html.contains("has no reply"), "the phone reply answered the contact");
+
+        // Done: it closes, leaves the agent's jobs, and the customer's answer is on record.
+        let follow_up = app
+            .store
+            .follow_ups(&r.parse().unwrap())
+            .await
+            .unwrap()
+            .first()
+            .unwrap()
+            .id;
+        let (s, _, _) = sam.post(&format!("/cases/{r}/follow-ups/{follow_up}/done"), &[]).await;
+        assert_eq!(s, StatusCode::SEE_OTHER);
+        let (_, html) = sam.page(&format!("/cases/{r}")).await;
+        let (s, loc, _) = sam
+            .post(&format!("/cases/{r}/close"), &[("version", &hidden(&html, "version"))])
+            .await;
+        assert_eq!(s, StatusCode::SEE_OTHER);
+        assert_eq!(loc, format!("/cases?done=closed&case={r}"));
+        let (_, v) = app.api(Method::GET, &format!("/api/v1/cases/{r}"), None).await;
+        assert_eq!(v["status"], "closed");
+        let outbound: Vec<&Value> = v["contacts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| c["direction"] == "outbound")
+            .collect();
+        assert_eq!(outbound.len(), 1);
+        assert_eq!(outbound[0]["channel"], "phone");
+        let jobs = app.store.jobs(sam.user_id, "HRD").await.unwrap();
+        assert!(jobs.is_empty(), "closing put the job down");
+    }
+);
+
+on_both!(a_contact_marked_no_reply_needed_lets_the_case_close, |app| {
+    let r = email_in(
+        &app,
+        "ann@example.org",
+        "Thanks",
+        "Thank you for fixing the light.",
+        "customer-services",
+    )
+    .await;
+    let sam = agent(&app).await;
+    let (_, v) = app.api(Method::GET, &format!("/api/v1/cases/{r}"), None).await;
+    let contact = v["contacts"][0]["id"].as_i64().unwrap();
+    let (s, loc, _) = sam
+        .post(&format!("/cases/{r}/contacts/{contact}/no-reply"), &[("on", "true")])
+        .await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    assert!(loc.ends_with("done=no-reply"));
+    let (_, html) = sam.page(&format!("/cases/{r}")).await;
+    assert!(html.contains("No reply needed") && !html.contains("awaiting reply"));
+    let (s, _, _) = sam
+        .post(&format!("/cases/{r}/close"), &[("version", &hidden(&html, "version"))])
+        .await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+});
+
+on_both!(
+    an_emailed_reply_goes_to_the_outbox_and_a_second_agent_cannot_overwrite_it,
+    |app| {
+        let r = email_in(
+            &app,
+            "ann@example.org",
+            "Missed bin",
+            "Missed again.",
+            "customer-services",
+        )
+        .await;
+        let sam = agent(&app).await;
+        let kim = app.sign_in_as("kim@test.heard", "Kim Lee", Role::Agent, &[]).await;
+        let (_, sam_page) = sam.page(&format!("/cases/{r}")).await;
+        let (_, kim_page) = kim.page(&format!("/cases/{r}")).await;
+        assert!(
+            sam_page.contains("value=\"ann@example.org\""),
+            "the customer's address is filled in"
+        );
+        let seen = hidden(&sam_page, "last_reply_seen");
+        let (s, loc, body) = sam
+            .post(
+                &format!("/cases/{r}/reply"),
+                &[
+                    ("channel", "email"),
+                    ("to", "ann@example.org"),
+                    ("subject", "Re: Missed bin"),
+                    ("body", "Sorry, the crew will return tomorrow."),
+                    ("last_reply_seen", &seen),
+                ],
+            )
+            .await;
+        assert_eq!(s, StatusCode::SEE_OTHER, "{body}");
+        assert!(loc.ends_with("done=email"));
+        let outbox = app.store.outbox(None, None).await.unwrap();
+        assert_eq!(outbox.len(), 1);
+        assert_eq!(outbox[0].status, "pending");
+        assert_eq!(outbox[0].to, "ann@example.org");
+        assert!(outbox[0].subject.contains(&format!("[{r}]")), "{}", outbox[0].subject);
+
+        // Kim wrote from the page as it was before Sam's reply: refused, text kept.
+        let (s, _, html) = kim
+            .post(
+                &format!("/cases/{r}/reply"),
+                &[
+                    ("channel", "email"),
+                    ("to", "ann@example.org"),
+                    ("subject", "Re: Missed bin"),
+                    ("body", "Kim's answer"),
+                    ("last_reply_seen", &hidden(&kim_page, "last_reply_seen")),
+                ],
+            )
+            .await;
+        assert_eq!(s, StatusCode::CONFLICT);
+        assert!(
+            html.contains("Someone else replied") && html.contains(">Kim&#39;s answer</textarea>"),
+            "{html}"
+        );
+        assert_eq!(app.store.outbox(None, None).await.unwrap().len(), 1);
+
+        // A bad address is named against its field.
+        let (s, _, html) = sam
+            .post(
+                &format!("/cases/{r}/reply"),
+                &[
+                    ("channel", "email"),
+                    ("to", "not an address"),
+                    ("body", "x"),
+                    ("last_reply_seen", ""),
+                ],
+            )
+            .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(html.contains("Enter the email address"));
+
+        // Each sees the other: presence.
+        let (_, v) = kim.json(Method::GET, &format!("/cases/{r}/live"), None).await;
+        assert_eq!(v["viewers"], json!([]), "Sam has not polled yet");
+        let (_, v) = sam.json(Method::GET, &format!("/cases/{r}/live"), None).await;
+        assert_eq!(v["viewers"], json!(["Kim Lee"]));
+        assert_eq!(v["contacts"], 2);
+    }
+);
+
+on_both!(a_stale_status_change_is_shown_not_applied, |app| {
+    let r = email_in(&app, "ann@example.org", "Noise", "Loud music.", "customer-services").await;
+    let sam = agent(&app).await;
+    let (_, html) = sam.page(&format!("/cases/{r}")).await;
+    let version = hidden(&html, "version");
+    // Meanwhile the customer writes again.
+    email_in(&app, "ann@example.org", "Re: Noise", "Still loud.", "customer-services").await;
+    let (s, _, html) = sam
+        .post(
+            &format!("/cases/{r}/status"),
+            &[("status", "in_progress"), ("version", &version)],
+        )
+        .await;
+    assert_eq!(s, StatusCode::CONFLICT);
+    assert!(html.contains("The case changed while you were working on it"));
+    let (_, v) = app.api(Method::GET, &format!("/api/v1/cases/{r}"), None).await;
+    assert_eq!(v["status"], "new");
+});
+
+on_both!(queues_count_and_list_slipping_cases_most_urgent_first, |app| {
+    let a = email_in(&app, "a@example.org", "One", "First.", "customer-services").await;
+    let b = email_in(&app, "b@example.org", "Two", "Second.", "highways").await;
+    let sam = agent(&app).await;
+    let (s, html) = sam.page("/cases?view=unassigned").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains(&a) && html.contains(&b));
+    // Sam takes one; a follow-up due soon makes the other slip.
+    let (s, _, _) = sam
+        .post(&format!("/cases/{a}/assign"), &[("owner", &sam.user_id.to_string())])
+        .await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    let today = jiff::Zoned::now().date().to_string();
+    let (s, _, _) = sam
+        .post(
+            &format!("/cases/{b}/follow-ups"),
+            &[("due", &today), ("note", "Inspect")],
+        )
+        .await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    let (_, html) = sam.page("/cases?view=mine").await;
+    assert!(html.contains(&a) && !html.contains(&format!(">{b}<")));
+    let (_, html) = sam.page("/cases?view=slipping").await;
+    assert!(html.contains(&format!(">{b}<")), "{html}");
+    assert!(html.contains("most urgent first"));
+    let (s, v) = sam.json(Method::GET, "/queues/counts", None).await;
+    assert_eq!(s, StatusCode::OK);
+    let count = |name: &str| {
+        v["views"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x[0] == name)
+            .map(|x| x[1].as_u64().unwrap())
+            .unwrap()
+    };
+    assert_eq!(
+        (count("mine"), count("unassigned"), count("slipping"), count("open")),
+        (1, 1, 1, 2)
+    );
+
+    // Filters live in the URL; a view can be saved under a name.
+    let (s, loc, _) = sam
+        .post("/views", &[("name", "Roads"), ("query", "view=open&service=highways")])
+        .await;
+    assert_eq!(s, StatusCode::SEE_OTHER, "{loc}");
+    let (_, html) = sam.page("/cases?view=open&service=highways").await;
+    assert!(html.contains(&b) && !html.contains(&format!(">{a}<")));
+    assert!(html.contains(">Roads</a>"));
+});
+
+on_both!(an_agent_holds_at_most_five_jobs, |app| {
+    let sam = agent(&app).await;
+    let mut refs = Vec::new();
+    for i in 0..6 {
+        refs.push(
+            email_in(
+                &app,
+                &format!("p{i}@example.org"),
+                "Hello",
+                "A question.",
+                "customer-services",
+            )
+            .await,
+        );
+    }
+    for r in &refs[..5] {
+        let (_, html) = sam.page(&format!("/cases/{r}")).await;
+        assert!(!html.contains("not kept as a job"));
+    }
+    let (s, html) = sam.page(&format!("/cases/{}", refs[5])).await;
+    assert_eq!(s, StatusCode::OK, "the case is still shown");
+    assert!(html.contains("you already have 5 jobs open"), "{html}");
+    let (s, loc, _) = sam.post(&format!("/cases/{}/job/close", refs[0]), &[]).await;
+    assert_eq!((s, loc.as_str()), (StatusCode::SEE_OTHER, "/cases"));
+    let (_, html) = sam.page(&format!("/cases/{}", refs[5])).await;
+    assert!(!html.contains("not kept as a job"));
+    let colours: Vec<u8> = app
+        .store
+        .jobs(sam.user_id, "HRD")
+        .await
+        .unwrap()
+        .iter()
+        .map(|j| j.colour)
+        .collect();
+    let mut distinct = colours.clone();
+    distinct.sort();
+    distinct.dedup();
+    assert_eq!(distinct.len(), 5, "{colours:?}");
+});
+
+on_both!(roles_and_services_bound_what_the_workspace_shows_and_does, |app| {
+    let r = email_in(
+        &app,
+        "ann@example.org",
+        "Council tax",
+        "My bill.",
+        "revenues-and-benefits",
+    )
+    .await;
+    let roads = app
+        .sign_in_as("roads@test.heard", "Rhys Roads", Role::BackOffice, &["highways"])
+        .await;
+    let (s, _) = roads.page(&format!("/cases/{r}")).await;
+    assert_eq!(
+        s,
+        StatusCode::NOT_FOUND,
+        "another service's case does not exist for them"
+    );
+    let (s, _, _) = roads.post(&format!("/cases/{r}/note"), &[("note", "peek")]).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let (_, html) = roads.page("/cases?view=open").await;
+    assert!(!html.contains(&r));
+
+    let auditor = app
+        .sign_in_as("audit@test.heard", "Ada Audit", Role::Auditor, &[])
+        .await;
+    let (s, html) = auditor.page(&format!("/cases/{r}")).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(!html.contains("Send reply"), "no forms for a read-only role");
+    let (s, _, _) = auditor.post(&format!("/cases/{r}/note"), &[("note", "x")]).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+
+    // A form without the session's token is refused.
+    let sam = agent(&app).await;
+    let r2 = sam
+        .http
+        .post(format!("{}/cases/{r}/note", app.base))
+        .header("cookie", &sam.cookie)
+        .form(&[("csrf_token", "forged"), ("note", "x")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r2.status(), StatusCode::FORBIDDEN);
+
+    // Transfer needs a reason; with one, the case moves and says why.
+    let (s, _, html) = sam
+        .post(
+            &format!("/cases/{r}/transfer"),
+            &[("service", "highways"), ("reason", "")],
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("Say why the case is moving"));
+    let (s, _, _) = sam
+        .post(
+            &format!("/cases/{r}/transfer"),
+            &[("service", "highways"), ("reason", "It is about a dropped kerb")],
+        )
+        .await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    let (s, html) = roads.page(&format!("/cases/{r}")).await;
+    assert_eq!(s, StatusCode::OK, "now Highways sees it");
+    assert!(html.contains("Transferred from revenues-and-benefits to highways: It is about a dropped kerb"));
+    let (s, _, _) = roads
+        .post(&format!("/cases/{r}/note"), &[("note", "Kerb team informed")])
+        .await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    let (_, html) = roads.page(&format!("/cases/{r}")).await;
+    assert!(html.contains("Internal note") && html.contains("Kerb team informed"));
+});
