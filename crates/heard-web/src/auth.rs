@@ -5,6 +5,7 @@
 //! cannot act in a signed-in user's name.
 
 use crate::AppState;
+use crate::audit::{Action, Subject};
 use crate::problem::ApiError;
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier, phc::PasswordHash};
@@ -144,17 +145,45 @@ pub async fn sign_in(
             false
         }
     };
-    let Some((user, _)) = found.filter(|_| ok) else {
+    let Some((user, _)) = found.as_ref().filter(|_| ok) else {
+        // Recorded with the account it was meant for, when there is one, so repeated
+        // failures against one account stand out.
+        let (actor_id, reason) = match &found {
+            None => (None, "unknown account"),
+            Some((u, _)) if !u.active => (Some(u.id), "inactive account"),
+            Some((u, None)) => (Some(u.id), "no password set"),
+            Some((u, Some(_))) => (Some(u.id), "wrong password"),
+        };
+        let tried: String = email.trim().to_lowercase().chars().take(254).collect();
+        state
+            .audit_as(
+                actor_id,
+                &tried,
+                Action::SIGN_IN_FAILED,
+                Subject::none(),
+                serde_json::json!({ "reason": reason }),
+            )
+            .await?;
         return Err(ApiError::new(
             axum::http::StatusCode::UNAUTHORIZED,
             "the email address or password is not right",
         ));
     };
     let hours = state.settings().session_hours;
-    Ok(state
+    let signed_in = state
         .store()
         .create_session(user.id, jiff::SignedDuration::from_hours(hours))
-        .await?)
+        .await?;
+    state
+        .audit_as(
+            Some(user.id),
+            &user.email,
+            Action::SIGN_IN,
+            Subject::none(),
+            serde_json::json!({}),
+        )
+        .await?;
+    Ok(signed_in)
 }
 
 /// A valid argon2id hash of a random password, for constant-work failures.

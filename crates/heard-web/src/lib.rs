@@ -3,6 +3,7 @@
 //! store, and shape the answer.
 
 pub mod api;
+mod audit;
 mod auth;
 mod calls;
 mod extract;
@@ -38,6 +39,9 @@ pub struct WebSettings {
     pub session_hours: i64,
     /// Mark cookies `Secure` (behind HTTPS). Off for plain-HTTP local use.
     pub secure_cookies: bool,
+    /// heard sits behind a reverse proxy that appends the client's address to
+    /// `X-Forwarded-For`: the audit log records that last hop instead of the proxy's address.
+    pub trusted_proxy: bool,
     /// How many jobs (open cases) an agent may hold at once.
     pub job_limit: usize,
     /// The From of emailed replies, e.g. `Our Council <contact@council.example>`.
@@ -53,6 +57,7 @@ impl Default for WebSettings {
             max_request_bytes: 40 << 20,
             session_hours: 9,
             secure_cookies: false,
+            trusted_proxy: false,
             job_limit: heard_core::job::DEFAULT_JOB_LIMIT,
             reply_from: "Council contact centre <contact@council.example>".into(),
         }
@@ -74,6 +79,8 @@ struct Inner {
     definitions: tokio::sync::RwLock<Option<(std::time::Instant, Arc<Vec<ServiceDefinition>>)>>,
     /// The emerging-issues page's last run of the trend detector (see `trends`).
     trends: tokio::sync::Mutex<Option<(std::time::Instant, Arc<trends::TrendsView>)>>,
+    /// Writes the audit log (see `audit`).
+    audit: audit::Auditor,
 }
 
 /// How long a node serves service definitions from its cache: the config sets them at
@@ -94,6 +101,7 @@ impl AppState {
         })
         .map_err(|e| heard_store::StoreError::Schema(format!("extraction settings: {e}")))?;
         Ok(AppState(Arc::new(Inner {
+            audit: audit::Auditor::start(store.clone()),
             extractor,
             store,
             settings,
@@ -180,6 +188,10 @@ pub fn app(state: AppState) -> Router {
         .merge(forms::router())
         .merge(calls::router())
         .route("/healthz", axum::routing::get(|| async { "ok" }))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            audit::client_address,
+        ))
         .layer(TraceLayer::new_for_http())
         .layer(axum::middleware::from_fn(security_headers))
         .with_state(state)
@@ -200,11 +212,15 @@ async fn security_headers(req: axum::extract::Request, next: axum::middleware::N
     res
 }
 
-/// Serves `app` on `listener` until `shutdown` resolves.
+/// Serves `app` on `listener` until `shutdown` resolves, then writes the audit entries
+/// still queued. Each request knows its TCP peer (`ConnectInfo`), for the audit log.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, app(state)).with_graceful_shutdown(shutdown).await
+    let service = app(state.clone()).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let served = axum::serve(listener, service).with_graceful_shutdown(shutdown).await;
+    state.flush_audit().await;
+    served
 }

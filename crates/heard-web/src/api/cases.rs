@@ -1,6 +1,7 @@
 //! `/api/v1/cases`: lists, detail, changes, links.
 
 use super::{cursor, finish, limit, opt, reference, time_bound};
+use crate::audit::{Action, Subject, asked};
 use crate::extract::{ApiJson, ApiQuery};
 use crate::problem::{ApiError, ApiResult, Problem};
 use crate::{AppState, Caller};
@@ -12,11 +13,12 @@ use heard_core::{CaseKind, CaseLinkKind, CaseReference, CaseStatus, Priority};
 use heard_store::changes::NewCase;
 use heard_store::queries::{CaseFilter, OwnerFilter};
 use heard_store::{CaseDetail, CaseRecord, Page};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
 use utoipa::{IntoParams, ToSchema};
 
 /// Filters for listing cases.
-#[derive(Debug, Deserialize, IntoParams)]
+#[derive(Debug, Deserialize, Serialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct CaseQuery {
@@ -51,6 +53,7 @@ pub async fn list_cases(
     caller: Caller,
     ApiQuery(q): ApiQuery<CaseQuery>,
 ) -> ApiResult<axum::Json<Page<CaseRecord>>> {
+    let query = asked(&q);
     let mut c = Checker::new();
     let owner = match q.owner.as_deref() {
         None | Some("") => None,
@@ -80,22 +83,30 @@ pub async fn list_cases(
         ..Default::default()
     };
     finish(c)?;
-    Ok(axum::Json(
-        state
-            .store()
-            .list_cases(&filter, &state.settings().reference_prefix)
-            .await?,
-    ))
+    let page = state
+        .store()
+        .list_cases(&filter, &state.settings().reference_prefix)
+        .await?;
+    let shown: Vec<String> = page.items.iter().map(|c| c.reference.to_string()).collect();
+    state
+        .audit(
+            &caller,
+            Action::CASE_LIST,
+            Subject::list(None, filter.customer),
+            json!({"query": query, "shown": shown}),
+        )
+        .await?;
+    Ok(axum::Json(page))
 }
 
 /// Looks a case up for `caller`: a case of a service they may not see is "not found".
-async fn visible_case(state: &AppState, caller: &Caller, raw: &str) -> ApiResult<CaseReference> {
+async fn visible_case(state: &AppState, caller: &Caller, raw: &str) -> ApiResult<(CaseReference, CaseRecord)> {
     let r = reference(state, raw)?;
     let case = state.store().case(&r).await?;
     if !caller.sees(&case.service) {
         return Err(ApiError::not_found(format!("case {raw}")));
     }
-    Ok(r)
+    Ok((r, case))
 }
 
 /// One case with its contacts (oldest first), links and history.
@@ -109,9 +120,12 @@ pub async fn get_case(
     caller: Caller,
     Path(raw): Path<String>,
 ) -> ApiResult<axum::Json<CaseDetail>> {
-    let r = visible_case(&state, &caller, &raw).await?;
+    let (r, _) = visible_case(&state, &caller, &raw).await?;
     let mut detail = state.store().case_detail(&r).await?;
     super::contacts::mask_for(&caller, &mut detail.contacts);
+    state
+        .audit(&caller, Action::CASE_READ, Subject::case(&detail.case), json!({}))
+        .await?;
     Ok(axum::Json(detail))
 }
 
@@ -164,6 +178,14 @@ pub async fn create_case(
     let id = state.store().open_case(&new, Some(caller.user.id)).await?;
     let r = CaseReference::new(&state.settings().reference_prefix, id).map_err(ApiError::bad_request)?;
     let case = state.store().case(&r).await?;
+    state
+        .audit(
+            &caller,
+            Action::CASE_CREATE,
+            Subject::case(&case),
+            json!({"service": case.service, "kind": case.kind, "title": case.title}),
+        )
+        .await?;
     Ok((
         StatusCode::CREATED,
         [(header::LOCATION, format!("/api/v1/cases/{r}"))],
@@ -203,12 +225,21 @@ pub async fn update_case(
     ApiJson(b): ApiJson<CaseChange>,
 ) -> ApiResult<axum::Json<CaseRecord>> {
     caller.require_write()?;
-    let r = visible_case(&state, &caller, &raw).await?;
+    let (r, before) = visible_case(&state, &caller, &raw).await?;
+    // Each change is recorded as soon as it is made, so a later failure cannot lose it.
     if let Some(owner) = b.owner_id {
         state.store().assign_case(&r, owner, Some(caller.user.id)).await?;
+        let detail = json!({"from": before.owner.as_ref().map(|o| o.id), "to": owner});
+        state
+            .audit(&caller, Action::CASE_ASSIGN, Subject::case(&before), detail)
+            .await?;
     }
     if let Some(status) = b.status {
         state.store().set_case_status(&r, status, Some(caller.user.id)).await?;
+        let detail = json!({"from": before.status, "to": status});
+        state
+            .audit(&caller, Action::CASE_STATUS, Subject::case(&before), detail)
+            .await?;
     }
     Ok(axum::Json(state.store().case(&r).await?))
 }
@@ -235,13 +266,21 @@ pub async fn link_case(
     ApiJson(b): ApiJson<LinkBody>,
 ) -> ApiResult<axum::Json<CaseDetail>> {
     caller.require_write()?;
-    let from = visible_case(&state, &caller, &raw).await?;
-    let to = visible_case(&state, &caller, &b.to)
+    let (from, from_case) = visible_case(&state, &caller, &raw).await?;
+    let (to, _) = visible_case(&state, &caller, &b.to)
         .await
         .map_err(|_| heard_core::Invalid::field("to", format!("no case {}", b.to)))?;
     state
         .store()
         .link_cases(&from, &to, b.kind, Some(caller.user.id))
+        .await?;
+    state
+        .audit(
+            &caller,
+            Action::CASE_LINK,
+            Subject::case(&from_case),
+            json!({"kind": b.kind, "to": to.to_string()}),
+        )
         .await?;
     let mut detail = state.store().case_detail(&from).await?;
     super::contacts::mask_for(&caller, &mut detail.contacts);

@@ -3,6 +3,7 @@
 //! images pointed at their attachments and remote images removed unless asked for.
 
 use super::contacts::visible_contact;
+use crate::audit::{Action, Subject};
 use crate::extract::ApiQuery;
 use crate::problem::{ApiError, ApiResult, Problem};
 use crate::{AppState, Caller};
@@ -47,6 +48,10 @@ pub async fn contact_html(
     };
     let cids = inline_images(&state, &contact).await;
     let safe = heard_channels::email::html::sanitise_with(html, q.remote_images, cids);
+    let detail = serde_json::json!({"part": "html", "remote_images": q.remote_images});
+    state
+        .audit(&caller, Action::CONTACT_READ, Subject::contact(&contact), detail)
+        .await?;
     Ok(([(header::CONTENT_TYPE, "text/html; charset=utf-8")], safe).into_response())
 }
 
@@ -80,6 +85,15 @@ pub async fn get_attachment(
             ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "the attachment could not be read")
         })?
         .ok_or_else(missing)?;
+    let detail = serde_json::json!({"contact": contact.id, "filename": a.filename, "size": a.size});
+    state
+        .audit(
+            &caller,
+            Action::ATTACHMENT_READ,
+            Subject::attachment(&contact, a.id),
+            detail,
+        )
+        .await?;
     let content_type =
         HeaderValue::from_str(&a.content_type).unwrap_or(HeaderValue::from_static("application/octet-stream"));
     let name: String = a

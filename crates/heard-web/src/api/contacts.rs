@@ -1,6 +1,7 @@
 //! `/api/v1/contacts`: intake and reading contacts.
 
 use super::{cursor, finish, limit, opt, time_bound};
+use crate::audit::{Action, Subject, asked};
 use crate::extract::{ApiJson, ApiQuery};
 use crate::problem::{ApiError, ApiResult, Problem};
 use crate::{AppState, Caller};
@@ -15,6 +16,7 @@ use heard_store::intake::{NewEntity, StoredFile};
 use heard_store::queries::ContactFilter;
 use heard_store::{ContactRecord, Page};
 use serde::{Deserialize, Serialize};
+use serde_json::json;
 use utoipa::{IntoParams, ToSchema};
 
 /// A contact to take in.
@@ -186,6 +188,25 @@ pub async fn create_contact(
     let entities = read_values(&state, &contact);
     let config = state.intake().await;
     let outcome = state.store().intake(&contact, &files, &entities, &config).await?;
+    state
+        .audit(
+            &caller,
+            Action::CONTACT_CREATE,
+            Subject {
+                kind: Some("contact"),
+                target: Some(outcome.contact_id.to_string()),
+                case_reference: Some(outcome.case_reference.to_string()),
+                customer_id: Some(outcome.customer_id),
+            },
+            json!({
+                "channel": contact.channel,
+                "created": outcome.created,
+                "case_created": outcome.case_created,
+                "customer_created": outcome.customer_created,
+                "attachments": files.len(),
+            }),
+        )
+        .await?;
     let status = if outcome.created {
         StatusCode::CREATED
     } else {
@@ -211,7 +232,7 @@ pub async fn create_contact(
 }
 
 /// Filters for listing contacts.
-#[derive(Debug, Deserialize, IntoParams)]
+#[derive(Debug, Deserialize, Serialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct ContactQuery {
@@ -244,7 +265,12 @@ pub async fn list_contacts(
     caller: Caller,
     ApiQuery(q): ApiQuery<ContactQuery>,
 ) -> ApiResult<axum::Json<Page<ContactRecord>>> {
+    let query = asked(&q);
     let mut c = Checker::new();
+    let case_reference = q
+        .case
+        .as_deref()
+        .and_then(|s| s.parse::<heard_core::CaseReference>().ok());
     let case = match q.case.as_deref().filter(|s| !s.is_empty()) {
         Some(raw) => match raw.parse::<heard_core::CaseReference>() {
             Ok(r) => Some(r.number()),
@@ -269,12 +295,20 @@ pub async fn list_contacts(
         limit: limit(&mut c, q.limit),
     };
     finish(c)?;
-    Ok(axum::Json(
-        state
-            .store()
-            .list_contacts(&filter, &state.settings().reference_prefix)
-            .await?,
-    ))
+    let page = state
+        .store()
+        .list_contacts(&filter, &state.settings().reference_prefix)
+        .await?;
+    let shown: Vec<i64> = page.items.iter().map(|c| c.id).collect();
+    state
+        .audit(
+            &caller,
+            Action::CONTACT_LIST,
+            Subject::list(case_reference.map(|r| r.to_string()), filter.customer),
+            json!({"query": query, "shown": shown}),
+        )
+        .await?;
+    Ok(axum::Json(page))
 }
 
 /// One contact.
@@ -288,7 +322,11 @@ pub async fn get_contact(
     caller: Caller,
     Path(id): Path<String>,
 ) -> ApiResult<axum::Json<ContactRecord>> {
-    Ok(axum::Json(visible_contact(&state, &caller, &id).await?))
+    let contact = visible_contact(&state, &caller, &id).await?;
+    state
+        .audit(&caller, Action::CONTACT_READ, Subject::contact(&contact), json!({}))
+        .await?;
+    Ok(axum::Json(contact))
 }
 
 /// The contact `id` as `caller` may see it (sensitive values masked), or not found.

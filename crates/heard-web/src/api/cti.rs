@@ -48,7 +48,7 @@ pub struct CallMatch {
 #[tracing::instrument(skip_all)]
 pub async fn incoming_call(
     State(state): State<AppState>,
-    _caller: Caller,
+    caller: Caller,
     ApiJson(body): ApiJson<IncomingCall>,
 ) -> ApiResult<axum::Json<CallMatch>> {
     let raw = body.caller.trim();
@@ -73,6 +73,17 @@ pub async fn incoming_call(
         None => format!("/calls/new?phone={}", identity.value.replace('+', "%2B")),
     };
     tracing::info!(found = customer.is_some(), "incoming call");
+    if let Some(c) = &customer {
+        let detail = serde_json::json!({"via": "cti", "number": identity.value});
+        state
+            .audit(
+                &caller,
+                crate::audit::Action::CUSTOMER_READ,
+                crate::audit::Subject::customer(c.id),
+                detail,
+            )
+            .await?;
+    }
     Ok(axum::Json(CallMatch {
         caller: Some(identity.value),
         customer,

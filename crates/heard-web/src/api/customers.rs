@@ -1,6 +1,7 @@
 //! `/api/v1/customers`.
 
 use super::{cursor, finish, limit, opt};
+use crate::audit::{Action, Subject, asked};
 use crate::extract::{ApiJson, ApiQuery};
 use crate::problem::{ApiError, ApiResult, Problem};
 use crate::{AppState, Caller};
@@ -13,11 +14,12 @@ use heard_core::{Address, CustomerKind, Identity, IdentityKind};
 use heard_store::queries::CustomerFilter;
 use heard_store::seed::CustomerSpec;
 use heard_store::{CustomerRecord, CustomerSummary, Page};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
 use utoipa::{IntoParams, ToSchema};
 
 /// Filters for listing customers.
-#[derive(Debug, Deserialize, IntoParams)]
+#[derive(Debug, Deserialize, Serialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct CustomerQuery {
@@ -36,9 +38,10 @@ pub struct CustomerQuery {
 )]
 pub async fn list_customers(
     State(state): State<AppState>,
-    _caller: Caller,
+    caller: Caller,
     ApiQuery(q): ApiQuery<CustomerQuery>,
 ) -> ApiResult<axum::Json<Page<CustomerSummary>>> {
+    let query = asked(&q);
     let mut c = Checker::new();
     let filter = CustomerFilter {
         kind: opt(&mut c, "kind", &q.kind),
@@ -47,7 +50,17 @@ pub async fn list_customers(
         limit: limit(&mut c, q.limit),
     };
     finish(c)?;
-    Ok(axum::Json(state.store().list_customers(&filter).await?))
+    let page = state.store().list_customers(&filter).await?;
+    let shown: Vec<i64> = page.items.iter().map(|c| c.id).collect();
+    state
+        .audit(
+            &caller,
+            Action::CUSTOMER_LIST,
+            Subject::none(),
+            json!({"query": query, "shown": shown}),
+        )
+        .await?;
+    Ok(axum::Json(page))
 }
 
 /// One customer with identities, addresses and organisation links.
@@ -58,11 +71,15 @@ pub async fn list_customers(
 )]
 pub async fn get_customer(
     State(state): State<AppState>,
-    _caller: Caller,
+    caller: Caller,
     Path(id): Path<String>,
 ) -> ApiResult<axum::Json<CustomerRecord>> {
     let id: i64 = id.parse().map_err(|_| ApiError::not_found(format!("customer {id}")))?;
-    Ok(axum::Json(state.store().customer(id).await?))
+    let customer = state.store().customer(id).await?;
+    state
+        .audit(&caller, Action::CUSTOMER_READ, Subject::customer(id), json!({}))
+        .await?;
+    Ok(axum::Json(customer))
 }
 
 /// One way of reaching a new customer.
@@ -158,6 +175,14 @@ pub async fn create_customer(
         })?;
     let id = ids[0];
     let record = state.store().customer(id).await?;
+    state
+        .audit(
+            &caller,
+            Action::CUSTOMER_CREATE,
+            Subject::customer(id),
+            json!({"kind": record.kind}),
+        )
+        .await?;
     Ok((
         StatusCode::CREATED,
         [(header::LOCATION, format!("/api/v1/customers/{id}"))],

@@ -2,6 +2,7 @@
 //! to its handler and registered through `utoipa-axum`, so the served document at
 //! `/api/v1/openapi.json` is built from the same list as the router.
 
+mod audit;
 mod cases;
 mod contact_files;
 pub(crate) mod contacts;
@@ -68,6 +69,7 @@ pub fn router(max_request_bytes: usize) -> OpenApiRouter<AppState> {
         .routes(routes!(meta::sites))
         .routes(routes!(meta::me))
         .routes(routes!(session::sign_in, session::sign_out))
+        .routes(routes!(audit::search_audit))
         .layer(axum::extract::DefaultBodyLimit::max(max_request_bytes));
     let api = OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", routes);
     let mut doc = api.get_openapi().clone();

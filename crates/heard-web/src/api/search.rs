@@ -40,5 +40,14 @@ pub async fn search(
         .store()
         .search(&q.q, limit, visible.as_deref(), &state.settings().reference_prefix)
         .await?;
+    let shown: Vec<String> = results.items.iter().map(|h| format!("{}:{}", h.kind, h.id)).collect();
+    state
+        .audit(
+            &caller,
+            crate::audit::Action::SEARCH,
+            crate::audit::Subject::none(),
+            serde_json::json!({"q": q.q, "total": results.total, "shown": shown}),
+        )
+        .await?;
     Ok(axum::Json(results))
 }

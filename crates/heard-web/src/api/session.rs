@@ -46,10 +46,18 @@ pub async fn sign_in(State(state): State<AppState>, ApiJson(b): ApiJson<SignIn>)
 #[utoipa::path(delete, path = "/session", tag = "session", responses((status = 204)))]
 pub async fn sign_out(
     State(state): State<AppState>,
-    _caller: Caller,
+    caller: Caller,
     headers: axum::http::HeaderMap,
 ) -> ApiResult<Response> {
     end_session(&state, &headers).await?;
+    state
+        .audit(
+            &caller,
+            crate::audit::Action::SIGN_OUT,
+            crate::audit::Subject::none(),
+            serde_json::json!({}),
+        )
+        .await?;
     Ok((
         StatusCode::NO_CONTENT,
         [(header::SET_COOKIE, cookie_header(&state, "", 0))],
