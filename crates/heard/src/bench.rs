@@ -17,6 +17,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+mod audit;
 mod import_mail;
 mod open311;
 
@@ -56,6 +57,21 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 20_000)]
         requests: usize,
     },
+    /// Audit log appends per second (batches of 1 and 100, and 1 from many tasks), then verify.
+    Audit {
+        /// Database: default a fresh SQLite file; or a PostgreSQL database.
+        #[arg(long)]
+        database_url: Option<String>,
+        /// Entries appended one per call (and in all by the concurrent tasks).
+        #[arg(long, default_value_t = 2_000)]
+        singles: usize,
+        /// Calls of 100 entries each.
+        #[arg(long, default_value_t = 200)]
+        batches: usize,
+        /// Tasks appending at once.
+        #[arg(long, default_value_t = 32)]
+        tasks: usize,
+    },
     /// Case list and search latency over a large store; loads it first when empty.
     Search {
         /// Where the store lives (reused between runs: loading 1M contacts takes minutes).
@@ -82,6 +98,12 @@ pub async fn run(command: BenchCommand) -> anyhow::Result<()> {
             keep,
         } => import_mail::run(messages, senders, keep.as_deref()).await,
         BenchCommand::Open311 { clients, requests } => open311::run(clients, requests).await,
+        BenchCommand::Audit {
+            database_url,
+            singles,
+            batches,
+            tasks,
+        } => audit::run(database_url, singles, batches, tasks).await,
         BenchCommand::Search {
             store_dir,
             contacts,

@@ -30,6 +30,9 @@ pub struct Server {
     pub secure_cookies: bool,
     /// Hours a sign-in lasts.
     pub session_hours: i64,
+    /// heard is behind a reverse proxy that appends the client's address to
+    /// `X-Forwarded-For`; the audit log then records that last hop as the client.
+    pub trusted_proxy: bool,
 }
 
 impl Default for Server {
@@ -38,6 +41,7 @@ impl Default for Server {
             listen: "127.0.0.1:8080".into(),
             secure_cookies: false,
             session_hours: 9,
+            trusted_proxy: false,
         }
     }
 }
@@ -225,6 +229,7 @@ impl Config {
             max_request_bytes: self.limits.max_request_mb << 20,
             session_hours: self.server.session_hours,
             secure_cookies: self.server.secure_cookies,
+            trusted_proxy: self.server.trusted_proxy,
             job_limit: self.workspace.job_limit,
             reply_from: self
                 .email
@@ -248,6 +253,9 @@ pub const STARTER: &str = r#"# heard configuration. Every setting is optional; t
 # Set to true when heard is served over HTTPS, so cookies are marked Secure.
 # secure_cookies = false
 # session_hours = 9
+# Set to true only behind a reverse proxy that appends the client's address to
+# X-Forwarded-For: the audit log then records that address (the last hop) as the client.
+# trusted_proxy = false
 
 [workspace]
 # Cases an agent may hold open as jobs at once (1 to 8).

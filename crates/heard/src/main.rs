@@ -88,6 +88,11 @@ enum Command {
         #[command(subcommand)]
         command: commands::import::Command,
     },
+    /// The audit log: check its hash chain, search it.
+    Audit {
+        #[command(subcommand)]
+        command: commands::audit::Command,
+    },
     /// Measure heard (see docs/BENCHMARKS.md).
     Bench {
         #[command(subcommand)]
@@ -239,6 +244,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Route { command } => commands::route::run(command)?,
         Command::Trends { command } => commands::trends::run(command)?,
         Command::Import { command } => commands::import::run(command, &data_dir, cli.config.as_deref()).await?,
+        Command::Audit { command } => commands::audit::run(command, &data_dir, cli.config.as_deref()).await?,
     }
     Ok(())
 }

@@ -1,5 +1,6 @@
 //! Subcommands that wrap one library each, kept out of main.rs so it stays a thin table.
 
+pub mod audit;
 pub mod calendar;
 pub mod extract;
 pub mod import;
