@@ -488,3 +488,50 @@ on_both!(roles_and_services_bound_what_the_workspace_shows_and_does, |app| {
     let (_, html) = roads.page(&format!("/cases/{r}")).await;
     assert!(html.contains("Internal note") && html.contains("Kerb team informed"));
 });
+
+on_both!(one_search_box_finds_cases_customers_and_contacts, |app| {
+    let r = email_in(
+        &app,
+        "gwen@example.org",
+        "Streetlight",
+        "The lamp by 4 Orchard Close flickers.",
+        "highways",
+    )
+    .await;
+    let other = email_in(
+        &app,
+        "ivor@example.org",
+        "Tax",
+        "Orchard Close band query.",
+        "revenues-and-benefits",
+    )
+    .await;
+    let sam = agent(&app).await;
+    // A reference, typed any way, opens the case.
+    let resp = sam
+        .http
+        .get(format!("{}/search?q={}", app.base, r.to_lowercase()))
+        .header("cookie", &sam.cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    let loc = resp.headers()["location"].to_str().unwrap().to_string();
+    assert_eq!(loc, format!("/cases/{r}"));
+    // Words find both cases, grouped; an officer of one service sees only theirs.
+    let (s, html) = sam.page("/search?q=orchard").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains(&format!("href=\"/cases/{r}\"")) && html.contains(&format!("href=\"/cases/{other}\"")));
+    assert!(html.contains("Cases (2)") && html.contains("[Orchard]"), "{html}");
+    let roads = app
+        .sign_in_as("roads@test.heard", "Rhys Roads", Role::BackOffice, &["highways"])
+        .await;
+    let (_, html) = roads.page("/search?q=orchard").await;
+    assert!(html.contains(&r) && !html.contains(&other));
+    // A customer by email address, and their cases from there.
+    let (_, html) = sam.page("/search?q=gwen%40example.org").await;
+    assert!(html.contains("Customers (1)"), "{html}");
+    let customer = app.store.case(&r.parse().unwrap()).await.unwrap().customer.id;
+    let (_, html) = sam.page(&format!("/cases?view=all&customer={customer}")).await;
+    assert!(html.contains(&r) && !html.contains(&other));
+});

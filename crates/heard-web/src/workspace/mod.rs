@@ -8,6 +8,7 @@ mod actions;
 mod case_page;
 mod live;
 mod queues;
+mod search;
 
 use crate::AppState;
 use crate::auth::Caller;
@@ -23,6 +24,7 @@ pub fn router() -> axum::Router<AppState> {
         .route("/views", post(queues::save_view))
         .route("/views/{id}/delete", post(queues::delete_view))
         .route("/queues/counts", get(live::counts))
+        .route("/search", get(search::page))
         .route("/cases/{reference}", get(case_page::page))
         .route("/cases/{reference}/reply", post(actions::reply))
         .route("/cases/{reference}/note", post(actions::note))

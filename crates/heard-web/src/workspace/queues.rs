@@ -47,6 +47,8 @@ pub(crate) struct QueueQuery {
     kind: String,
     #[serde(default)]
     channel: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    customer: Option<i64>,
     #[serde(default, skip_serializing)]
     cursor: Option<String>,
     #[serde(default, skip_serializing)]
@@ -76,6 +78,7 @@ impl QueueQuery {
             status: self.status.parse().ok(),
             kind: self.kind.parse().ok(),
             channel: self.channel.parse().ok(),
+            customer: self.customer,
             q: Some(self.q.clone()).filter(|s| !s.trim().is_empty()),
             visible_services: caller.visible_services(),
             cursor: self.cursor.as_deref().and_then(|c| Cursor::parse(c).ok()),
