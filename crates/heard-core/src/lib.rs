@@ -12,6 +12,7 @@ pub mod customer;
 pub mod error;
 pub mod identity;
 pub mod job;
+pub mod reply_template;
 pub mod routing;
 pub mod service_form;
 pub mod user;

@@ -46,6 +46,8 @@ pub struct WebSettings {
     pub job_limit: usize,
     /// The From of emailed replies, e.g. `Our Council <contact@council.example>`.
     pub reply_from: String,
+    /// Standard replies agents insert (placeholders filled from the case).
+    pub reply_templates: Vec<heard_core::reply_template::ReplyTemplate>,
 }
 
 impl Default for WebSettings {
@@ -60,6 +62,7 @@ impl Default for WebSettings {
             trusted_proxy: false,
             job_limit: heard_core::job::DEFAULT_JOB_LIMIT,
             reply_from: "Council contact centre <contact@council.example>".into(),
+            reply_templates: heard_core::reply_template::default_templates(),
         }
     }
 }

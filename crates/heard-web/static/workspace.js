@@ -69,6 +69,22 @@
     f.addEventListener("submit", function () { dirty = false; clearTimeout(timer); });
   });
 
+  // Standard replies: inserted where the cursor is, without leaving the page.
+  var insert = document.querySelector("[data-insert-template]");
+  var picker = document.getElementById("template");
+  var replyBox = document.getElementById("reply_body");
+  if (insert && picker && replyBox) {
+    insert.addEventListener("click", function (e) {
+      e.preventDefault();
+      var opt = picker.options[picker.selectedIndex];
+      var text = opt ? opt.getAttribute("data-body") : "";
+      var at = replyBox.selectionStart || 0;
+      replyBox.value = replyBox.value.slice(0, at) + text + replyBox.value.slice(replyBox.selectionEnd || at);
+      replyBox.focus();
+      replyBox.dispatchEvent(new Event("input"));
+    });
+  }
+
   // Email-only fields show only when the reply goes by email.
   var channel = document.getElementById("reply_channel");
   function showEmailFields() {

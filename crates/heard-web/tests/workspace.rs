@@ -93,6 +93,13 @@ on_both!(opening_a_case_makes_it_a_job_whose_drafts_survive_a_reload, |app| {
     // The strip says which jobs hold a draft.
     assert!(html.contains("Draft</span>"));
 
+    // A standard reply starts filled from the case (the no-script path of "Insert").
+    let (_, html) = sam.page(&format!("/cases/{b}?template=Acknowledge")).await;
+    let customer = app.store.case(&b.parse().unwrap()).await.unwrap().customer.name;
+    assert!(html.contains(&format!(">Dear {customer},")), "{html}");
+    assert!(html.contains("Yours sincerely,\nSam Carter</textarea>"));
+    assert!(html.contains(&format!("Your reference is {b}")));
+
     // Without the CSRF header a draft is refused.
     let r = sam
         .http

@@ -14,6 +14,8 @@ pub struct Config {
     pub council: Council,
     pub limits: Limits,
     pub workspace: Workspace,
+    /// Standard replies (`[[reply_templates]]`); heard's own three when none are given.
+    pub reply_templates: Vec<heard_core::reply_template::ReplyTemplate>,
     /// Email: mailboxes and limits (see `mail_config.rs`).
     pub email: crate::mail_config::Email,
     /// Teams, services and sites to create or update at start (by slug).
@@ -182,6 +184,10 @@ impl Config {
                 heard_core::job::JOB_COLOURS
             );
         }
+        for (i, t) in self.reply_templates.iter().enumerate() {
+            t.validate()
+                .map_err(|e| anyhow::anyhow!("reply_templates[{i}] (`{}`): {e}", t.name))?;
+        }
         for (i, s) in self.services.iter().enumerate() {
             if !heard_core::contact::is_slug(&s.slug) {
                 bail!(
@@ -237,6 +243,11 @@ impl Config {
                 .as_ref()
                 .map(|s| s.from.clone())
                 .unwrap_or_else(|| format!("{} <contact@council.example>", self.council.name)),
+            reply_templates: if self.reply_templates.is_empty() {
+                heard_core::reply_template::default_templates()
+            } else {
+                self.reply_templates.clone()
+            },
         }
     }
 }
@@ -260,6 +271,15 @@ pub const STARTER: &str = r#"# heard configuration. Every setting is optional; t
 [workspace]
 # Cases an agent may hold open as jobs at once (1 to 8).
 # job_limit = 5
+
+# Standard replies agents insert into a reply. Placeholders: {customer.name},
+# {customer.first_name}, {case.reference}, {case.title}, {service.name}, {agent.name},
+# {postcode}, {address}, {account_reference}, {date}. Without any, heard offers three.
+# [[reply_templates]]
+# name = "Missed bin"
+# service = "waste"          # offered on this service's cases only (omit for all)
+# body = """Dear {customer.name},
+# Thank you for reporting the missed collection at {address} ({case.reference}). ..."""
 
 [council]
 # name = "Our Council"
@@ -342,5 +362,25 @@ mod tests {
                 .to_string()
                 .contains("council.reference_prefix")
         );
+    }
+
+    #[test]
+    fn workspace_settings_are_checked_by_name() {
+        let bad: Config = toml::from_str("[workspace]\njob_limit = 9\n").unwrap();
+        assert!(bad.validate().unwrap_err().to_string().contains("workspace.job_limit"));
+        let bad: Config =
+            toml::from_str("[[reply_templates]]\nname = \"Bin\"\nbody = \"Dear {customer.nam}\"\n").unwrap();
+        let e = bad.validate().unwrap_err().to_string();
+        assert!(
+            e.contains("reply_templates[0] (`Bin`)") && e.contains("{customer.nam}"),
+            "{e}"
+        );
+        let good: Config = toml::from_str(
+            "[[reply_templates]]\nname = \"Bin\"\nservice = \"waste\"\nbody = \"Dear {customer.name}\"\n",
+        )
+        .unwrap();
+        good.validate().unwrap();
+        assert_eq!(good.web_settings().reply_templates.len(), 1);
+        assert_eq!(Config::default().web_settings().reply_templates.len(), 3);
     }
 }

@@ -36,6 +36,8 @@ pub(crate) struct FormState {
     /// Someone changed the case while this form was open.
     pub stale: Option<String>,
     pub status: Option<StatusCode>,
+    /// A template the agent asked to start the reply from.
+    pub template: Option<String>,
 }
 
 impl FormState {
@@ -105,6 +107,8 @@ struct CasePage {
     last_reply_seen: String,
     version: i64,
     read_values: Vec<(String, String)>,
+    /// (name, filled body) of the templates offered on this case.
+    templates: Vec<(String, String)>,
     can_write: bool,
     form: FormState,
     done: Option<&'static str>,
@@ -113,6 +117,8 @@ struct CasePage {
 #[derive(Deserialize)]
 pub(crate) struct PageQuery {
     done: Option<String>,
+    /// A reply template to start the reply from (the no-script path of "Insert").
+    template: Option<String>,
 }
 
 pub(crate) async fn page(
@@ -126,7 +132,11 @@ pub(crate) async fn page(
         Err(res) => return res,
     };
     let done = q.done.as_deref().and_then(done_message);
-    render_case(&state, &caller, &reference, FormState::default(), done).await
+    let form = FormState {
+        template: q.template,
+        ..Default::default()
+    };
+    render_case(&state, &caller, &reference, form, done).await
 }
 
 /// What a finished action says at the top of the page.
@@ -251,6 +261,7 @@ async fn build(
         .unwrap_or_else(|| channels[0].0.to_string());
     let names: std::collections::HashMap<i64, String> = users.iter().map(|u| (u.id, u.name.clone())).collect();
     let contact_count = detail.contacts.len();
+    let templates = fill_templates(state, caller, &case, &service_name, &read_values);
     let timeline = timeline(detail.contacts, detail.history, &unanswered, &names);
     let assignees = users
         .into_iter()
@@ -290,6 +301,10 @@ async fn build(
         reply_body: form
             .reply_body
             .clone()
+            .or_else(|| {
+                let name = form.template.as_deref()?;
+                templates.iter().find(|(n, _)| n == name).map(|(_, b)| b.clone())
+            })
             .or_else(|| job.as_ref().map(|j| j.reply_draft.clone()))
             .unwrap_or_default(),
         note: form
@@ -301,6 +316,7 @@ async fn build(
         version: case.updated_at.as_millisecond(),
         channels,
         read_values,
+        templates,
         timeline,
         jobs,
         job_colour: job.as_ref().map(|j| j.colour).unwrap_or(0),
@@ -311,6 +327,48 @@ async fn build(
         done,
     };
     Ok((status, page))
+}
+
+/// The templates offered on `case`, filled from it, its customer and what was read.
+fn fill_templates(
+    state: &AppState,
+    caller: &Caller,
+    case: &CaseRecord,
+    service_name: &str,
+    read: &[(String, String)],
+) -> Vec<(String, String)> {
+    use heard_understand::extract::kinds;
+    let first = |kind: &[&str]| {
+        read.iter()
+            .find(|(k, _)| kind.contains(&k.as_str()))
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let values = std::collections::BTreeMap::from([
+        ("customer.name", case.customer.name.clone()),
+        (
+            "customer.first_name",
+            heard_core::reply_template::first_name(&case.customer.name),
+        ),
+        ("case.reference", case.reference.to_string()),
+        ("case.title", case.title.clone()),
+        ("service.name", service_name.to_string()),
+        ("agent.name", caller.user.name.clone()),
+        ("postcode", first(&[kinds::POSTCODE])),
+        ("address", first(&[kinds::ADDRESS])),
+        (
+            "account_reference",
+            first(&[kinds::COUNCIL_TAX_REF, kinds::BUSINESS_RATES_REF]),
+        ),
+        ("date", first(&[kinds::DATE])),
+    ]);
+    state
+        .settings()
+        .reply_templates
+        .iter()
+        .filter(|t| t.applies_to(&case.service))
+        .map(|t| (t.name.clone(), t.fill(&values)))
+        .collect()
 }
 
 /// Every value read from the case's contacts, once each, for one-click copying.
