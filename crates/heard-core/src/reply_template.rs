@@ -96,8 +96,8 @@ fn placeholders(body: &str) -> Result<Vec<&str>, Invalid> {
     let mut rest = body;
     while let Some(i) = rest.find('{') {
         let tail = &rest[i..];
-        if tail.starts_with("{{") {
-            rest = &tail[2..];
+        if let Some(after) = tail.strip_prefix("{{") {
+            rest = after;
             continue;
         }
         let end = tail

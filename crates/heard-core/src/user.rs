@@ -39,3 +39,29 @@ impl Role {
 
 /// A staff sign-in address: an email address, normalised.
 pub type UserEmail = Identity;
+
+/// Failed sign-ins in a row an account may have before it is locked.
+pub const FAILED_SIGN_INS_BEFORE_LOCK: u32 = 5;
+
+/// How long an account is locked after `failures` failed sign-ins in a row: nothing
+/// below [`FAILED_SIGN_INS_BEFORE_LOCK`], then 15 minutes, doubling with each further
+/// failure up to a day — long enough to stop guessing, short enough that a person who
+/// forgot their password is not shut out for good.
+pub fn lockout_after(failures: u32) -> Option<jiff::SignedDuration> {
+    let over = failures.checked_sub(FAILED_SIGN_INS_BEFORE_LOCK)?;
+    let minutes = 15i64.saturating_mul(1i64 << over.min(16));
+    Some(jiff::SignedDuration::from_mins(minutes.min(24 * 60)))
+}
+
+#[cfg(test)]
+mod lockout_tests {
+    use super::*;
+
+    #[test]
+    fn locks_after_five_failures_for_longer_each_time_up_to_a_day() {
+        assert_eq!(lockout_after(4), None);
+        assert_eq!(lockout_after(5), Some(jiff::SignedDuration::from_mins(15)));
+        assert_eq!(lockout_after(6), Some(jiff::SignedDuration::from_mins(30)));
+        assert_eq!(lockout_after(50), Some(jiff::SignedDuration::from_hours(24)));
+    }
+}

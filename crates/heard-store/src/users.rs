@@ -6,7 +6,7 @@
 
 use crate::db::{read, write_tx};
 use crate::queries::{Cols, Param, Sql, fetch_sql};
-use crate::{Result, Store, StoreError, UserRecord, to_millis};
+use crate::{Result, Store, StoreError, UserRecord, from_millis, to_millis};
 use heard_core::Role;
 use jiff::{SignedDuration, Timestamp};
 use rand::RngCore;
@@ -248,5 +248,56 @@ impl Store {
                 .await?;
         });
         Ok(())
+    }
+}
+
+impl Store {
+    /// When the account's sign-in lock ends, if it is locked now.
+    pub async fn sign_in_locked_until(&self, user: i64) -> Result<Option<Timestamp>> {
+        let until: Option<Option<i64>> = read!(self, |pool, _d| sqlx::query_scalar(
+            "SELECT locked_until FROM users WHERE id = $1"
+        )
+        .bind(user)
+        .fetch_optional(pool)
+        .await?);
+        Ok(until.flatten().map(from_millis).filter(|t| *t > Timestamp::now()))
+    }
+
+    /// Counts a failed sign-in; returns when the account is now locked until, if the
+    /// failures earned a lock (see [`heard_core::user::lockout_after`]).
+    pub async fn sign_in_failed(&self, user: i64) -> Result<Option<Timestamp>> {
+        let now = Timestamp::now();
+        write_tx!(self, |tx, _d| {
+            let failures: Option<i64> = sqlx::query_scalar(
+                "UPDATE users SET failed_sign_ins = failed_sign_ins + 1 WHERE id = $1 RETURNING failed_sign_ins",
+            )
+            .bind(user)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let lock = failures
+                .and_then(|n| heard_core::user::lockout_after(u32::try_from(n).unwrap_or(u32::MAX)))
+                .map(|d| now + d);
+            if let Some(until) = lock {
+                sqlx::query("UPDATE users SET locked_until = $1 WHERE id = $2")
+                    .bind(to_millis(until))
+                    .bind(user)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            Ok(lock)
+        })
+    }
+
+    /// A successful sign-in clears the count of failures.
+    pub async fn sign_in_succeeded(&self, user: i64) -> Result<()> {
+        write_tx!(self, |tx, _d| {
+            sqlx::query(
+                "UPDATE users SET failed_sign_ins = 0, locked_until = NULL WHERE id = $1 AND failed_sign_ins > 0",
+            )
+            .bind(user)
+            .execute(&mut *tx)
+            .await?;
+            Ok(())
+        })
     }
 }

@@ -136,9 +136,20 @@ pub async fn sign_in(
     email: &str,
     password: &str,
 ) -> Result<(String, heard_store::users::Session), ApiError> {
+    let tried: String = email.trim().to_lowercase().chars().take(254).collect();
+    if let Some(wait) = state.sign_in_limiter().refuse(&tried) {
+        return Err(too_many(format!(
+            "too many sign-in attempts for this address; try again in {} minutes",
+            wait.as_secs().div_ceil(60).max(1)
+        )));
+    }
     let found = state.store().user_for_login(email).await?;
+    let locked = match &found {
+        Some((u, _)) => state.store().sign_in_locked_until(u.id).await?,
+        None => None,
+    };
     let ok = match &found {
-        Some((user, Some(hash))) if user.active => verify_password(password, hash),
+        Some((user, Some(hash))) if user.active && locked.is_none() => verify_password(password, hash),
         _ => {
             // Spend the time a real check would.
             let _ = verify_password(password, DUMMY_HASH);
@@ -150,11 +161,17 @@ pub async fn sign_in(
         // failures against one account stand out.
         let (actor_id, reason) = match &found {
             None => (None, "unknown account"),
+            Some((u, _)) if locked.is_some() => (Some(u.id), "account locked"),
             Some((u, _)) if !u.active => (Some(u.id), "inactive account"),
             Some((u, None)) => (Some(u.id), "no password set"),
             Some((u, Some(_))) => (Some(u.id), "wrong password"),
         };
-        let tried: String = email.trim().to_lowercase().chars().take(254).collect();
+        state.sign_in_limiter().failed(&tried);
+        let lock = match (&found, locked) {
+            (_, Some(until)) => Some(until),
+            (Some((u, Some(_))), None) if u.active => state.store().sign_in_failed(u.id).await?,
+            _ => None,
+        };
         state
             .audit_as(
                 actor_id,
@@ -164,11 +181,18 @@ pub async fn sign_in(
                 serde_json::json!({ "reason": reason }),
             )
             .await?;
+        if let Some(until) = lock {
+            return Err(too_many(format!(
+                "this account is locked after repeated failed sign-ins; try again after {} or ask an administrator",
+                until.strftime("%H:%M UTC")
+            )));
+        }
         return Err(ApiError::new(
             axum::http::StatusCode::UNAUTHORIZED,
             "the email address or password is not right",
         ));
     };
+    state.store().sign_in_succeeded(user.id).await?;
     let hours = state.settings().session_hours;
     let signed_in = state
         .store()
@@ -184,6 +208,46 @@ pub async fn sign_in(
         )
         .await?;
     Ok(signed_in)
+}
+
+fn too_many(detail: String) -> ApiError {
+    ApiError::new(axum::http::StatusCode::TOO_MANY_REQUESTS, detail)
+}
+
+/// Failed sign-ins per address (known or not), counted in memory per node: after
+/// [`SignInLimiter::MAX`] failures in a window of [`SignInLimiter::WINDOW`] the address
+/// is refused until the window ends. The
+/// per-account lock (in the database) is what holds across nodes; this stops a flood
+/// of guesses, including at addresses that have no account, before any password work.
+#[derive(Default)]
+pub(crate) struct SignInLimiter(std::sync::Mutex<std::collections::HashMap<String, (std::time::Instant, u32)>>);
+
+impl SignInLimiter {
+    const WINDOW: std::time::Duration = std::time::Duration::from_secs(600);
+    const MAX: u32 = 10;
+
+    /// `Some(wait)` when `key` has failed too often in the current window.
+    fn refuse(&self, key: &str) -> Option<std::time::Duration> {
+        let now = std::time::Instant::now();
+        let map = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let (start, failures) = *map.get(key)?;
+        let age = now.duration_since(start);
+        (age < Self::WINDOW && failures >= Self::MAX).then(|| Self::WINDOW - age)
+    }
+
+    /// Counts a failed attempt at `key`.
+    fn failed(&self, key: &str) {
+        let now = std::time::Instant::now();
+        let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if map.len() > 100_000 {
+            map.retain(|_, (start, _)| now.duration_since(*start) < Self::WINDOW);
+        }
+        let entry = map.entry(key.to_string()).or_insert((now, 0));
+        if now.duration_since(entry.0) >= Self::WINDOW {
+            *entry = (now, 0);
+        }
+        entry.1 += 1;
+    }
 }
 
 /// A valid argon2id hash of a random password, for constant-work failures.

@@ -84,6 +84,8 @@ struct Inner {
     trends: tokio::sync::Mutex<Option<(std::time::Instant, Arc<trends::TrendsView>)>>,
     /// Writes the audit log (see `audit`).
     audit: audit::Auditor,
+    /// Sign-in attempts per address (see `auth::SignInLimiter`).
+    sign_ins: auth::SignInLimiter,
 }
 
 /// How long a node serves service definitions from its cache: the config sets them at
@@ -105,6 +107,7 @@ impl AppState {
         .map_err(|e| heard_store::StoreError::Schema(format!("extraction settings: {e}")))?;
         Ok(AppState(Arc::new(Inner {
             audit: audit::Auditor::start(store.clone()),
+            sign_ins: auth::SignInLimiter::default(),
             extractor,
             store,
             settings,
@@ -117,6 +120,10 @@ impl AppState {
 
     pub(crate) fn trends_cache(&self) -> &tokio::sync::Mutex<Option<(std::time::Instant, Arc<trends::TrendsView>)>> {
         &self.0.trends
+    }
+
+    pub(crate) fn sign_in_limiter(&self) -> &auth::SignInLimiter {
+        &self.0.sign_ins
     }
 
     pub fn store(&self) -> &Store {

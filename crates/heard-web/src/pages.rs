@@ -92,13 +92,19 @@ async fn login(State(state): State<AppState>, Form(f): Form<LoginForm>) -> Respo
             ([(header::SET_COOKIE, cookie)], Redirect::to("/cases")).into_response()
         }
         Err(e) => {
+            // Refusals keep their status (401, or 429 when locked or rate limited).
+            let status = if e.status.is_client_error() {
+                e.status
+            } else {
+                StatusCode::UNAUTHORIZED
+            };
             let page = LoginPage {
                 user: None,
                 csrf: String::new(),
                 email: f.email,
                 error: e.detail,
             };
-            (StatusCode::UNAUTHORIZED, render(&page)).into_response()
+            (status, render(&page)).into_response()
         }
     }
 }

@@ -542,3 +542,41 @@ on_both!(one_search_box_finds_cases_customers_and_contacts, |app| {
     let (_, html) = sam.page(&format!("/cases?view=all&customer={customer}")).await;
     assert!(html.contains(&r) && !html.contains(&other));
 });
+
+on_both!(repeated_failed_sign_ins_lock_the_account_and_slow_guessing, |app| {
+    let sam = agent(&app).await; // sets the password "correct horse battery"
+    let http = &sam.http;
+    let login = |email: &'static str, password: &'static str| {
+        http.post(format!("{}/login", app.base))
+            .form(&[("email", email), ("password", password)])
+            .send()
+    };
+    for _ in 0..4 {
+        assert_eq!(
+            login("sam@test.heard", "wrong").await.unwrap().status(),
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    let r = login("sam@test.heard", "wrong").await.unwrap();
+    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(r.text().await.unwrap().contains("this account is locked"));
+    // Locked: even the right password does not get in, on this node or any other.
+    let r = login("sam@test.heard", "correct horse battery").await.unwrap();
+    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(app.store.sign_in_locked_until(sam.user_id).await.unwrap().is_some());
+
+    // Addresses with no account are refused after ten failures, before any password work.
+    for _ in 0..10 {
+        assert_eq!(
+            login("nobody@test.heard", "guess").await.unwrap().status(),
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    let r = login("nobody@test.heard", "guess").await.unwrap();
+    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(r.text().await.unwrap().contains("too many sign-in attempts"));
+
+    // Another person is not affected, and a success clears their count.
+    let kim = app.sign_in_as("kim@test.heard", "Kim Lee", Role::Agent, &[]).await;
+    assert!(!kim.cookie.is_empty());
+});

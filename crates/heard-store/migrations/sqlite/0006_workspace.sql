@@ -59,3 +59,8 @@ CREATE TABLE saved_views (
     created_at  INTEGER NOT NULL,
     UNIQUE (user_id, name)
 );
+
+-- Failed sign-ins in a row, and the lock they earned (see heard_core::user::lockout_after).
+-- In the database, so every node sees the same lock.
+ALTER TABLE users ADD COLUMN failed_sign_ins INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE users ADD COLUMN locked_until INTEGER;
