@@ -158,14 +158,32 @@ async fn the_main_pages_in_a_real_browser() {
     let app = spawn(TestDb::sqlite()).await;
     seed(&app).await;
     let out = artifacts_dir();
+    scenario(
+        &app,
+        "pages.mjs",
+        &["--case-text", "<img src=x onerror=alert(1)>"],
+        &out,
+    )
+    .await;
+    // Story 4 with stories 1 and 3's cases: three jobs, drafts, keyboard, the close check.
+    scenario(&app, "workspace.mjs", &[], &out).await;
+    assert!(
+        out.join("case.png").is_file(),
+        "no screenshot of the case page in {}",
+        out.display()
+    );
+}
+
+/// Runs one scenario file against `app`, printing its output; fails the test if it fails.
+async fn scenario(app: &TestApp, file: &str, extra: &[&str], out: &std::path::Path) {
     let started = Instant::now();
     let output = tokio::process::Command::new("node")
         .current_dir(browser_dir())
-        .arg("pages.mjs")
+        .arg(file)
         .args(["--base", &app.base, "--email", EMAIL, "--password", PASSWORD])
         .arg("--out")
-        .arg(&out)
-        .args(["--case-text", "<img src=x onerror=alert(1)>"])
+        .arg(out)
+        .args(extra)
         .arg("--chromium")
         .arg(chromium())
         .kill_on_drop(true)
@@ -179,14 +197,9 @@ async fn the_main_pages_in_a_real_browser() {
     );
     println!("{log}");
     println!(
-        "browser run took {:.1}s; screenshots in {}",
+        "{file} took {:.1}s; screenshots in {}",
         started.elapsed().as_secs_f64(),
         out.display()
     );
-    assert!(output.status.success(), "pages.mjs failed ({}):\n{log}", output.status);
-    assert!(
-        out.join("case.png").is_file(),
-        "no screenshot of the case page in {}",
-        out.display()
-    );
+    assert!(output.status.success(), "{file} failed ({}):\n{log}", output.status);
 }

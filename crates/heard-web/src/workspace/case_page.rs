@@ -416,7 +416,9 @@ fn timeline(
             needs_reply: false,
         });
     }
-    out.sort_by_key(|e| std::cmp::Reverse(e.at));
+    // Newest first; at the same instant a contact goes above the history entry it caused
+    // (the case opening it), so each reads as the cause below its effect.
+    out.sort_by_key(|e| std::cmp::Reverse((e.at, e.contact.is_some())));
     out
 }
 
