@@ -56,6 +56,11 @@ impl Action {
     pub const CASE_STATUS: Action = Action::change("case.status");
     pub const CASE_ASSIGN: Action = Action::change("case.assign");
     pub const CASE_LINK: Action = Action::change("case.link");
+    pub const CASE_REPLY: Action = Action::change("case.reply");
+    pub const CASE_NOTE: Action = Action::change("case.note");
+    pub const CASE_FOLLOW_UP: Action = Action::change("case.follow_up");
+    pub const CASE_TRANSFER: Action = Action::change("case.transfer");
+    pub const CONTACT_NO_REPLY: Action = Action::change("contact.no_reply_needed");
     pub const CONTACT_LIST: Action = Action::read("contact.list");
     pub const CONTACT_READ: Action = Action::read("contact.read");
     pub const CONTACT_CREATE: Action = Action::change("contact.create");

@@ -271,6 +271,36 @@ on_both!(
         assert_eq!(outbox[0].to, "ann@example.org");
         assert!(outbox[0].subject.contains(&format!("[{r}]")), "{}", outbox[0].subject);
 
+        // The audit log has the reply (written with it) and the page views (batched).
+        let logged = |action: &'static str| {
+            let store = app.store.clone();
+            let r = r.clone();
+            async move {
+                for _ in 0..50 {
+                    let page = store
+                        .search_audit(&heard_store::audit::AuditFilter {
+                            case_reference: Some(r.clone()),
+                            action: Some(action.into()),
+                            ..Default::default()
+                        })
+                        .await
+                        .unwrap();
+                    if !page.items.is_empty() {
+                        return page.items;
+                    }
+                    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                }
+                Vec::new()
+            }
+        };
+        let replies = logged("case.reply").await;
+        assert_eq!(replies.len(), 1);
+        assert_eq!(replies[0].actor, "sam@test.heard");
+        assert!(
+            logged("case.read").await.len() >= 2,
+            "both agents' views are in the audit log"
+        );
+
         // Kim wrote from the page as it was before Sam's reply: refused, text kept.
         let (s, _, html) = kim
             .post(

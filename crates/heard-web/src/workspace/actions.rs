@@ -3,8 +3,9 @@
 //! than the case's last change is shown as stale rather than applied blindly.
 
 use super::case_page::{FormState, render_case};
-use super::{back_to, check_form, visible_case};
+use super::{audit_case, back_to, changed, check_form, visible_case};
 use crate::AppState;
+use crate::audit::Action;
 use crate::auth::Caller;
 use crate::pages::{Staff, page_error};
 use axum::extract::{Form, Path, State};
@@ -14,6 +15,7 @@ use heard_core::{CaseReference, CaseStatus, Channel};
 use heard_store::StoreError;
 use heard_store::workspace::{NewReply, STALE_REPLY};
 use serde::Deserialize;
+use serde_json::json;
 
 #[derive(Deserialize)]
 pub(crate) struct ReplyForm {
@@ -128,7 +130,11 @@ pub(crate) async fn reply(
         })
         .await;
     match result {
-        Ok(_) => back_to(&reference, if channel == Channel::Email { "email" } else { "reply" }),
+        Ok(contact) => {
+            let done = if channel == Channel::Email { "email" } else { "reply" };
+            let detail = json!({"channel": channel, "contact": contact});
+            changed(&state, &caller, &reference, Action::CASE_REPLY, detail, done).await
+        }
         Err(StoreError::Conflict(m)) if m == STALE_REPLY => {
             let form = keep(
                 Vec::new(),
@@ -174,7 +180,7 @@ pub(crate) async fn note(
         return render_case(&state, &caller, &reference, form, None).await;
     }
     match state.store().add_note(&reference, caller.user.id, &f.note).await {
-        Ok(()) => back_to(&reference, "note"),
+        Ok(()) => changed(&state, &caller, &reference, Action::CASE_NOTE, json!({}), "note").await,
         Err(e) => store_error(&state, &caller, &reference, e, "note").await,
     }
 }
@@ -207,7 +213,17 @@ pub(crate) async fn assign(
         },
     };
     match state.store().assign_case(&reference, owner, Some(caller.user.id)).await {
-        Ok(()) => back_to(&reference, "assign"),
+        Ok(()) => {
+            changed(
+                &state,
+                &caller,
+                &reference,
+                Action::CASE_ASSIGN,
+                json!({"owner": owner}),
+                "assign",
+            )
+            .await
+        }
         Err(e) => store_error(&state, &caller, &reference, e, "owner").await,
     }
 }
@@ -249,7 +265,17 @@ pub(crate) async fn status(
         .set_case_status(&reference, to, Some(caller.user.id))
         .await
     {
-        Ok(()) => back_to(&reference, "status"),
+        Ok(()) => {
+            changed(
+                &state,
+                &caller,
+                &reference,
+                Action::CASE_STATUS,
+                json!({"to": to}),
+                "status",
+            )
+            .await
+        }
         Err(e) => store_error(&state, &caller, &reference, e, "status").await,
     }
 }
@@ -294,6 +320,9 @@ async fn close_checked(state: &AppState, caller: &Caller, reference: &CaseRefere
     }
     match state.store().set_case_status(reference, to, Some(caller.user.id)).await {
         Ok(()) => {
+            if let Some(refused) = audit_case(state, caller, reference, Action::CASE_STATUS, json!({"to": to})).await {
+                return refused;
+            }
             if let Err(e) = state.store().close_job(caller.user.id, reference).await {
                 return page_error(e.into());
             }
@@ -355,7 +384,10 @@ pub(crate) async fn add_follow_up(
         .add_follow_up(&reference, caller.user.id, due, &f.note)
         .await
     {
-        Ok(_) => back_to(&reference, "follow-up"),
+        Ok(id) => {
+            let detail = json!({"follow_up": id, "due": due.to_string()});
+            changed(&state, &caller, &reference, Action::CASE_FOLLOW_UP, detail, "follow-up").await
+        }
         Err(e) => store_error(&state, &caller, &reference, e, "follow_up_note").await,
     }
 }
@@ -389,7 +421,18 @@ pub(crate) async fn follow_up_done(
         Err(res) => return res,
     };
     match state.store().complete_follow_up(&reference, caller.user.id, id).await {
-        Ok(()) => back_to(&reference, "follow-up-done"),
+        Ok(()) => {
+            let detail = json!({"follow_up": id, "done": true});
+            changed(
+                &state,
+                &caller,
+                &reference,
+                Action::CASE_FOLLOW_UP,
+                detail,
+                "follow-up-done",
+            )
+            .await
+        }
         Err(e) => store_error(&state, &caller, &reference, e, "follow_up_note").await,
     }
 }
@@ -417,7 +460,11 @@ pub(crate) async fn no_reply(
         .set_no_reply_needed(&reference, id, caller.user.id, on)
         .await
     {
-        Ok(()) => back_to(&reference, if on { "no-reply" } else { "reply-needed" }),
+        Ok(()) => {
+            let done = if on { "no-reply" } else { "reply-needed" };
+            let detail = json!({"contact": id, "no_reply_needed": on});
+            changed(&state, &caller, &reference, Action::CONTACT_NO_REPLY, detail, done).await
+        }
         Err(e) => store_error(&state, &caller, &reference, e, "timeline-heading").await,
     }
 }
@@ -469,6 +516,10 @@ pub(crate) async fn transfer(
         .await
     {
         Ok(()) => {
+            let detail = json!({"to": f.service.trim(), "reason": f.reason.trim()});
+            if let Some(refused) = audit_case(&state, &caller, &reference, Action::CASE_TRANSFER, detail).await {
+                return refused;
+            }
             if caller.sees(f.service.trim()) {
                 back_to(&reference, "transferred")
             } else {

@@ -193,6 +193,14 @@ async fn build(
     }
     let mut detail = store.case_detail(reference).await?;
     crate::api::contacts::mask_for(caller, &mut detail.contacts);
+    state
+        .audit(
+            caller,
+            crate::audit::Action::CASE_READ,
+            crate::audit::Subject::case(&detail.case),
+            serde_json::json!({"page": true}),
+        )
+        .await?;
     let others = heard_store::queries::CaseFilter {
         customer: Some(detail.case.customer.id),
         visible_services: caller.visible_services(),

@@ -11,6 +11,7 @@ mod queues;
 mod search;
 
 use crate::AppState;
+use crate::audit::{Action, Subject};
 use crate::auth::Caller;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -105,4 +106,39 @@ pub(crate) fn check_form(caller: &Caller, token: &str) -> Option<Response> {
 /// reload never repeats the change).
 pub(crate) fn back_to(reference: &CaseReference, done: &str) -> Response {
     Redirect::to(&format!("/cases/{reference}?done={done}")).into_response()
+}
+
+/// Writes a change to the case in the audit log; `Some(refusal)` when the entry could
+/// not be written (the change is then reported as failed, never passed over in silence).
+pub(crate) async fn audit_case(
+    state: &AppState,
+    caller: &Caller,
+    reference: &CaseReference,
+    action: Action,
+    detail: serde_json::Value,
+) -> Option<Response> {
+    let case = match state.store().case(reference).await {
+        Ok(c) => c,
+        Err(e) => return Some(crate::pages::page_error(e.into())),
+    };
+    state
+        .audit(caller, action, Subject::case(&case), detail)
+        .await
+        .err()
+        .map(crate::pages::page_error)
+}
+
+/// [`audit_case`], then [`back_to`] the case page.
+pub(crate) async fn changed(
+    state: &AppState,
+    caller: &Caller,
+    reference: &CaseReference,
+    action: Action,
+    detail: serde_json::Value,
+    done: &str,
+) -> Response {
+    match audit_case(state, caller, reference, action, detail).await {
+        Some(refused) => refused,
+        None => back_to(reference, done),
+    }
 }

@@ -180,6 +180,19 @@ pub(crate) async fn page(State(state): State<AppState>, Staff(caller): Staff, Qu
         Ok(v) => v,
         Err(e) => return page_error(e.into()),
     };
+    let shown: Vec<String> = page.items.iter().map(|c| c.reference.to_string()).collect();
+    let detail = serde_json::json!({"view": q.view(), "query": q.query_string(), "shown": shown});
+    if let Err(e) = state
+        .audit(
+            &caller,
+            crate::audit::Action::CASE_LIST,
+            crate::audit::Subject::none(),
+            detail,
+        )
+        .await
+    {
+        return page_error(e);
+    }
     let view = q.view().to_string();
     let views = VIEWS
         .iter()

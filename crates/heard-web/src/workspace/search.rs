@@ -101,5 +101,24 @@ pub(crate) async fn page(
             Err(e) => return page_error(e.into()),
         }
     }
+    let shown: Vec<String> = page
+        .customers
+        .iter()
+        .map(|c| format!("customer:{}", c.id))
+        .chain(page.cases.iter().map(|c| c.reference.to_string()))
+        .chain(page.contacts.iter().map(|c| format!("contact:{}", c.id)))
+        .collect();
+    let detail = serde_json::json!({"q": q, "shown": shown});
+    if let Err(e) = state
+        .audit(
+            &caller,
+            crate::audit::Action::SEARCH,
+            crate::audit::Subject::none(),
+            detail,
+        )
+        .await
+    {
+        return page_error(e);
+    }
     render(&page)
 }
