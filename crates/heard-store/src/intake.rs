@@ -557,7 +557,10 @@ impl Steps for Lite<'_> {
     }
     async fn touch_case(&mut self, case: i64, at: i64) -> Result<()> {
         self.exec(TOUCH_CASE, [at, case])?;
-        self.exec(NEEDS_ANSWER, rusqlite::params![crate::workspace::first_reply_due(at), case])
+        self.exec(
+            NEEDS_ANSWER,
+            rusqlite::params![crate::workspace::first_reply_due(at), case],
+        )
     }
     async fn insert_case(&mut self, c: &CaseRow<'_>) -> Result<i64> {
         self.id(
