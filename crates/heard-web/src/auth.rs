@@ -184,7 +184,7 @@ pub async fn sign_in(
         if let Some(until) = lock {
             return Err(too_many(format!(
                 "this account is locked after repeated failed sign-ins; try again after {} or ask an administrator",
-                until.strftime("%H:%M UTC")
+                crate::time::London::london(&until, "%H:%M")
             )));
         }
         return Err(ApiError::new(

@@ -13,6 +13,7 @@ pub mod open311;
 mod pages;
 pub mod problem;
 mod reports;
+mod time;
 pub mod trends;
 mod workspace;
 

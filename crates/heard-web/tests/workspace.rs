@@ -610,3 +610,37 @@ on_both!(repeated_failed_sign_ins_lock_the_account_and_slow_guessing, |app| {
     let kim = app.sign_in_as("kim@test.heard", "Kim Lee", Role::Agent, &[]).await;
     assert!(!kim.cookie.is_empty());
 });
+
+on_both!(cases_are_linked_from_the_case_page, |app| {
+    let a = email_in(&app, "a@example.org", "Pothole", "Pothole on Mill Lane.", "highways").await;
+    let b = email_in(
+        &app,
+        "b@example.org",
+        "Pothole again",
+        "Same pothole on Mill Lane.",
+        "highways",
+    )
+    .await;
+    let sam = agent(&app).await;
+    let (s, _, html) = sam
+        .post(
+            &format!("/cases/{b}/links"),
+            &[("to", "HRD-999999"), ("kind", "duplicate_of")],
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("There is no case HRD-999999 you can see") && html.contains("value=\"HRD-999999\""));
+    let (s, loc, _) = sam
+        .post(
+            &format!("/cases/{b}/links"),
+            &[("to", &a.to_lowercase()), ("kind", "duplicate_of")],
+        )
+        .await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    assert!(loc.ends_with("done=link"));
+    let (_, html) = sam.page(&format!("/cases/{a}")).await;
+    assert!(
+        html.contains(&format!("href=\"/cases/{b}\"")),
+        "the link shows on both cases"
+    );
+});

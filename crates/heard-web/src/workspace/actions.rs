@@ -8,6 +8,7 @@ use crate::AppState;
 use crate::audit::Action;
 use crate::auth::Caller;
 use crate::pages::{Staff, page_error};
+use crate::time::London;
 use axum::extract::{Form, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -312,7 +313,7 @@ async fn close_checked(state: &AppState, caller: &Caller, reference: &CaseRefere
     let blockers = heard_core::job::close_blockers(&contacts, &follow_ups, &[]);
     if !blockers.is_empty() {
         let form = FormState {
-            blockers: blockers.iter().map(ToString::to_string).collect(),
+            blockers: blockers.iter().map(describe_blocker).collect(),
             status: Some(StatusCode::CONFLICT),
             ..Default::default()
         };
@@ -329,6 +330,24 @@ async fn close_checked(state: &AppState, caller: &Caller, reference: &CaseRefere
             Redirect::to(&format!("/cases?done=closed&case={reference}")).into_response()
         }
         Err(e) => store_error(state, caller, reference, e, "status").await,
+    }
+}
+
+/// A blocker in words, with its times in London time.
+pub(crate) fn describe_blocker(b: &heard_core::job::Blocker) -> String {
+    use heard_core::job::Blocker;
+    match b {
+        Blocker::Unanswered { at, .. } => format!(
+            "the customer's contact of {} has no reply and is not marked \"no reply needed\"",
+            at.london("%-d %b %Y %H:%M")
+        ),
+        Blocker::FollowUpOpen { due_at, note, .. } => {
+            format!(
+                "the follow-up \"{note}\" due {} is not done",
+                due_at.london("%-d %b %Y")
+            )
+        }
+        Blocker::FieldMissing { .. } => b.to_string(),
     }
 }
 
@@ -537,6 +556,64 @@ pub(crate) async fn transfer(
     }
 }
 
+#[derive(Deserialize)]
+pub(crate) struct LinkForm {
+    csrf_token: String,
+    #[serde(default)]
+    to: String,
+    #[serde(default)]
+    kind: String,
+}
+
+/// Links this case to another: related, a duplicate of it, a child of it, or an incident
+/// of a problem (brief story 5: the manager links the incidents to the problem record).
+pub(crate) async fn link(
+    State(state): State<AppState>,
+    Staff(caller): Staff,
+    Path(raw): Path<String>,
+    Form(f): Form<LinkForm>,
+) -> Response {
+    let reference = match guard(&state, &caller, &raw, &f.csrf_token).await {
+        Ok(r) => r,
+        Err(res) => return res,
+    };
+    let keep = |message: String| FormState {
+        errors: vec![("link_to", message)],
+        status: Some(StatusCode::UNPROCESSABLE_ENTITY),
+        link_to: f.to.clone(),
+        ..Default::default()
+    };
+    let Ok(kind) = f.kind.parse::<heard_core::CaseLinkKind>() else {
+        return render_case(
+            &state,
+            &caller,
+            &reference,
+            keep("Choose how the cases are linked".into()),
+            None,
+        )
+        .await;
+    };
+    let to = match visible_case(&state, &caller, f.to.trim().to_uppercase().as_str()).await {
+        Ok(to) => to,
+        Err(_) => {
+            let msg = format!("There is no case {} you can see", f.to.trim());
+            return render_case(&state, &caller, &reference, keep(msg), None).await;
+        }
+    };
+    match state
+        .store()
+        .link_cases(&reference, &to, kind, Some(caller.user.id))
+        .await
+    {
+        Ok(()) => {
+            let detail = json!({"to": to.to_string(), "kind": kind});
+            changed(&state, &caller, &reference, Action::CASE_LINK, detail, "link").await
+        }
+        Err(StoreError::Invalid(inv)) => render_case(&state, &caller, &reference, keep(inv.to_string()), None).await,
+        Err(e) => page_error(e.into()),
+    }
+}
+
 /// Takes the case out of the agent's jobs (it stays as it is).
 pub(crate) async fn close_job(
     State(state): State<AppState>,
@@ -575,7 +652,7 @@ async fn stale(state: &AppState, caller: &Caller, reference: &CaseReference, ver
     let form = FormState {
         stale: Some(format!(
             "It changed at {} after you opened it, so nothing was done. Check the timeline, then try again.",
-            case.updated_at.strftime("%H:%M:%S")
+            case.updated_at.london("%H:%M:%S")
         )),
         status: Some(StatusCode::CONFLICT),
         ..Default::default()

@@ -6,6 +6,7 @@ use super::visible_case;
 use crate::AppState;
 use crate::auth::Caller;
 use crate::pages::{Staff, page_error, render};
+use crate::time::London;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -31,6 +32,7 @@ pub(crate) struct FormState {
     pub follow_up_note: String,
     pub transfer_service: String,
     pub transfer_reason: String,
+    pub link_to: String,
     /// What stops the case from closing, when closing was tried.
     pub blockers: Vec<String>,
     /// Someone changed the case while this form was open.
@@ -98,6 +100,7 @@ struct CasePage {
     assignees: Vec<UserRef>,
     services: Vec<ServiceRecord>,
     statuses: Vec<CaseStatus>,
+    link_kinds: &'static [heard_core::CaseLinkKind],
     channels: Vec<ChannelChoice>,
     reply_channel: String,
     reply_to: String,
@@ -151,6 +154,8 @@ fn done_message(done: &str) -> Option<&'static str> {
         "follow-up-done" => "Follow-up marked as done.",
         "no-reply" => "Marked as needing no reply.",
         "reply-needed" => "Marked as needing a reply again.",
+        "link" => "Cases linked.",
+        "transferred" => "Case transferred.",
         _ => return None,
     })
 }
@@ -303,6 +308,7 @@ async fn build(
         assignees,
         services: services.into_iter().filter(|s| s.slug != case.service).collect(),
         statuses,
+        link_kinds: heard_core::CaseLinkKind::ALL,
         reply_channel: form.reply_channel.clone().unwrap_or(default_channel),
         reply_to: form.reply_to.clone().or(email_to).unwrap_or_default(),
         reply_subject: form.reply_subject.clone().unwrap_or(subject),
@@ -462,6 +468,6 @@ fn describe(e: &CaseEventRecord, names: &std::collections::HashMap<i64, String>)
 
 fn date_of(ts: &str) -> String {
     ts.parse::<Timestamp>()
-        .map(|t| t.strftime("%-d %b %Y").to_string())
+        .map(|t| t.london("%-d %b %Y"))
         .unwrap_or_else(|_| ts.to_string())
 }

@@ -35,6 +35,7 @@ pub fn router() -> axum::Router<AppState> {
         .route("/cases/{reference}/follow-ups/{id}/done", post(actions::follow_up_done))
         .route("/cases/{reference}/contacts/{id}/no-reply", post(actions::no_reply))
         .route("/cases/{reference}/transfer", post(actions::transfer))
+        .route("/cases/{reference}/links", post(actions::link))
         .route("/cases/{reference}/close", post(actions::close))
         .route("/cases/{reference}/job/close", post(actions::close_job))
         .route("/cases/{reference}/draft", post(live::save_draft))

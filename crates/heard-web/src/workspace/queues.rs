@@ -6,6 +6,8 @@ use super::check_form;
 use crate::AppState;
 use crate::auth::Caller;
 use crate::pages::{Staff, page_error, render};
+#[allow(unused_imports)] // used by the templates
+use crate::time::London;
 use askama::Template;
 use axum::extract::{Form, Path, Query, State};
 use axum::http::StatusCode;
@@ -356,7 +358,7 @@ async fn close_one(state: &AppState, caller: &Caller, reference: &CaseReference)
     let (contacts, follow_ups) = state.store().close_facts(reference).await?;
     let blockers = heard_core::job::close_blockers(&contacts, &follow_ups, &[]);
     if let Some(b) = blockers.first() {
-        return Err(StoreError::Conflict(b.to_string()));
+        return Err(StoreError::Conflict(super::actions::describe_blocker(b)));
     }
     state
         .store()

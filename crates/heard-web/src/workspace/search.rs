@@ -4,6 +4,8 @@
 
 use crate::AppState;
 use crate::pages::{Staff, page_error, render};
+#[allow(unused_imports)] // used by the templates
+use crate::time::London;
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
