@@ -12,12 +12,14 @@
 //! `WebSettings::trusted_proxy` is on, the last hop of `X-Forwarded-For`, the one our
 //! own proxy added — earlier hops are the client's word and are ignored).
 //!
-//! Changes (and sign-ins) are written in the request: `audit` returns once the entry is
-//! durable, and an error if it could not be, so a change's entry is never silently
-//! lost. Reads go to a small in-process batcher (a tokio channel and a task writing what
-//! has queued in one append), which keeps page latency down; it retries a failed write
-//! and, failing that, logs the entries in full at `error`. [`AppState::flush_audit`]
-//! waits for what is queued; the audit search and shutdown call it.
+//! Every entry goes through a small in-process batcher: a tokio channel and a task that
+//! appends whatever has queued in one call (one commit, one turn of PostgreSQL's append
+//! lock, for many requests). Changes (and sign-ins) are written in the request: `audit`
+//! waits until the batch holding the entry is committed and returns an error if it could
+//! not be, so a change's entry is never silently lost. Reads do not wait, which keeps
+//! page latency down; the batcher retries a failed write and, failing that, logs the
+//! entries in full at `error`. [`AppState::flush_audit`] waits for what is queued; the
+//! audit search and shutdown call it.
 
 use crate::problem::ApiError;
 use crate::{AppState, Caller};
@@ -35,7 +37,7 @@ use tokio::sync::{mpsc, oneshot};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Action {
     pub name: &'static str,
-    /// Changes are written in the request; reads may be batched.
+    /// Changes wait until their entry is durable; reads do not.
     pub change: bool,
 }
 
@@ -60,6 +62,7 @@ impl Action {
     pub const CASE_NOTE: Action = Action::change("case.note");
     pub const CASE_FOLLOW_UP: Action = Action::change("case.follow_up");
     pub const CASE_TRANSFER: Action = Action::change("case.transfer");
+    pub const CASE_MERGE: Action = Action::change("case.merge");
     pub const CONTACT_NO_REPLY: Action = Action::change("contact.no_reply_needed");
     pub const CONTACT_LIST: Action = Action::read("contact.list");
     pub const CONTACT_READ: Action = Action::read("contact.read");
@@ -177,11 +180,13 @@ const QUEUE: usize = 8_192;
 const MAX_BATCH: usize = 512;
 
 enum Msg {
-    Entry(Box<NewAuditEntry>),
+    /// An entry; a change also carries where to say when it is durable (or why not).
+    Entry(Box<NewAuditEntry>, Option<oneshot::Sender<Result<(), String>>>),
     Flush(oneshot::Sender<()>),
 }
 
-/// Writes audit entries: changes at once, reads through the batcher.
+/// Writes audit entries through the batcher: reads are queued, changes wait until the
+/// batch holding them is committed.
 pub(crate) struct Auditor {
     store: Store,
     queue: mpsc::Sender<Msg>,
@@ -196,14 +201,27 @@ impl Auditor {
     }
 
     async fn record(&self, entry: NewAuditEntry, change: bool) -> Result<(), StoreError> {
-        if change {
-            return self.store.record_audit(std::slice::from_ref(&entry)).await;
-        }
-        match self.queue.send(Msg::Entry(Box::new(entry))).await {
-            Ok(()) => Ok(()),
+        let (durable, wait) = if change {
+            let (tx, rx) = oneshot::channel();
+            (Some(tx), Some(rx))
+        } else {
+            (None, None)
+        };
+        match self.queue.send(Msg::Entry(Box::new(entry), durable)).await {
+            Ok(()) => {}
             // The batcher is gone (its runtime is shutting down): write it here.
-            Err(mpsc::error::SendError(Msg::Entry(entry))) => self.store.record_audit(&[*entry]).await,
-            Err(_) => Ok(()),
+            Err(mpsc::error::SendError(Msg::Entry(entry, _))) => return self.store.record_audit(&[*entry]).await,
+            Err(_) => return Ok(()),
+        }
+        match wait {
+            None => Ok(()),
+            Some(wait) => match wait.await {
+                Ok(Ok(())) => Ok(()),
+                Ok(Err(e)) => Err(StoreError::Engine(format!("the audit entry was not written: {e}"))),
+                Err(_) => Err(StoreError::Engine(
+                    "the audit writer stopped before writing the entry".into(),
+                )),
+            },
         }
     }
 
@@ -215,42 +233,54 @@ impl Auditor {
     }
 }
 
+/// Takes what has queued (at most [`MAX_BATCH`] entries) and appends it in one call:
+/// one commit for many requests' entries (on PostgreSQL, one turn of the append lock).
 async fn batcher(store: Store, mut rx: mpsc::Receiver<Msg>) {
     let mut entries = Vec::with_capacity(MAX_BATCH);
-    let mut waiting = Vec::new();
+    let mut changes = Vec::new();
+    let mut flushes = Vec::new();
     while let Some(first) = rx.recv().await {
         let mut next = Some(first);
         while let Some(msg) = next.take() {
             match msg {
-                Msg::Entry(e) => entries.push(*e),
-                Msg::Flush(done) => waiting.push(done),
+                Msg::Entry(e, durable) => {
+                    entries.push(*e);
+                    changes.extend(durable);
+                }
+                Msg::Flush(done) => flushes.push(done),
             }
             if entries.len() < MAX_BATCH {
                 next = rx.try_recv().ok();
             }
         }
-        write_with_retries(&store, &mut entries).await;
-        for done in waiting.drain(..) {
+        let written = write_with_retries(&store, &mut entries).await;
+        for done in changes.drain(..) {
+            let _ = done.send(written.clone());
+        }
+        for done in flushes.drain(..) {
             let _ = done.send(());
         }
     }
 }
 
 /// Writes `entries` (then empties it), trying for about ten seconds before giving up
-/// and putting them in the error log instead.
-async fn write_with_retries(store: &Store, entries: &mut Vec<NewAuditEntry>) {
+/// and putting them in the error log instead (the changes among them are then refused
+/// by their requests, which are still waiting).
+async fn write_with_retries(store: &Store, entries: &mut Vec<NewAuditEntry>) -> Result<(), String> {
     if entries.is_empty() {
-        return;
+        return Ok(());
     }
     let mut wait = Duration::from_millis(50);
+    let mut last_error = String::new();
     for attempt in 1..=8 {
         match store.record_audit(entries).await {
             Ok(()) => {
                 entries.clear();
-                return;
+                return Ok(());
             }
             Err(e) => {
                 tracing::warn!(error = %e, attempt, entries = entries.len(), "audit write failed; retrying");
+                last_error = e.to_string();
                 tokio::time::sleep(wait).await;
                 wait = (wait * 2).min(Duration::from_secs(3));
             }
@@ -264,6 +294,7 @@ async fn write_with_retries(store: &Store, entries: &mut Vec<NewAuditEntry>) {
             "audit entry could not be written to the database"
         );
     }
+    Err(last_error)
 }
 
 impl AppState {

@@ -284,3 +284,32 @@ async fn the_audit_route_is_in_the_openapi_document() {
         assert!(params.contains(&p), "{p} in {params:?}");
     }
 }
+
+on_both!(concurrent_reads_and_changes_all_land_in_one_chain, |app| {
+    let app = std::sync::Arc::new(app);
+    let mut set = tokio::task::JoinSet::new();
+    for i in 0..16 {
+        let app = app.clone();
+        set.spawn(async move {
+            let body = json!({"channel": "sms", "from": format!("+4477009001{i:02}"), "body": "Bin not collected"});
+            let (s, created) = app
+                .call(&app.agent, reqwest::Method::POST, "/api/v1/contacts", Some(body))
+                .await;
+            assert_eq!(s, StatusCode::CREATED, "{created}");
+            let reference = created["case"]["reference"].as_str().unwrap().to_string();
+            for _ in 0..3 {
+                let (s, _) = app.get(&app.agent, &format!("/api/v1/cases/{reference}")).await;
+                assert_eq!(s, StatusCode::OK);
+            }
+        });
+    }
+    while let Some(r) = set.join_next().await {
+        r.unwrap();
+    }
+    assert_eq!(app.audit("action=contact.create").await.len(), 16);
+    assert_eq!(app.audit("action=case.read").await.len(), 48);
+    let v = app.store.verify_audit().await.unwrap();
+    assert!(v.is_intact(), "{v:?}");
+    // And the first audit search; the second's own entry may still be queued.
+    assert!((16 + 48 + 1..=16 + 48 + 2).contains(&v.rows_checked), "{v:?}");
+});
