@@ -662,3 +662,203 @@ impl Store {
         })
     }
 }
+
+/// A merge that can still be undone.
+#[derive(Debug, Clone, Serialize)]
+pub struct MergeRecord {
+    pub id: i64,
+    pub from: CaseReference,
+    pub into: CaseReference,
+    pub merged_at: Timestamp,
+}
+
+impl Store {
+    /// Merges case `from` into case `into`: its contacts and open follow-ups move over,
+    /// and it closes as a duplicate of `into`. Only cases of one customer merge (cases of
+    /// different customers about one thing are linked instead). Undone by
+    /// [`Store::undo_merge`] with the returned id.
+    pub async fn merge_case(&self, from: &CaseReference, into: &CaseReference, actor: i64) -> Result<i64> {
+        if from == into {
+            return Err(Invalid::field("into", "a case cannot be merged into itself").into());
+        }
+        let now = to_millis(Timestamp::now());
+        write_tx!(self, |tx, d| {
+            let lock = if d == crate::Dialect::Postgres {
+                " FOR UPDATE"
+            } else {
+                ""
+            };
+            let mut cases = Vec::new();
+            for r in [from, into] {
+                let row: Option<(i64, String)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                    "SELECT customer_id, status FROM cases WHERE id = $1{lock}"
+                )))
+                .bind(r.number())
+                .fetch_optional(&mut *tx)
+                .await?;
+                cases.push(row.ok_or_else(|| StoreError::NotFound(format!("case {r}")))?);
+            }
+            let (from_customer, from_status) = cases[0].clone();
+            let (into_customer, into_status) = cases[1].clone();
+            if from_customer != into_customer {
+                return Err(Invalid::field(
+                    "into",
+                    format!("{into} belongs to another customer: link the cases instead of merging them"),
+                )
+                .into());
+            }
+            if matches!(into_status.as_str(), "closed" | "resolved") {
+                return Err(Invalid::field("into", format!("{into} is {into_status}; merge into an open case")).into());
+            }
+            let contacts: Vec<i64> = sqlx::query_scalar("SELECT id FROM contacts WHERE case_id = $1 ORDER BY id")
+                .bind(from.number())
+                .fetch_all(&mut *tx)
+                .await?;
+            let follow_ups: Vec<i64> =
+                sqlx::query_scalar("SELECT id FROM case_follow_ups WHERE case_id = $1 AND done_at IS NULL ORDER BY id")
+                    .bind(from.number())
+                    .fetch_all(&mut *tx)
+                    .await?;
+            sqlx::query("UPDATE contacts SET case_id = $1 WHERE case_id = $2")
+                .bind(into.number())
+                .bind(from.number())
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("UPDATE case_follow_ups SET case_id = $1 WHERE case_id = $2 AND done_at IS NULL")
+                .bind(into.number())
+                .bind(from.number())
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query(
+                "UPDATE cases SET status = 'closed', closed_at = $1, updated_at = $1, next_action_at = NULL WHERE id = $2",
+            )
+            .bind(now)
+            .bind(from.number())
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query(
+                "INSERT INTO case_links (from_case_id, to_case_id, kind, created_at, created_by) \
+                 VALUES ($1, $2, 'duplicate_of', $3, $4) ON CONFLICT DO NOTHING",
+            )
+            .bind(from.number())
+            .bind(into.number())
+            .bind(now)
+            .bind(actor)
+            .execute(&mut *tx)
+            .await?;
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO case_merges (from_case_id, into_case_id, contact_ids, follow_up_ids, from_status, merged_at, merged_by) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+            )
+            .bind(from.number())
+            .bind(into.number())
+            .bind(serde_json::to_string(&contacts).unwrap_or_else(|_| "[]".into()))
+            .bind(serde_json::to_string(&follow_ups).unwrap_or_else(|_| "[]".into()))
+            .bind(&from_status)
+            .bind(now)
+            .bind(actor)
+            .fetch_one(&mut *tx)
+            .await?;
+            let detail = serde_json::json!({"from": from.to_string(), "into": into.to_string(), "merge": id, "contacts": contacts.len()});
+            insert_event!(tx, from.number(), now, Some(actor), "merged_into", detail);
+            insert_event!(tx, into.number(), now, Some(actor), "merged_from", detail);
+            refresh_next_action!(tx, into.number(), now);
+            // What moved may need an answer on its new case.
+            sqlx::query("UPDATE cases SET next_action_at = COALESCE(next_action_at, $1) WHERE id = $2")
+                .bind(first_reply_due(now))
+                .bind(into.number())
+                .execute(&mut *tx)
+                .await?;
+            Ok(id)
+        })
+    }
+
+    /// Undoes a merge: the contacts and follow-ups that moved go back, the merged case
+    /// returns to the status it had, and the duplicate link goes. Returns the merge.
+    pub async fn undo_merge(&self, id: i64, actor: i64, prefix: &str) -> Result<MergeRecord> {
+        let now = to_millis(Timestamp::now());
+        write_tx!(self, |tx, _d| {
+            let row: Option<(i64, i64, String, String, String, i64, Option<i64>)> = sqlx::query_as(
+                "SELECT from_case_id, into_case_id, contact_ids, follow_up_ids, from_status, merged_at, undone_at \
+                 FROM case_merges WHERE id = $1",
+            )
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let (from, into, contacts, follow_ups, status, merged_at, undone) =
+                row.ok_or_else(|| StoreError::NotFound(format!("merge {id}")))?;
+            if undone.is_some() {
+                return Err(StoreError::Conflict(format!("merge {id} was already undone")));
+            }
+            let contacts: Vec<i64> = serde_json::from_str(&contacts).unwrap_or_default();
+            let follow_ups: Vec<i64> = serde_json::from_str(&follow_ups).unwrap_or_default();
+            for c in &contacts {
+                sqlx::query("UPDATE contacts SET case_id = $1 WHERE id = $2 AND case_id = $3")
+                    .bind(from)
+                    .bind(c)
+                    .bind(into)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            for f in &follow_ups {
+                sqlx::query("UPDATE case_follow_ups SET case_id = $1 WHERE id = $2 AND case_id = $3")
+                    .bind(from)
+                    .bind(f)
+                    .bind(into)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            sqlx::query(
+                "UPDATE cases SET status = $1, closed_at = NULL, updated_at = $2, next_action_at = $3 WHERE id = $4",
+            )
+            .bind(&status)
+            .bind(now)
+            .bind(first_reply_due(now))
+            .bind(from)
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query("DELETE FROM case_links WHERE from_case_id = $1 AND to_case_id = $2 AND kind = 'duplicate_of'")
+                .bind(from)
+                .bind(into)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("UPDATE case_merges SET undone_at = $1 WHERE id = $2")
+                .bind(now)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            let from_ref = crate::intake::reference(prefix, from)?;
+            let into_ref = crate::intake::reference(prefix, into)?;
+            let detail = serde_json::json!({"from": from_ref.to_string(), "into": into_ref.to_string(), "merge": id});
+            insert_event!(tx, from, now, Some(actor), "merge_undone", detail);
+            insert_event!(tx, into, now, Some(actor), "merge_undone", detail);
+            refresh_next_action!(tx, into, now);
+            Ok(MergeRecord {
+                id,
+                from: from_ref,
+                into: into_ref,
+                merged_at: from_millis(merged_at),
+            })
+        })
+    }
+
+    /// The newest merge into `case` that can still be undone.
+    pub async fn undoable_merge(&self, case: &CaseReference) -> Result<Option<MergeRecord>> {
+        let row: Option<(i64, i64, i64)> = read!(self, |pool, _d| sqlx::query_as(
+            "SELECT id, from_case_id, merged_at FROM case_merges WHERE into_case_id = $1 AND undone_at IS NULL \
+             ORDER BY id DESC LIMIT 1"
+        )
+        .bind(case.number())
+        .fetch_optional(pool)
+        .await?);
+        row.map(|(id, from, at)| {
+            Ok(MergeRecord {
+                id,
+                from: crate::intake::reference(case.prefix(), from)?,
+                into: case.clone(),
+                merged_at: from_millis(at),
+            })
+        })
+        .transpose()
+    }
+}

@@ -644,3 +644,49 @@ on_both!(cases_are_linked_from_the_case_page, |app| {
         "the link shows on both cases"
     );
 });
+
+on_both!(
+    a_duplicate_case_merges_into_another_and_the_merge_can_be_undone,
+    |app| {
+        let a = email_in(
+            &app,
+            "ann@example.org",
+            "Missed bin",
+            "Bin missed on Monday.",
+            "customer-services",
+        )
+        .await;
+        let sam = agent(&app).await;
+        // A second message opens a second case (a new subject in another service, moved here).
+        let b = email_in(&app, "ann@example.org", "Bin again", "Still not collected.", "highways").await;
+        assert_ne!(a, b);
+        let other = email_in(&app, "bob@example.org", "Bin", "Mine too.", "highways").await;
+        let (s, _, html) = sam.post(&format!("/cases/{b}/merge"), &[("into", &other)]).await;
+        assert_eq!(
+            s,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "another customer's case is linked, not merged"
+        );
+        assert!(html.contains("belongs to another customer"));
+        let (s, loc, _) = sam.post(&format!("/cases/{b}/merge"), &[("into", &a)]).await;
+        assert_eq!(s, StatusCode::SEE_OTHER);
+        assert_eq!(loc, format!("/cases/{a}?done=merged"));
+        let (_, v) = app.api(Method::GET, &format!("/api/v1/cases/{a}"), None).await;
+        assert_eq!(v["contacts"].as_array().unwrap().len(), 2, "the contact moved");
+        let (_, v) = app.api(Method::GET, &format!("/api/v1/cases/{b}"), None).await;
+        assert_eq!(v["status"], "closed");
+        let (_, html) = sam.page(&format!("/cases/{a}")).await;
+        assert!(html.contains(&format!("{b} was merged into this case")) && html.contains("Undo the merge"));
+        let merge = app.store.undoable_merge(&a.parse().unwrap()).await.unwrap().unwrap().id;
+        let (s, loc, _) = sam.post(&format!("/cases/{a}/merges/{merge}/undo"), &[]).await;
+        assert_eq!(s, StatusCode::SEE_OTHER);
+        assert_eq!(loc, format!("/cases/{b}?done=unmerged"));
+        let (_, v) = app.api(Method::GET, &format!("/api/v1/cases/{b}"), None).await;
+        assert_eq!(v["status"], "new", "back as it was");
+        assert_eq!(v["contacts"].as_array().unwrap().len(), 1);
+        let (_, v) = app.api(Method::GET, &format!("/api/v1/cases/{a}"), None).await;
+        assert_eq!(v["contacts"].as_array().unwrap().len(), 1);
+        let (s, _, _) = sam.post(&format!("/cases/{a}/merges/{merge}/undo"), &[]).await;
+        assert_eq!(s, StatusCode::CONFLICT, "undone once only");
+    }
+);

@@ -64,3 +64,18 @@ CREATE TABLE saved_views (
 -- In the database, so every node sees the same lock.
 ALTER TABLE users ADD COLUMN failed_sign_ins INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE users ADD COLUMN locked_until INTEGER;
+
+-- A merge of one case into another, kept so it can be undone: which contacts and
+-- follow-ups moved, and the status the merged case had.
+CREATE TABLE case_merges (
+    id             INTEGER PRIMARY KEY,
+    from_case_id   INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+    into_case_id   INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+    contact_ids    TEXT NOT NULL,      -- JSON list
+    follow_up_ids  TEXT NOT NULL,      -- JSON list
+    from_status    TEXT NOT NULL,
+    merged_at      INTEGER NOT NULL,
+    merged_by      INTEGER REFERENCES users(id),
+    undone_at      INTEGER
+);
+CREATE INDEX case_merges_into ON case_merges(into_case_id);

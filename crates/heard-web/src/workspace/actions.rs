@@ -614,6 +614,90 @@ pub(crate) async fn link(
     }
 }
 
+#[derive(Deserialize)]
+pub(crate) struct MergeForm {
+    csrf_token: String,
+    #[serde(default)]
+    into: String,
+}
+
+/// Merges this case into another of the same customer (a duplicate opened by a second
+/// email, say); the case page of the case merged into offers to undo it.
+pub(crate) async fn merge(
+    State(state): State<AppState>,
+    Staff(caller): Staff,
+    Path(raw): Path<String>,
+    Form(f): Form<MergeForm>,
+) -> Response {
+    let reference = match guard(&state, &caller, &raw, &f.csrf_token).await {
+        Ok(r) => r,
+        Err(res) => return res,
+    };
+    let keep = |message: String| FormState {
+        errors: vec![("merge_into", message)],
+        status: Some(StatusCode::UNPROCESSABLE_ENTITY),
+        merge_into: f.into.clone(),
+        ..Default::default()
+    };
+    let into = match visible_case(&state, &caller, f.into.trim().to_uppercase().as_str()).await {
+        Ok(r) => r,
+        Err(_) => {
+            let msg = format!("There is no case {} you can see", f.into.trim());
+            return render_case(&state, &caller, &reference, keep(msg), None).await;
+        }
+    };
+    match state.store().merge_case(&reference, &into, caller.user.id).await {
+        Ok(id) => {
+            let detail = json!({"into": into.to_string(), "merge": id});
+            if let Some(refused) = audit_case(&state, &caller, &reference, Action::CASE_MERGE, detail).await {
+                return refused;
+            }
+            if let Err(e) = state.store().close_job(caller.user.id, &reference).await {
+                return page_error(e.into());
+            }
+            back_to(&into, "merged")
+        }
+        Err(StoreError::Invalid(inv)) => render_case(&state, &caller, &reference, keep(inv.to_string()), None).await,
+        Err(e) => page_error(e.into()),
+    }
+}
+
+/// Undoes a merge, from the page of the case it went into.
+pub(crate) async fn undo_merge(
+    State(state): State<AppState>,
+    Staff(caller): Staff,
+    Path((raw, id)): Path<(String, i64)>,
+    Form(f): Form<CsrfForm>,
+) -> Response {
+    let reference = match guard(&state, &caller, &raw, &f.csrf_token).await {
+        Ok(r) => r,
+        Err(res) => return res,
+    };
+    match state.store().undoable_merge(&reference).await {
+        Ok(Some(m)) if m.id == id => {}
+        Ok(_) => {
+            return (
+                StatusCode::CONFLICT,
+                "that merge is not the last one on this case, or was undone",
+            )
+                .into_response();
+        }
+        Err(e) => return page_error(e.into()),
+    }
+    match state
+        .store()
+        .undo_merge(id, caller.user.id, &state.settings().reference_prefix)
+        .await
+    {
+        Ok(m) => {
+            let detail = json!({"from": m.from.to_string(), "merge": id, "undo": true});
+            changed(&state, &caller, &m.from, Action::CASE_MERGE, detail, "unmerged").await
+        }
+        Err(StoreError::Conflict(m)) => (StatusCode::CONFLICT, m).into_response(),
+        Err(e) => page_error(e.into()),
+    }
+}
+
 /// Takes the case out of the agent's jobs (it stays as it is).
 pub(crate) async fn close_job(
     State(state): State<AppState>,

@@ -33,6 +33,7 @@ pub(crate) struct FormState {
     pub transfer_service: String,
     pub transfer_reason: String,
     pub link_to: String,
+    pub merge_into: String,
     /// What stops the case from closing, when closing was tried.
     pub blockers: Vec<String>,
     /// Someone changed the case while this form was open.
@@ -101,6 +102,8 @@ struct CasePage {
     services: Vec<ServiceRecord>,
     statuses: Vec<CaseStatus>,
     link_kinds: &'static [heard_core::CaseLinkKind],
+    /// The last merge into this case, while it can be undone.
+    merge: Option<heard_store::workspace::MergeRecord>,
     channels: Vec<ChannelChoice>,
     reply_channel: String,
     reply_to: String,
@@ -155,6 +158,8 @@ fn done_message(done: &str) -> Option<&'static str> {
         "no-reply" => "Marked as needing no reply.",
         "reply-needed" => "Marked as needing a reply again.",
         "link" => "Cases linked.",
+        "merged" => "The case was merged into this one.",
+        "unmerged" => "The merge was undone: this case is back as it was.",
         "transferred" => "Case transferred.",
         _ => return None,
     })
@@ -212,13 +217,14 @@ async fn build(
         limit: Some(10),
         ..Default::default()
     };
-    let (customer, other_cases, jobs, follow_ups, users, services) = tokio::try_join!(
+    let (customer, other_cases, jobs, follow_ups, users, services, merge) = tokio::try_join!(
         store.customer(detail.case.customer.id),
         store.list_cases(&others, &state.settings().reference_prefix),
         store.jobs(caller.user.id, &state.settings().reference_prefix),
         store.follow_ups(reference),
         store.users(),
         store.services(),
+        store.undoable_merge(reference),
     )?;
     let case = detail.case;
     let service_name = services
@@ -309,6 +315,7 @@ async fn build(
         services: services.into_iter().filter(|s| s.slug != case.service).collect(),
         statuses,
         link_kinds: heard_core::CaseLinkKind::ALL,
+        merge,
         reply_channel: form.reply_channel.clone().unwrap_or(default_channel),
         reply_to: form.reply_to.clone().or(email_to).unwrap_or_default(),
         reply_subject: form.reply_subject.clone().unwrap_or(subject),
@@ -458,6 +465,9 @@ fn describe(e: &CaseEventRecord, names: &std::collections::HashMap<i64, String>)
         "no_reply_needed" => "A contact was marked as needing no reply".to_string(),
         "reply_needed" => "A contact was marked as needing a reply again".to_string(),
         "linked" => format!("Linked ({}) {} → {}", s("kind"), s("from"), s("to")),
+        "merged_into" => format!("Merged into {} ({} contacts moved)", s("into"), d["contacts"]),
+        "merged_from" => format!("{} was merged into this case", s("from")),
+        "merge_undone" => format!("Merge of {} into {} undone", s("from"), s("into")),
         "due" => match d.get("due").and_then(|v| v.as_str()) {
             Some(t) => format!("Deadline set to {}", date_of(t)),
             None => "Deadline removed".to_string(),

@@ -36,6 +36,8 @@ pub fn router() -> axum::Router<AppState> {
         .route("/cases/{reference}/contacts/{id}/no-reply", post(actions::no_reply))
         .route("/cases/{reference}/transfer", post(actions::transfer))
         .route("/cases/{reference}/links", post(actions::link))
+        .route("/cases/{reference}/merge", post(actions::merge))
+        .route("/cases/{reference}/merges/{id}/undo", post(actions::undo_merge))
         .route("/cases/{reference}/close", post(actions::close))
         .route("/cases/{reference}/job/close", post(actions::close_job))
         .route("/cases/{reference}/draft", post(live::save_draft))
