@@ -64,7 +64,8 @@ impl QueueQuery {
         if VIEWS.iter().any(|(v, _)| *v == self.view) {
             &self.view
         } else {
-            "mine"
+            // Everyone starts from the open work they may see; "My cases" is one click.
+            "open"
         }
     }
 
