@@ -4,6 +4,7 @@
 //! same intake as the API. `GET /calls/new?phone=…` is where a CTI screen pop lands
 //! (see `api::cti`).
 
+use crate::audit::{Action, Subject};
 use crate::pages::{Staff, render};
 use crate::reports::take_in;
 use crate::{AppState, Caller};
@@ -34,6 +35,23 @@ async fn script() -> impl IntoResponse {
         ],
         include_str!("../static/calls.js"),
     )
+}
+
+/// Records the callers a search showed (names, numbers and addresses are personal data).
+async fn audit_matches(
+    state: &AppState,
+    caller: &Caller,
+    q: &str,
+    found: &[Match],
+) -> Result<(), crate::problem::ApiError> {
+    if found.is_empty() {
+        return Ok(());
+    }
+    let shown: Vec<i64> = found.iter().map(|m| m.id).collect();
+    let detail = serde_json::json!({"via": "log a call", "query": {"q": q}, "shown": shown});
+    state
+        .audit(caller, Action::CUSTOMER_LIST, Subject::none(), detail)
+        .await
 }
 
 /// A customer who may be the caller.
@@ -97,9 +115,12 @@ struct Lookup {
 }
 
 /// The live search behind the page's script.
-async fn lookup(State(state): State<AppState>, Staff(_): Staff, Query(l): Query<Lookup>) -> Response {
+async fn lookup(State(state): State<AppState>, Staff(caller): Staff, Query(l): Query<Lookup>) -> Response {
     match find_callers(&state, &l.q).await {
-        Ok(m) => axum::Json(m).into_response(),
+        Ok(m) => match audit_matches(&state, &caller, &l.q, &m).await {
+            Ok(()) => axum::Json(m).into_response(),
+            Err(e) => e.into_response(),
+        },
         Err(e) => {
             tracing::error!(error = %e, "caller lookup failed");
             StatusCode::INTERNAL_SERVER_ERROR.into_response()
@@ -171,6 +192,22 @@ async fn show(
         state.store().services().await
     }
     .await;
+    let audited = async {
+        if result.is_err() {
+            return Ok(());
+        }
+        if let Some(c) = &customer {
+            let detail = serde_json::json!({"via": "log a call"});
+            state
+                .audit(&caller, Action::CUSTOMER_READ, Subject::customer(c.id), detail)
+                .await?;
+        }
+        audit_matches(state, &caller, &q.q, &matches).await
+    }
+    .await;
+    if let Err(e) = audited {
+        return e.into_response();
+    }
     let services = match result {
         Ok(s) => s.into_iter().filter(|s| caller.sees(&s.slug)).collect(),
         Err(heard_store::StoreError::NotFound(_)) => {
@@ -320,6 +357,17 @@ async fn log_call(
     match take_in(&state, contact, &[], None).await {
         Ok(o) => {
             tracing::info!(reference = %o.case_reference, "call logged");
+            let subject = Subject {
+                kind: Some("contact"),
+                target: Some(o.contact_id.to_string()),
+                case_reference: Some(o.case_reference.to_string()),
+                customer_id: Some(o.customer_id),
+            };
+            let detail = serde_json::json!({"channel": "phone", "via": "log a call", "case_created": o.case_created,
+                                            "customer_created": o.customer_created});
+            if let Err(e) = state.audit(&caller, Action::CONTACT_CREATE, subject, detail).await {
+                return e.into_response();
+            }
             Redirect::to(&format!("/cases/{}", o.case_reference)).into_response()
         }
         Err(e) => {

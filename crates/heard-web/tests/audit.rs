@@ -313,3 +313,31 @@ on_both!(concurrent_reads_and_changes_all_land_in_one_chain, |app| {
     // And the first audit search; the second's own entry may still be queued.
     assert!((16 + 48 + 1..=16 + 48 + 2).contains(&v.rows_checked), "{v:?}");
 });
+
+on_both!(finding_a_caller_is_recorded, |app| {
+    let body = json!({"channel": "phone", "from": "+447700900123", "body": "Called about a missed bin"});
+    let (s, created) = app
+        .call(&app.agent, reqwest::Method::POST, "/api/v1/contacts", Some(body))
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{created}");
+    let customer = created["customer"]["id"].as_i64().unwrap();
+    let (s, found) = app.get(&app.agent, "/calls/lookup?q=07700%20900123").await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(found[0]["id"], customer);
+    let (s, _) = app.get(&app.agent, &format!("/calls/new?customer={customer}")).await;
+    assert_eq!(s, StatusCode::OK);
+    let entries = app.audit("actor=agent@test.heard&action=customer.*").await;
+    let got: Vec<(&str, &Value)> = entries
+        .iter()
+        .map(|e| (e["action"].as_str().unwrap(), &e["detail"]["via"]))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("customer.read", &json!("log a call")),
+            ("customer.list", &json!("log a call"))
+        ]
+    );
+    assert_eq!(entries[0]["customer_id"], customer);
+    assert_eq!(entries[1]["detail"]["shown"], json!([customer]));
+});
