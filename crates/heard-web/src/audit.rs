@@ -26,8 +26,9 @@ use crate::{AppState, Caller};
 use axum::extract::{ConnectInfo, Request, State};
 use axum::middleware::Next;
 use axum::response::Response;
+use heard_core::CaseReference;
 use heard_store::audit::NewAuditEntry;
-use heard_store::{CaseRecord, ContactRecord, Store, StoreError};
+use heard_store::{CaseRecord, ContactRecord, IntakeOutcome, Store, StoreError};
 use serde_json::Value;
 use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
@@ -118,6 +119,26 @@ impl Subject {
             target: Some(c.id.to_string()),
             case_reference: Some(c.case_reference.to_string()),
             customer_id: Some(c.customer_id),
+        }
+    }
+
+    /// A case known only by its reference (its customer not looked up).
+    pub fn case_reference(r: &CaseReference) -> Subject {
+        Subject {
+            kind: Some("case"),
+            target: Some(r.to_string()),
+            case_reference: Some(r.to_string()),
+            customer_id: None,
+        }
+    }
+
+    /// The contact intake stored, with its case and customer.
+    pub fn intake(o: &IntakeOutcome) -> Subject {
+        Subject {
+            kind: Some("contact"),
+            target: Some(o.contact_id.to_string()),
+            case_reference: Some(o.case_reference.to_string()),
+            customer_id: Some(o.customer_id),
         }
     }
 

@@ -357,12 +357,7 @@ async fn log_call(
     match take_in(&state, contact, &[], None).await {
         Ok(o) => {
             tracing::info!(reference = %o.case_reference, "call logged");
-            let subject = Subject {
-                kind: Some("contact"),
-                target: Some(o.contact_id.to_string()),
-                case_reference: Some(o.case_reference.to_string()),
-                customer_id: Some(o.customer_id),
-            };
+            let subject = Subject::intake(&o);
             let detail = serde_json::json!({"channel": "phone", "via": "log a call", "case_created": o.case_created,
                                             "customer_created": o.customer_created});
             if let Err(e) = state.audit(&caller, Action::CONTACT_CREATE, subject, detail).await {

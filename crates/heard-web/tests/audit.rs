@@ -341,3 +341,26 @@ on_both!(finding_a_caller_is_recorded, |app| {
     assert_eq!(entries[0]["customer_id"], customer);
     assert_eq!(entries[1]["detail"]["shown"], json!([customer]));
 });
+
+on_both!(open311_requests_are_recorded_as_their_client, |app| {
+    let r = app
+        .http
+        .post(format!("{}/open311/v2/requests.json", app.base))
+        .form(&[
+            ("api_key", app.agent.as_str()),
+            ("service_code", "highways"),
+            ("lat", "52.63"),
+            ("long", "-1.13"),
+            ("email", "jo@example.org"),
+            ("description", "Deep pothole by the bus stop"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED, "{}", r.text().await.unwrap());
+    let entries = app.audit("action=contact.create").await;
+    assert_eq!(entries.len(), 1);
+    assert_eq!(entries[0]["actor"], "agent@test.heard");
+    assert_eq!(entries[0]["detail"]["via"], "open311");
+    assert!(entries[0]["case_reference"].is_string() && entries[0]["customer_id"].is_i64());
+});

@@ -192,12 +192,7 @@ pub async fn create_contact(
         .audit(
             &caller,
             Action::CONTACT_CREATE,
-            Subject {
-                kind: Some("contact"),
-                target: Some(outcome.contact_id.to_string()),
-                case_reference: Some(outcome.case_reference.to_string()),
-                customer_id: Some(outcome.customer_id),
-            },
+            Subject::intake(&outcome),
             json!({
                 "channel": contact.channel,
                 "created": outcome.created,

@@ -507,6 +507,27 @@ async fn submit(
             );
         }
     };
+    // A member of the public, not a signed-in user: recorded as `public`.
+    let detail = serde_json::json!({"channel": "web_form", "via": "report form", "created": outcome.created,
+                                    "case_created": outcome.case_created, "customer_created": outcome.customer_created});
+    let audited = state
+        .audit_as(
+            None,
+            "public",
+            crate::audit::Action::CONTACT_CREATE,
+            crate::audit::Subject::intake(&outcome),
+            detail,
+        )
+        .await;
+    if let Err(e) = audited {
+        return back(
+            e.status,
+            vec![(
+                "description".into(),
+                "Sorry, your report could not be saved. Try again in a few minutes".into(),
+            )],
+        );
+    }
     let receipt = if outcome.created {
         report.token
     } else {

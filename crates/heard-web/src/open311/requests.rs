@@ -125,6 +125,17 @@ pub(crate) async fn create(
         device_id: params.get("device_id").map(str::to_string),
     };
     let outcome = take_in(state, contact, &[], Some(&report)).await?;
+    let detail = serde_json::json!({"channel": "open311", "via": "open311", "created": outcome.created,
+                                    "case_created": outcome.case_created, "customer_created": outcome.customer_created});
+    state
+        .audit_as(
+            Some(user.id),
+            &user.email,
+            crate::audit::Action::CONTACT_CREATE,
+            crate::audit::Subject::intake(&outcome),
+            detail,
+        )
+        .await?;
     // A repeat answers with what the first post was given.
     let (reference, report, status) = if outcome.created {
         (outcome.case_reference, report, StatusCode::CREATED)

@@ -10,6 +10,7 @@ use super::status::{extended_status, from_extended};
 use super::{Format, Params, api_user, api_writer, reporter};
 use crate::AppState;
 use crate::api::contacts::{read_values, redact_contact};
+use crate::audit::{Action, Subject};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use heard_core::contact::ContactInput;
@@ -134,7 +135,7 @@ pub(crate) async fn create(
     // A reporter reopening a closed report reopens it first, so the update joins it.
     let reopening = !report.status.is_open() && asked.is_open();
     if reopening {
-        change_status(state, &report.reference, report.status, asked).await?;
+        change_status(state, &user, &report.reference, report.status, asked).await?;
     }
     let entities = read_values(state, &contact);
     let config = state.intake().await;
@@ -142,8 +143,18 @@ pub(crate) async fn create(
         .store()
         .intake_in_thread(&contact, &[], &entities, &config, &[report.case_id])
         .await?;
+    let detail = json!({"channel": "open311", "via": VIA_REPORTER, "created": outcome.created});
+    state
+        .audit_as(
+            Some(user.id),
+            &user.email,
+            Action::CONTACT_CREATE,
+            Subject::intake(&outcome),
+            detail,
+        )
+        .await?;
     if outcome.created && !reopening && outcome.case_id == report.case_id {
-        change_status(state, &report.reference, outcome.case_status, asked).await?;
+        change_status(state, &user, &report.reference, outcome.case_status, asked).await?;
     }
     tracing::info!(reference = %report.reference, created = outcome.created, "open311 update");
     let status = if outcome.created {
@@ -159,6 +170,7 @@ pub(crate) async fn create(
 /// update that asks for what cannot be (or already is) is kept as a contact only.
 async fn change_status(
     state: &AppState,
+    client: &heard_store::UserRecord,
     case: &heard_core::CaseReference,
     from: CaseStatus,
     to: CaseStatus,
@@ -169,7 +181,19 @@ async fn change_status(
     let mut extra = serde_json::Map::new();
     extra.insert("via".into(), json!(VIA_REPORTER));
     match state.store().set_case_status_noted(case, to, None, extra).await {
-        Ok(()) => Ok(()),
+        Ok(()) => {
+            let detail = json!({"from": from, "to": to, "via": VIA_REPORTER});
+            state
+                .audit_as(
+                    Some(client.id),
+                    &client.email,
+                    Action::CASE_STATUS,
+                    Subject::case_reference(case),
+                    detail,
+                )
+                .await?;
+            Ok(())
+        }
         Err(heard_store::StoreError::Invalid(e)) => {
             tracing::info!(%case, reason = %e, "a reporter's status was not applied");
             Ok(())
