@@ -203,7 +203,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 .user_for_login(&user)
                 .await?
                 .with_context(|| format!("no user {user}"))?;
-            println!("{}", store.create_token(u.id, &label).await?);
+            let token = store.create_token(u.id, &label).await?;
+            let detail = serde_json::json!({"user": u.email, "label": label});
+            commands::audit::record_cli(&store, "token.create", ("user", u.id.to_string()), as_map(detail)).await?;
+            println!("{token}");
         }
         Command::User {
             command:
@@ -223,6 +226,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 Ok(_) => bail!("HEARD_PASSWORD: use at least 12 characters"),
                 Err(_) => None,
             };
+            let detail = serde_json::json!({"email": email, "role": role, "services": services,
+                                            "password_set": password_hash.is_some()});
             let id = store
                 .upsert_user(&heard_store::users::NewUser {
                     email,
@@ -233,6 +238,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     password_hash,
                 })
                 .await?;
+            commands::audit::record_cli(&store, "user.save", ("user", id.to_string()), as_map(detail)).await?;
             println!("user {id} saved");
         }
         Command::Openapi => {
@@ -247,6 +253,14 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Audit { command } => commands::audit::run(command, &data_dir, cli.config.as_deref()).await?,
     }
     Ok(())
+}
+
+/// A JSON object's map (empty for anything else).
+fn as_map(v: serde_json::Value) -> serde_json::Map<String, serde_json::Value> {
+    match v {
+        serde_json::Value::Object(m) => m,
+        _ => Default::default(),
+    }
 }
 
 /// Opens the configured store, creating the data folder first.

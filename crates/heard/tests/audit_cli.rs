@@ -72,6 +72,24 @@ async fn verify_then_tamper(db: TestDb, tamper: &str) {
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("audit.search"), "the CLI's own search is recorded: {out}");
 
+    // Accounts and tokens made from the command line are on record.
+    let (code, out) = run(heard(dir.path()).args([
+        "user",
+        "add",
+        "--email",
+        "ops@test.heard",
+        "--name",
+        "Ops",
+        "--role",
+        "admin",
+    ]));
+    assert_eq!(code, 0, "{out}");
+    let (code, out) = run(heard(dir.path()).args(["token", "create", "--user", "ops@test.heard"]));
+    assert_eq!(code, 0, "{out}");
+    let (code, out) = run(heard(dir.path()).args(["audit", "search", "--actor", "cli"]));
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("user.save") && out.contains("token.create"), "{out}");
+
     // A DBA drops the trigger and edits a row: verify names it and exits 1.
     match store.dialect() {
         heard_store::Dialect::Sqlite => {

@@ -112,6 +112,24 @@ pub async fn run(command: Command, data_dir: &Path, config_file: Option<&Path>) 
     Ok(())
 }
 
+/// Records a change made from the command line (actor and source `cli`; the OS user in
+/// the detail).
+pub async fn record_cli(
+    store: &heard_store::Store,
+    action: &str,
+    target: (&str, String),
+    mut detail: serde_json::Map<String, serde_json::Value>,
+) -> anyhow::Result<()> {
+    let mut entry = NewAuditEntry::new(None, "cli", action);
+    entry.source = Some("cli".into());
+    entry.target_kind = Some(target.0.into());
+    entry.target = Some(target.1);
+    detail.insert("os_user".into(), std::env::var("USER").ok().into());
+    entry.detail = serde_json::Value::Object(detail);
+    store.record_audit(&[entry]).await.context("writing the audit log")?;
+    Ok(())
+}
+
 /// A date (midnight UTC) or an RFC 3339 time.
 fn time(flag: &str, s: &str) -> anyhow::Result<jiff::Timestamp> {
     if let Ok(t) = s.parse::<jiff::Timestamp>() {
