@@ -663,6 +663,9 @@ impl Store {
     }
 }
 
+/// A `case_merges` row: from, into, contact ids, follow-up ids, from status, merged at, undone at.
+type MergeRow = (i64, i64, String, String, String, i64, Option<i64>);
+
 /// A merge that can still be undone.
 #[derive(Debug, Clone, Serialize)]
 pub struct MergeRecord {
@@ -778,7 +781,7 @@ impl Store {
     pub async fn undo_merge(&self, id: i64, actor: i64, prefix: &str) -> Result<MergeRecord> {
         let now = to_millis(Timestamp::now());
         write_tx!(self, |tx, _d| {
-            let row: Option<(i64, i64, String, String, String, i64, Option<i64>)> = sqlx::query_as(
+            let row: Option<MergeRow> = sqlx::query_as(
                 "SELECT from_case_id, into_case_id, contact_ids, follow_up_ids, from_status, merged_at, undone_at \
                  FROM case_merges WHERE id = $1",
             )
