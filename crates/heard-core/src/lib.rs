@@ -15,6 +15,7 @@ pub mod job;
 pub mod reply_template;
 pub mod routing;
 pub mod service_form;
+pub mod service_level;
 pub mod user;
 
 pub use case::{CaseKind, CaseLinkKind, CaseReference, CaseStatus, Priority};

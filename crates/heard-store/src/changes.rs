@@ -33,7 +33,7 @@ impl Store {
         write_tx!(self, |tx, d| {
             let lock = if d == Dialect::Postgres { " FOR UPDATE" } else { "" };
             let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-                "SELECT kind, status FROM cases WHERE id = $1{lock}"
+                "SELECT kind, status, due_at, clock_paused_at FROM cases WHERE id = $1{lock}"
             )))
             .bind(reference.number())
             .fetch_optional(&mut *tx)
@@ -61,6 +61,47 @@ impl Store {
                 "status",
                 serde_json::Value::Object(detail)
             );
+            // Service-level clocks stop while the customer has the next move.
+            let due: Option<i64> = row.try_get(2)?;
+            let paused: Option<i64> = row.try_get(3)?;
+            if status == CaseStatus::AwaitingCustomer && paused.is_none() {
+                sqlx::query("UPDATE cases SET clock_paused_at = $1 WHERE id = $2")
+                    .bind(now)
+                    .bind(reference.number())
+                    .execute(&mut *tx)
+                    .await?;
+                insert_event!(
+                    tx,
+                    reference.number(),
+                    now,
+                    actor,
+                    "clock_paused",
+                    serde_json::json!({"due": crate::clocks::stamp(due)})
+                );
+            } else if status != CaseStatus::AwaitingCustomer
+                && let Some(paused) = paused
+            {
+                let (days, moved) = crate::clocks::resume(due, paused, now);
+                sqlx::query("UPDATE cases SET due_at = $1, clock_paused_at = NULL WHERE id = $2")
+                    .bind(moved)
+                    .bind(reference.number())
+                    .execute(&mut *tx)
+                    .await?;
+                insert_event!(
+                    tx,
+                    reference.number(),
+                    now,
+                    actor,
+                    "clock_resumed",
+                    crate::clocks::resumed_detail(days, due, moved)
+                );
+                if status.is_open() {
+                    sqlx::query(crate::clocks::REFRESH_NEXT_ACTION)
+                        .bind(reference.number())
+                        .execute(&mut *tx)
+                        .await?;
+                }
+            }
             Ok(())
         })
     }

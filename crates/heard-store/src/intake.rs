@@ -32,6 +32,9 @@ pub struct IntakeConfig {
     pub router: Router,
     /// Where a contact goes when nothing routes it.
     pub default_service: String,
+    /// First response and resolution targets per service and kind (`[[service_levels]]`):
+    /// a new case's deadlines.
+    pub service_levels: heard_core::service_level::ServiceLevels,
 }
 
 /// An attachment whose bytes are already in the attachment store.
@@ -87,6 +90,7 @@ struct Plan {
     quoted: Vec<i64>,
     /// A report always opens its own case, and is stored with it.
     report: Option<crate::reports::NewReport>,
+    levels: heard_core::service_level::ServiceLevels,
 }
 
 impl Store {
@@ -104,7 +108,7 @@ impl Store {
     }
 
     /// The intake rules as the services table has them now: routing keywords, the
-    /// reference prefix and the default service.
+    /// reference prefix and the default service (and heard's default service levels).
     pub async fn intake_config(&self, reference_prefix: &str, default_service: &str) -> Result<IntakeConfig> {
         let rules = self
             .services()
@@ -119,6 +123,7 @@ impl Store {
             reference_prefix: reference_prefix.to_string(),
             router: Router::new(rules),
             default_service: default_service.to_string(),
+            service_levels: Default::default(),
         })
     }
 
@@ -173,6 +178,7 @@ impl Store {
             },
             thread: thread.to_vec(),
             report: report.cloned(),
+            levels: config.service_levels.clone(),
             quoted: contact
                 .quoted_references(&config.reference_prefix)
                 .iter()
@@ -239,6 +245,10 @@ trait Steps {
     async fn insert_case(&mut self, row: &CaseRow<'_>) -> Result<i64>;
     async fn insert_event(&mut self, case: i64, at: i64, kind: &str, detail: &str) -> Result<()>;
     async fn insert_link(&mut self, from: i64, to: i64, at: i64) -> Result<()>;
+    /// (due_at, clock_paused_at) of a case.
+    async fn clock(&mut self, case: i64) -> Result<(Option<i64>, Option<i64>)>;
+    /// Sets the deadline, clears the pause and recomputes the next action.
+    async fn resume_clock(&mut self, case: i64, due: Option<i64>) -> Result<()>;
     async fn insert_contact(&mut self, row: &ContactRow<'_>) -> Result<i64>;
     async fn insert_attachment(&mut self, contact: i64, f: &StoredFile) -> Result<()>;
     async fn insert_entity(&mut self, contact: i64, e: &NewEntity) -> Result<()>;
@@ -262,6 +272,7 @@ struct CaseRow<'a> {
     title: &'a str,
     created_at: i64,
     updated_at: i64,
+    due_at: Option<i64>,
     next_action_at: Option<i64>,
 }
 
@@ -378,6 +389,14 @@ async fn intake_steps(
                 db.set_status(id, resumed.as_str()).await?;
                 let detail = serde_json::json!({"from": status, "to": resumed, "reason": "customer replied"});
                 db.insert_event(id, now, "status", &detail.to_string()).await?;
+                // The clocks paused while awaiting the customer run again, the deadline
+                // moved by the working days they waited.
+                if let (due, Some(paused)) = db.clock(id).await? {
+                    let (days, moved) = crate::clocks::resume(due, paused, now);
+                    db.resume_clock(id, moved).await?;
+                    let detail = crate::clocks::resumed_detail(days, due, moved);
+                    db.insert_event(id, now, "clock_resumed", &detail.to_string()).await?;
+                }
                 status = resumed;
             }
             db.touch_case(id, received.max(now)).await?;
@@ -391,6 +410,8 @@ async fn intake_steps(
             });
             let status = CaseStatus::New;
             let title = case_title(c);
+            let targets = plan.levels.targets(&plan.routed, kind);
+            let (first_response, due_at) = crate::clocks::new_case_deadlines(received, targets);
             let id = db
                 .insert_case(&CaseRow {
                     service: service_id,
@@ -402,10 +423,14 @@ async fn intake_steps(
                     title: &title,
                     created_at: received,
                     updated_at: received.max(now),
-                    next_action_at: crate::workspace::first_reply_due(received),
+                    due_at,
+                    next_action_at: first_response.into_iter().chain(due_at).min(),
                 })
                 .await?;
-            let detail = serde_json::json!({"channel": c.channel, "service": plan.routed, "kind": kind});
+            let detail = serde_json::json!({
+                "channel": c.channel, "service": plan.routed, "kind": kind,
+                "due": crate::clocks::stamp(due_at), "first_response_due": crate::clocks::stamp(first_response),
+            });
             db.insert_event(id, now, "created", &detail.to_string()).await?;
             if let Some(old) = closed_quoted {
                 db.insert_link(id, old, now).await?;
@@ -471,7 +496,9 @@ const TOUCH_CASE: &str = "UPDATE cases SET updated_at = $1 WHERE id = $2 AND upd
 /// A new contact on a case with no next action gives it one: the contact must be answered.
 const NEEDS_ANSWER: &str = "UPDATE cases SET next_action_at = $1 WHERE id = $2 AND next_action_at IS NULL";
 const INSERT_CASE: &str = "INSERT INTO cases (service_id, kind, status, priority, team_id, customer_id, title, created_at, updated_at, \
-     next_action_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id";
+     due_at, next_action_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id";
+const CLOCK: &str = "SELECT due_at, clock_paused_at FROM cases WHERE id = $1";
+const RESUME_CLOCK: &str = "UPDATE cases SET due_at = $1, clock_paused_at = NULL WHERE id = $2";
 const INSERT_EVENT: &str = "INSERT INTO case_events (case_id, at, kind, detail) VALUES ($1, $2, $3, $4)";
 const INSERT_LINK: &str =
     "INSERT INTO case_links (from_case_id, to_case_id, kind, created_at) VALUES ($1, $2, 'related', $3)";
@@ -575,6 +602,7 @@ impl Steps for Lite<'_> {
                 c.title,
                 c.created_at,
                 c.updated_at,
+                c.due_at,
                 c.next_action_at
             ],
         )
@@ -584,6 +612,15 @@ impl Steps for Lite<'_> {
     }
     async fn insert_link(&mut self, from: i64, to: i64, at: i64) -> Result<()> {
         self.exec(INSERT_LINK, [from, to, at])
+    }
+    async fn clock(&mut self, case: i64) -> Result<(Option<i64>, Option<i64>)> {
+        Ok(self
+            .one(CLOCK, [case], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .unwrap_or((None, None)))
+    }
+    async fn resume_clock(&mut self, case: i64, due: Option<i64>) -> Result<()> {
+        self.exec(RESUME_CLOCK, rusqlite::params![due, case])?;
+        self.exec(crate::clocks::REFRESH_NEXT_ACTION, [case])
     }
     async fn insert_contact(&mut self, x: &ContactRow<'_>) -> Result<i64> {
         let id = self.id(
@@ -750,6 +787,7 @@ impl Steps for Pg<'_> {
             .bind(c.title)
             .bind(c.created_at)
             .bind(c.updated_at)
+            .bind(c.due_at)
             .bind(c.next_action_at)
             .fetch_one(&mut *self.0)
             .await?)
@@ -769,6 +807,23 @@ impl Steps for Pg<'_> {
             .bind(from)
             .bind(to)
             .bind(at)
+            .execute(&mut *self.0)
+            .await?;
+        Ok(())
+    }
+    async fn clock(&mut self, case: i64) -> Result<(Option<i64>, Option<i64>)> {
+        let row: Option<(Option<i64>, Option<i64>)> =
+            sqlx::query_as(CLOCK).bind(case).fetch_optional(&mut *self.0).await?;
+        Ok(row.unwrap_or((None, None)))
+    }
+    async fn resume_clock(&mut self, case: i64, due: Option<i64>) -> Result<()> {
+        sqlx::query(RESUME_CLOCK)
+            .bind(due)
+            .bind(case)
+            .execute(&mut *self.0)
+            .await?;
+        sqlx::query(crate::clocks::REFRESH_NEXT_ACTION)
+            .bind(case)
             .execute(&mut *self.0)
             .await?;
         Ok(())

@@ -10,6 +10,7 @@
 
 pub mod audit;
 pub mod changes;
+pub mod clocks;
 mod db;
 pub mod email;
 pub mod error;

@@ -152,6 +152,9 @@ pub struct CaseRecord {
     pub closed_at: Option<Timestamp>,
     /// When someone must next act: the earlier of the deadline and any open follow-up.
     pub next_action_at: Option<Timestamp>,
+    /// Since when the service-level clocks are paused (the case awaits the customer);
+    /// a paused case is not slipping.
+    pub clock_paused_at: Option<Timestamp>,
 }
 
 /// A link from one case to another.

@@ -1,8 +1,10 @@
 //! The store test-suite: every test runs against SQLite and against PostgreSQL, so
 //! the two engines are held to the same behaviour.
 
+use heard_core::calendar::{Calendar, Region};
 use heard_core::contact::{ContactInput, ContactLimits};
-use heard_core::{CaseStatus, Channel, NewContact, Role, Router, ServiceRule};
+use heard_core::service_level::{ServiceLevel, ServiceLevels};
+use heard_core::{CaseKind, CaseStatus, Channel, NewContact, Role, Router, ServiceRule};
 use heard_store::queries::{CaseFilter, ContactFilter, CustomerFilter};
 use heard_store::seed::{ServiceSpec, TeamSpec};
 use heard_store::testing::TestDb;
@@ -76,6 +78,7 @@ fn config() -> IntakeConfig {
             },
         ]),
         default_service: "customer-services".into(),
+        service_levels: Default::default(),
     }
 }
 
@@ -302,7 +305,8 @@ on_both!(customer_reply_resumes_awaiting_case, |store| {
     assert_eq!(b.case_status, CaseStatus::Open);
     let detail = store.case_detail(&a.case_reference).await.unwrap();
     let kinds: Vec<_> = detail.history.iter().map(|e| e.kind.as_str()).collect();
-    assert_eq!(kinds, ["created", "status", "status"]);
+    assert_eq!(kinds, ["created", "status", "clock_paused", "status", "clock_resumed"]);
+    assert_eq!(detail.case.clock_paused_at, None);
     assert_eq!(detail.contacts.len(), 2);
     assert!(detail.contacts[0].received_at <= detail.contacts[1].received_at);
 });
@@ -603,5 +607,200 @@ on_both!(one_failing_contact_does_not_sink_those_committed_with_it, |store| {
         stored.items.len(),
         12,
         "12 distinct external ids among the 18 good contacts"
+    );
+});
+
+/// London 17:00 on a civil date, as a timestamp.
+fn five_pm(d: jiff::civil::Date) -> Timestamp {
+    d.at(17, 0, 0, 0).in_tz("Europe/London").unwrap().timestamp()
+}
+
+fn level(service: Option<&str>, kind: Option<CaseKind>, first: u32, resolution: u32) -> ServiceLevel {
+    ServiceLevel {
+        service: service.map(str::to_string),
+        kind,
+        first_response_days: first,
+        resolution_days: resolution,
+    }
+}
+
+on_both!(new_cases_get_deadlines_from_the_most_specific_service_level, |store| {
+    let mut cfg = config();
+    cfg.service_levels = ServiceLevels::new(vec![
+        level(None, None, 3, 30),
+        level(Some("waste"), None, 1, 5),
+        level(Some("waste"), Some(CaseKind::Complaint), 2, 10),
+        level(None, Some(CaseKind::Complaint), 4, 15),
+    ])
+    .unwrap();
+    // Thursday 24 December 2026, 10:00: the 25th and 28th are bank holidays, the 26th
+    // and 27th a weekend.
+    let received = jiff::civil::date(2026, 12, 24)
+        .at(10, 0, 0, 0)
+        .in_tz("Europe/London")
+        .unwrap()
+        .timestamp();
+    let at = |kind: &str, service: &str, from: &str| {
+        NewContact::validate(
+            ContactInput {
+                channel: "email".into(),
+                from: from.into(),
+                subject: Some("Christmas".into()),
+                body: "about my bin".into(),
+                received_at: Some(received.to_string()),
+                service: Some(service.into()),
+                kind: Some(kind.into()),
+                ..Default::default()
+            },
+            received,
+            &ContactLimits::default(),
+        )
+        .unwrap()
+    };
+    let d = jiff::civil::date;
+    for (kind, service, from, first, due) in [
+        // service + kind: 2 and 10 working days (New Year's Day is a bank holiday too)
+        ("complaint", "waste", "a@example.org", d(2026, 12, 30), d(2027, 1, 12)),
+        // service: 1 and 5
+        ("request", "waste", "b@example.org", d(2026, 12, 29), d(2027, 1, 5)),
+        // kind: 4 and 15
+        ("complaint", "highways", "c@example.org", d(2027, 1, 4), d(2027, 1, 19)),
+        // the default entry: 3 and 30
+        ("enquiry", "highways", "e@example.org", d(2026, 12, 31), d(2027, 2, 9)),
+    ] {
+        let o = store.intake(&at(kind, service, from), &[], &[], &cfg).await.unwrap();
+        let case = store.case(&o.case_reference).await.unwrap();
+        assert_eq!(case.due_at, Some(five_pm(due)), "{kind} in {service}");
+        assert_eq!(case.next_action_at, Some(five_pm(first)), "{kind} in {service}");
+    }
+    // No levels configured: 2 working days to a first response, 20 to resolve.
+    let o = store
+        .intake(&at("enquiry", "highways", "f@example.org"), &[], &[], &config())
+        .await
+        .unwrap();
+    let case = store.case(&o.case_reference).await.unwrap();
+    assert_eq!(case.next_action_at, Some(five_pm(d(2026, 12, 30))));
+    assert_eq!(case.due_at, Some(five_pm(d(2027, 1, 26))));
+    let detail = store.case_detail(&o.case_reference).await.unwrap();
+    assert_eq!(detail.history[0].kind, "created");
+    assert_eq!(detail.history[0].detail["due"], five_pm(d(2027, 1, 26)).to_string());
+});
+
+on_both!(
+    awaiting_the_customer_pauses_the_clock_and_resuming_moves_the_deadline,
+    |store| {
+        let cfg = config();
+        let a = store
+            .intake(
+                &contact("email", "gil@example.org", "Pothole", "pothole"),
+                &[],
+                &[],
+                &cfg,
+            )
+            .await
+            .unwrap();
+        let before = store.case(&a.case_reference).await.unwrap();
+        let due = before.due_at.unwrap();
+        store
+            .set_case_status(&a.case_reference, CaseStatus::AwaitingCustomer, None)
+            .await
+            .unwrap();
+        let paused = store.case(&a.case_reference).await.unwrap();
+        assert!(paused.clock_paused_at.is_some());
+        // Overdue, but paused: not slipping.
+        let slipping = CaseFilter {
+            action_before: Some(Timestamp::now() + SignedDuration::from_hours(24 * 365)),
+            urgent_first: true,
+            ..Default::default()
+        };
+        let listed = store.list_cases(&slipping, "HRD").await.unwrap().items;
+        assert!(
+            listed.iter().all(|c| c.id != a.case_id),
+            "a paused case is not slipping"
+        );
+        // As if paused three working days ago.
+        let cal = Calendar::new(Region::EnglandAndWales);
+        let today = Timestamp::now().in_tz("Europe/London").unwrap().date();
+        let mut day = today;
+        while cal.working_days_between(day, today).unwrap() < 3 {
+            day = day.yesterday().unwrap();
+        }
+        store
+            .backdate_clock_pause(&a.case_reference, five_pm(day) - SignedDuration::from_hours(6))
+            .await
+            .unwrap();
+        store
+            .set_case_status(&a.case_reference, CaseStatus::Open, None)
+            .await
+            .unwrap();
+        let resumed = store.case(&a.case_reference).await.unwrap();
+        assert_eq!(resumed.clock_paused_at, None);
+        let due_day = due.in_tz("Europe/London").unwrap().date();
+        let moved = five_pm(cal.add_working_days(due_day, 3).unwrap());
+        assert_eq!(resumed.due_at, Some(moved), "moved by 3 working days");
+        assert_eq!(resumed.next_action_at, Some(moved));
+        let listed = store.list_cases(&slipping, "HRD").await.unwrap().items;
+        assert!(listed.iter().any(|c| c.id == a.case_id), "running again: listed");
+        let detail = store.case_detail(&a.case_reference).await.unwrap();
+        let last = detail.history.last().unwrap();
+        assert_eq!(last.kind, "clock_resumed");
+        assert_eq!(last.detail["paused_working_days"], 3);
+        assert_eq!(last.detail["due"], moved.to_string());
+        // Closing straight from awaiting the customer clears the pause too.
+        store
+            .set_case_status(&a.case_reference, CaseStatus::AwaitingCustomer, None)
+            .await
+            .unwrap();
+        store
+            .set_case_status(&a.case_reference, CaseStatus::Resolved, None)
+            .await
+            .unwrap();
+        assert_eq!(store.case(&a.case_reference).await.unwrap().clock_paused_at, None);
+    }
+);
+
+on_both!(a_customer_reply_resumes_the_clock_with_the_deadline_moved, |store| {
+    let cfg = config();
+    let a = store
+        .intake(&contact("email", "hal@example.org", "Bin", "my bin"), &[], &[], &cfg)
+        .await
+        .unwrap();
+    let due = store.case(&a.case_reference).await.unwrap().due_at.unwrap();
+    store
+        .set_case_status(&a.case_reference, CaseStatus::AwaitingCustomer, None)
+        .await
+        .unwrap();
+    let cal = Calendar::new(Region::EnglandAndWales);
+    let today = Timestamp::now().in_tz("Europe/London").unwrap().date();
+    let mut day = today;
+    while cal.working_days_between(day, today).unwrap() < 3 {
+        day = day.yesterday().unwrap();
+    }
+    store
+        .backdate_clock_pause(&a.case_reference, five_pm(day))
+        .await
+        .unwrap();
+    let b = store
+        .intake(
+            &contact("email", "hal@example.org", "Re: Bin", "the bin again"),
+            &[],
+            &[],
+            &cfg,
+        )
+        .await
+        .unwrap();
+    assert_eq!((b.case_id, b.case_status), (a.case_id, CaseStatus::Open));
+    let case = store.case(&a.case_reference).await.unwrap();
+    let moved = five_pm(
+        cal.add_working_days(due.in_tz("Europe/London").unwrap().date(), 3)
+            .unwrap(),
+    );
+    assert_eq!((case.due_at, case.clock_paused_at), (Some(moved), None));
+    assert_eq!(case.next_action_at, Some(moved));
+    let detail = store.case_detail(&a.case_reference).await.unwrap();
+    let last = detail.history.last().unwrap();
+    assert_eq!(
+        (last.kind.as_str(), &last.detail["paused_working_days"]),
+        ("clock_resumed", &serde_json::json!(3))
     );
 });

@@ -49,6 +49,8 @@ pub struct WebSettings {
     pub reply_from: String,
     /// Standard replies agents insert (placeholders filled from the case).
     pub reply_templates: Vec<heard_core::reply_template::ReplyTemplate>,
+    /// First response and resolution targets per service and kind (none: heard's defaults).
+    pub service_levels: heard_core::service_level::ServiceLevels,
 }
 
 impl Default for WebSettings {
@@ -64,6 +66,7 @@ impl Default for WebSettings {
             job_limit: heard_core::job::DEFAULT_JOB_LIMIT,
             reply_from: "Council contact centre <contact@council.example>".into(),
             reply_templates: heard_core::reply_template::default_templates(),
+            service_levels: Default::default(),
         }
     }
 }
@@ -183,6 +186,7 @@ async fn intake_config(store: &Store, settings: &WebSettings) -> Result<IntakeCo
         reference_prefix: settings.reference_prefix.clone(),
         router: heard_core::Router::new(rules),
         default_service: settings.default_service.clone(),
+        service_levels: settings.service_levels.clone(),
     })
 }
 

@@ -155,16 +155,18 @@ on_both!(
             body.contains("Say what is to be done") && body.contains("value=\"2999-01-01\""),
             "kept what was typed"
         );
+        // Due before the case's resolution deadline (20 working days), so it comes first.
+        let tomorrow = jiff::Zoned::now().date().tomorrow().unwrap();
         let (s, _, _) = sam
             .post(
                 &format!("/cases/{r}/follow-ups"),
-                &[("due", "2099-01-05"), ("note", "Send the revised bill")],
+                &[("due", &tomorrow.to_string()), ("note", "Send the revised bill")],
             )
             .await;
         assert_eq!(s, StatusCode::SEE_OTHER);
         let (_, html) = sam.page(&format!("/cases/{r}")).await;
         assert!(
-            html.contains("Next action by 5 Jan 2099"),
+            html.contains(&format!("Next action by {}", tomorrow.strftime("%-d %b %Y"))),
             "the follow-up sets the next action"
         );
         let (s, _, html) = sam
@@ -690,3 +692,42 @@ on_both!(
         assert_eq!(s, StatusCode::CONFLICT, "undone once only");
     }
 );
+
+on_both!(awaiting_the_customer_pauses_the_clock_shown_on_the_case_page, |app| {
+    let r = email_in(&app, "pat@example.org", "Fence", "The fence is down.", "highways").await;
+    let sam = agent(&app).await;
+    let (_, html) = sam.page(&format!("/cases/{r}")).await;
+    assert!(
+        html.contains("<dt>Deadline</dt>"),
+        "a new case has its resolution deadline"
+    );
+    // A follow-up due today would make it slip…
+    let today = jiff::Zoned::now().date().to_string();
+    let (s, _, _) = sam
+        .post(
+            &format!("/cases/{r}/follow-ups"),
+            &[("due", &today), ("note", "Ring back")],
+        )
+        .await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    let (_, html) = sam.page(&format!("/cases/{r}")).await;
+    let version = hidden(&html, "version");
+    let (s, _, _) = sam
+        .post(
+            &format!("/cases/{r}/status"),
+            &[("status", "awaiting_customer"), ("version", &version)],
+        )
+        .await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    let (_, html) = sam.page(&format!("/cases/{r}")).await;
+    assert!(html.contains("Paused since") && html.contains("Clock paused while awaiting the customer"));
+    // …but a paused case is not slipping.
+    let (_, html) = sam.page("/cases?view=slipping").await;
+    assert!(!html.contains(&format!(">{r}<")), "{html}");
+    // The customer answers: the clock runs again, and the case slips (the follow-up).
+    email_in(&app, "pat@example.org", "Re: Fence", "Here is a photo.", "highways").await;
+    let (_, html) = sam.page(&format!("/cases/{r}")).await;
+    assert!(!html.contains("Paused since") && html.contains("Clock resumed after 0 working days paused"));
+    let (_, html) = sam.page("/cases?view=slipping").await;
+    assert!(html.contains(&format!(">{r}<")), "{html}");
+});

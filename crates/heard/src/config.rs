@@ -16,6 +16,9 @@ pub struct Config {
     pub workspace: Workspace,
     /// Standard replies (`[[reply_templates]]`); heard's own three when none are given.
     pub reply_templates: Vec<heard_core::reply_template::ReplyTemplate>,
+    /// First response and resolution targets (`[[service_levels]]`), in working days;
+    /// the most specific entry for a case's service and kind wins.
+    pub service_levels: Vec<heard_core::service_level::ServiceLevel>,
     /// Email: mailboxes and limits (see `mail_config.rs`).
     pub email: crate::mail_config::Email,
     /// Teams, services and sites to create or update at start (by slug).
@@ -188,6 +191,7 @@ impl Config {
             t.validate()
                 .map_err(|e| anyhow::anyhow!("reply_templates[{i}] (`{}`): {e}", t.name))?;
         }
+        heard_core::service_level::ServiceLevels::new(self.service_levels.clone()).map_err(|e| anyhow::anyhow!(e))?;
         for (i, s) in self.services.iter().enumerate() {
             if !heard_core::contact::is_slug(&s.slug) {
                 bail!(
@@ -248,6 +252,9 @@ impl Config {
             } else {
                 self.reply_templates.clone()
             },
+            // Checked by `validate` at load; a config built otherwise falls back to the defaults.
+            service_levels: heard_core::service_level::ServiceLevels::new(self.service_levels.clone())
+                .unwrap_or_default(),
         }
     }
 }
@@ -280,6 +287,19 @@ pub const STARTER: &str = r#"# heard configuration. Every setting is optional; t
 # service = "waste"          # offered on this service's cases only (omit for all)
 # body = """Dear {customer.name},
 # Thank you for reporting the missed collection at {address} ({case.reference}). ..."""
+
+# Service levels, in working days (England and Wales bank holidays skipped; due at 17:00
+# London time). The most specific entry for a case wins: service and kind, then service,
+# then kind, then an entry with neither. Without any: 2 days to a first response, 20 to
+# resolve. Clocks pause while a case awaits the customer.
+# [[service_levels]]
+# first_response_days = 2
+# resolution_days = 20
+# [[service_levels]]
+# service = "waste"          # omit for every service
+# kind = "complaint"         # enquiry, request, complaint, incident, problem; omit for every kind
+# first_response_days = 5
+# resolution_days = 10
 
 [council]
 # name = "Our Council"
@@ -382,5 +402,44 @@ mod tests {
         good.validate().unwrap();
         assert_eq!(good.web_settings().reply_templates.len(), 1);
         assert_eq!(Config::default().web_settings().reply_templates.len(), 3);
+    }
+
+    #[test]
+    fn service_levels_are_checked_and_reach_the_intake() {
+        let bad: Config =
+            toml::from_str("[[service_levels]]\nfirst_response_days = 0\nresolution_days = 20\n").unwrap();
+        let e = bad.validate().unwrap_err().to_string();
+        assert!(e.contains("service_levels[0].first_response_days"), "{e}");
+        let bad: Config = toml::from_str(
+            "[[service_levels]]\nkind = \"complaint\"\nfirst_response_days = 5\nresolution_days = 400\n",
+        )
+        .unwrap();
+        assert!(
+            bad.validate()
+                .unwrap_err()
+                .to_string()
+                .contains("service_levels[0].resolution_days")
+        );
+        assert!(
+            toml::from_str::<Config>(
+                "[[service_levels]]\nkind = \"grumble\"\nfirst_response_days = 5\nresolution_days = 9\n"
+            )
+            .is_err()
+        );
+        let good: Config = toml::from_str(
+            "[[service_levels]]\nfirst_response_days = 3\nresolution_days = 30\n\
+             [[service_levels]]\nservice = \"waste\"\nkind = \"complaint\"\nfirst_response_days = 5\nresolution_days = 10\n",
+        )
+        .unwrap();
+        good.validate().unwrap();
+        let levels = good.web_settings().service_levels;
+        let t = levels.targets("waste", heard_core::CaseKind::Complaint);
+        assert_eq!((t.first_response_days, t.resolution_days), (5, 10));
+        assert_eq!(
+            levels.targets("waste", heard_core::CaseKind::Request).resolution_days,
+            30
+        );
+        let none = Config::default().web_settings().service_levels;
+        assert_eq!(none.targets("waste", heard_core::CaseKind::Request).resolution_days, 20);
     }
 }

@@ -79,3 +79,9 @@ CREATE TABLE case_merges (
     undone_at      INTEGER
 );
 CREATE INDEX case_merges_into ON case_merges(into_case_id);
+
+-- Service levels: while a case awaits the customer its clocks are paused, from this
+-- moment; leaving that status moves due_at later by the working days the pause covered
+-- (with a history entry) and clears it. A paused case is never "slipping".
+ALTER TABLE cases ADD COLUMN clock_paused_at INTEGER;
+UPDATE cases SET clock_paused_at = updated_at WHERE status = 'awaiting_customer';

@@ -51,7 +51,8 @@ pub(crate) const CASE_COLUMNS: &str = "k.id, k.kind, k.status, k.priority, \
      (SELECT slug FROM services WHERE id = k.service_id), k.owner_id, \
      (SELECT email FROM users WHERE id = k.owner_id), (SELECT name FROM users WHERE id = k.owner_id), \
      (SELECT slug FROM teams WHERE id = k.team_id), k.customer_id, (SELECT name FROM customers WHERE id = k.customer_id), \
-     (SELECT slug FROM sites WHERE id = k.site_id), k.title, k.created_at, k.updated_at, k.due_at, k.closed_at, k.next_action_at";
+     (SELECT slug FROM sites WHERE id = k.site_id), k.title, k.created_at, k.updated_at, k.due_at, k.closed_at, k.next_action_at, \
+     k.clock_paused_at";
 
 pub(crate) const CASE_FROM: &str = " FROM cases k";
 
@@ -84,6 +85,7 @@ pub(crate) fn case_from_row(r: &impl Cols, prefix: &str) -> Result<CaseRecord> {
         due_at: r.opt_time(15)?,
         closed_at: r.opt_time(16)?,
         next_action_at: r.opt_time(17)?,
+        clock_paused_at: r.opt_time(18)?,
     })
 }
 
@@ -208,7 +210,7 @@ impl Store {
         if let Some(t) = f.action_before {
             let p = sql.bind(Param::Int(t.as_millisecond()));
             sql.push(&format!(
-                " AND k.next_action_at < {p} AND k.status NOT IN ('resolved', 'closed')"
+                " AND k.next_action_at < {p} AND k.status NOT IN ('resolved', 'closed') AND k.clock_paused_at IS NULL"
             ));
         }
     }

@@ -472,6 +472,18 @@ fn describe(e: &CaseEventRecord, names: &std::collections::HashMap<i64, String>)
             Some(t) => format!("Deadline set to {}", date_of(t)),
             None => "Deadline removed".to_string(),
         },
+        "clock_paused" => "Clock paused while awaiting the customer".to_string(),
+        "clock_resumed" => match d.get("due").and_then(|v| v.as_str()) {
+            Some(t) => {
+                let n = d["paused_working_days"].as_u64().unwrap_or(0);
+                let days = if n == 1 { "day" } else { "days" };
+                format!(
+                    "Clock resumed after {n} working {days} paused; deadline now {}",
+                    date_of(t)
+                )
+            }
+            None => "Clock resumed".to_string(),
+        },
         other => other.replace('_', " "),
     })
 }
