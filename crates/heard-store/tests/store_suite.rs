@@ -804,3 +804,95 @@ on_both!(a_customer_reply_resumes_the_clock_with_the_deadline_moved, |store| {
         ("clock_resumed", &serde_json::json!(3))
     );
 });
+
+// A case list with a text query starts from the matching contacts when they are few
+// (at most 2,000) and walks the cases otherwise; both give the same cases in the same order.
+on_both!(text_search_lists_the_same_cases_however_many_contacts_match, |store| {
+    use heard_core::{CustomerKind, Direction, Identity, Priority};
+    use heard_store::seed::{CaseSpec, ContactSpec, CustomerSpec};
+    let customer = store
+        .create_customers(&[CustomerSpec {
+            kind: CustomerKind::Person,
+            organisation_kind: None,
+            name: "Many Cases".into(),
+            identities: vec![Identity::email("many@example.org").unwrap()],
+            addresses: vec![],
+            links: vec![],
+        }])
+        .await
+        .unwrap()[0];
+    let start = Timestamp::now() - SignedDuration::from_hours(3000);
+    let cases: Vec<CaseSpec> = (0..2_100)
+        .map(|i| CaseSpec {
+            customer_id: customer,
+            service: if i % 2 == 0 { "highways" } else { "waste" }.into(),
+            kind: CaseKind::Enquiry,
+            status: if i % 3 == 0 {
+                CaseStatus::Closed
+            } else {
+                CaseStatus::Open
+            },
+            priority: Priority::Normal,
+            owner_email: None,
+            site: None,
+            contacts: vec![ContactSpec {
+                channel: Channel::Email,
+                direction: Direction::Inbound,
+                sender: "many@example.org".into(),
+                subject: Some(format!("Case {i}")),
+                body: if i % 99 == 7 {
+                    "a common word and a rarer one".into()
+                } else {
+                    "a common word".into()
+                },
+                received_at: start + SignedDuration::from_mins(i),
+                external_id: None,
+            }],
+        })
+        .collect();
+    store.create_cases(&cases).await.unwrap();
+    let list = |q: &str, open: Option<bool>, service: Option<&str>| {
+        let f = CaseFilter {
+            q: Some(q.into()),
+            open,
+            service: service.map(String::from),
+            limit: Some(100),
+            ..Default::default()
+        };
+        let store = store.clone();
+        async move {
+            let ids: Vec<i64> = store
+                .list_cases(&f, "HRD")
+                .await
+                .unwrap()
+                .items
+                .iter()
+                .map(|c| c.id)
+                .collect();
+            (ids, store.count_cases(&f, 5_000).await.unwrap())
+        }
+    };
+    // "rarer" is in 22 contacts (from the matches); "common" in 2,100 (walking the cases).
+    let (rare, n) = list("rarer", None, None).await;
+    assert_eq!((rare.len(), n), (22, 22));
+    let (both, _) = list("common rarer", None, None).await;
+    assert_eq!(both, rare);
+    let (common, n) = list("common", None, None).await;
+    assert_eq!((common.len(), n), (100, 2_100));
+    assert!(common.windows(2).all(|w| w[0] > w[1]), "newest first");
+    for (open, service) in [
+        (Some(true), None),
+        (Some(true), Some("waste")),
+        (None, Some("highways")),
+    ] {
+        let (rare_only, _) = list("rarer", open, service).await;
+        let (common_then_rare, _) = list("common", open, service).await;
+        let expected: Vec<i64> = common_then_rare
+            .iter()
+            .copied()
+            .filter(|id| rare.contains(id))
+            .collect();
+        assert!(rare_only.len() >= 5, "{open:?} {service:?}");
+        assert_eq!(rare_only[..expected.len()], expected[..], "{open:?} {service:?}");
+    }
+});

@@ -1,6 +1,6 @@
 //! Case lists and case detail.
 
-use super::{Cols, Cursor, Param, Sql, after_cursor, contact_match, fetch_sql, finish_page, page_size};
+use super::{Cols, Cursor, Param, Sql, after_cursor, contact_match, fetch_sql, finish_page, fts5_query, page_size};
 use crate::intake::reference;
 use crate::{
     CaseDetail, CaseEventRecord, CaseLinkRecord, CaseRecord, CustomerRef, Page, Result, Store, StoreError, UserRef,
@@ -56,6 +56,14 @@ pub(crate) const CASE_COLUMNS: &str = "k.id, k.kind, k.status, k.priority, \
 
 pub(crate) const CASE_FROM: &str = " FROM cases k";
 
+/// Up to this many matching contacts, a case list with a text query starts from them.
+const FEW_MATCHES: i64 = super::search::RANK_AT_MOST;
+
+/// SQLite: start from the matches, not from an index of `cases`. The planner's guess of
+/// how many cases `owner_id IS NULL` (say) selects is far too low once most cases are
+/// unassigned, and it would walk that index checking each case against the matches.
+const NO_INDEX: &str = " NOT INDEXED";
+
 pub(crate) fn case_from_row(r: &impl Cols, prefix: &str) -> Result<CaseRecord> {
     let id = r.int(0)?;
     Ok(CaseRecord {
@@ -109,10 +117,12 @@ impl Store {
         let limit = page_size(f.limit);
         // The page's ids first, then their columns: a sort (a date range, say) then
         // carries ids, not every column of every candidate.
+        let from_matches = self.few_matches(f).await?;
         let mut sql = Sql::new(&format!(
-            "SELECT {CASE_COLUMNS}{CASE_FROM} WHERE k.id IN (SELECT k.id FROM cases k WHERE 1 = 1"
+            "SELECT {CASE_COLUMNS}{CASE_FROM} WHERE k.id IN (SELECT k.id FROM cases k{} WHERE 1 = 1",
+            if from_matches { NO_INDEX } else { "" }
         ));
-        self.case_conditions(&mut sql, f);
+        self.case_conditions(&mut sql, f, from_matches);
         if f.urgent_first {
             let lp = sql.bind(Param::Int(limit));
             sql.push(&format!(
@@ -139,16 +149,39 @@ impl Store {
     /// How many cases match `f`, counting no further than `cap` (a queue shows "1,000+"
     /// rather than scanning a million rows for an exact figure).
     pub async fn count_cases(&self, f: &CaseFilter, cap: u32) -> Result<u64> {
-        let mut sql = Sql::new("SELECT COUNT(*) FROM (SELECT 1 FROM cases k WHERE 1 = 1");
-        self.case_conditions(&mut sql, f);
+        let from_matches = self.few_matches(f).await?;
+        let mut sql = Sql::new(&format!(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM cases k{} WHERE 1 = 1",
+            if from_matches { NO_INDEX } else { "" }
+        ));
+        self.case_conditions(&mut sql, f, from_matches);
         let p = sql.bind(Param::Int(i64::from(cap)));
         sql.push(&format!(" LIMIT {p}) t"));
         let n = fetch_sql!(self, sql, |r| r.int(0));
         Ok(n.first().copied().unwrap_or(0).max(0) as u64)
     }
 
-    /// Appends `f`'s conditions (everything but the cursor and order) to `sql`.
-    fn case_conditions(&self, sql: &mut Sql, f: &CaseFilter) {
+    /// Whether `f`'s text query matches so few contacts (SQLite) that the list should
+    /// start from the matches rather than walk the cases looking for them: a word in one
+    /// contact in a million would otherwise have the walk visit every open case (seconds).
+    async fn few_matches(&self, f: &CaseFilter) -> Result<bool> {
+        let Some(fts) = f.q.as_deref().and_then(fts5_query) else {
+            return Ok(false);
+        };
+        if self.dialect() != crate::Dialect::Sqlite {
+            return Ok(false);
+        }
+        let mut sql =
+            Sql::new("SELECT count(*) FROM (SELECT 1 FROM contacts_fts WHERE contacts_fts MATCH $1 LIMIT $2) t");
+        sql.params.push(Param::Text(fts));
+        sql.params.push(Param::Int(FEW_MATCHES + 1));
+        let n = fetch_sql!(self, sql, |r| r.int(0));
+        Ok(n.first().copied().unwrap_or(0) <= FEW_MATCHES)
+    }
+
+    /// Appends `f`'s conditions (everything but the cursor and order) to `sql`;
+    /// `from_matches` as [`Store::few_matches`] says.
+    fn case_conditions(&self, sql: &mut Sql, f: &CaseFilter, from_matches: bool) {
         if let Some(s) = &f.service {
             let p = sql.bind(Param::Text(s.clone()));
             sql.push(&format!(
@@ -199,8 +232,12 @@ impl Store {
         }
         if let Some(q) = f.q.as_deref().filter(|q| !q.trim().is_empty()) {
             match contact_match(sql, self.dialect(), q) {
-                // Walks cases newest first and stops at a page: quick for common words
-                // (matches come early) and for rare ones (the match set is small).
+                // The matching contacts' cases, each looked up, then sorted: a few
+                // thousand at most.
+                Some(m) if from_matches => sql.push(&format!(
+                    " AND k.id IN (SELECT x.case_id FROM contacts x WHERE x.id IN ({m}))"
+                )),
+                // Walks cases newest first and stops at a page: matches come early.
                 Some(m) => sql.push(&format!(
                     " AND EXISTS (SELECT 1 FROM contacts x WHERE x.case_id = k.id AND x.id IN ({m}))"
                 )),
