@@ -20,6 +20,7 @@ use std::time::{Duration, Instant};
 mod audit;
 mod import_mail;
 mod open311;
+mod workspace;
 
 #[derive(Debug, clap::Subcommand)]
 pub enum BenchCommand {
@@ -82,6 +83,28 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 50)]
         repeat: usize,
     },
+    /// The staff pages (queues, case page, counts, live poll) under concurrent signed-in
+    /// sessions, over the `bench search` store; loads it first when empty.
+    Workspace {
+        /// The same folder as `bench search` by default, so one load serves both.
+        #[arg(long, default_value = "./heard-bench-search")]
+        store_dir: PathBuf,
+        #[arg(long, default_value_t = 1_000_000)]
+        contacts: usize,
+        /// Signed-in sessions at once, one agent each.
+        #[arg(long, default_value_t = 50)]
+        sessions: usize,
+        /// Requests timed, shared by the sessions.
+        #[arg(long, default_value_t = 20_000)]
+        requests: usize,
+        /// Requests first, untimed.
+        #[arg(long, default_value_t = 1_000)]
+        warmup: usize,
+        /// Mean pause (ms) of each session between requests, as an agent reads the page;
+        /// 0 keeps all sessions busy (the throughput ceiling).
+        #[arg(long, default_value_t = 0)]
+        pause_ms: u64,
+    },
 }
 
 pub async fn run(command: BenchCommand) -> anyhow::Result<()> {
@@ -109,6 +132,14 @@ pub async fn run(command: BenchCommand) -> anyhow::Result<()> {
             contacts,
             repeat,
         } => search(&store_dir, contacts, repeat).await,
+        BenchCommand::Workspace {
+            store_dir,
+            contacts,
+            sessions,
+            requests,
+            warmup,
+            pause_ms,
+        } => workspace::run(&store_dir, contacts, sessions, requests, warmup, pause_ms).await,
     }
 }
 
