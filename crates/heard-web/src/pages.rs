@@ -109,9 +109,10 @@ async fn login(State(state): State<AppState>, Form(f): Form<LoginForm>) -> Respo
     }
 }
 
+/// A form that carries nothing but the session's CSRF token (sign out, mark done…).
 #[derive(Deserialize)]
-struct CsrfForm {
-    csrf_token: String,
+pub(crate) struct CsrfForm {
+    pub csrf_token: String,
 }
 
 async fn logout(

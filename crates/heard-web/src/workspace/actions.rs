@@ -7,7 +7,7 @@ use super::{audit_case, back_to, changed, check_form, visible_case};
 use crate::AppState;
 use crate::audit::Action;
 use crate::auth::Caller;
-use crate::pages::{Staff, page_error};
+use crate::pages::{CsrfForm, Staff, page_error};
 use crate::time::London;
 use axum::extract::{Form, Path, State};
 use axum::http::StatusCode;
@@ -422,11 +422,6 @@ fn end_of_office_day(d: jiff::civil::Date) -> jiff::Timestamp {
                 .map(|z| z.timestamp())
         })
         .unwrap_or_else(|_| jiff::Timestamp::now())
-}
-
-#[derive(Deserialize)]
-pub(crate) struct CsrfForm {
-    csrf_token: String,
 }
 
 pub(crate) async fn follow_up_done(

@@ -5,7 +5,7 @@
 use super::check_form;
 use crate::AppState;
 use crate::auth::Caller;
-use crate::pages::{Staff, page_error, render};
+use crate::pages::{CsrfForm, Staff, page_error, render};
 #[allow(unused_imports)] // used by the templates
 use crate::time::London;
 use askama::Template;
@@ -267,11 +267,6 @@ pub(crate) async fn save_view(
         Err(StoreError::Invalid(inv)) => (StatusCode::UNPROCESSABLE_ENTITY, inv.to_string()).into_response(),
         Err(e) => page_error(e.into()),
     }
-}
-
-#[derive(Deserialize)]
-pub(crate) struct CsrfForm {
-    csrf_token: String,
 }
 
 pub(crate) async fn delete_view(
