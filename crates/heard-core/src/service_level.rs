@@ -8,9 +8,15 @@
 //! on the working day N working days from receipt. While a case awaits the customer its
 //! clock is paused, and on resuming the deadline moves later by the working days the
 //! pause covered. Pure: the time zone travels with the [`Zoned`] values the caller gives.
+//!
+//! A level may also set a next-update target (`next_update_days`): once the customer has
+//! had a first response, each update is due that many working days after the last one.
+//! A deadline within `warn_before_hours` *working* hours (office hours, bank holidays
+//! skipped) is "due soon", so a warning given on Friday afternoon still means Monday
+//! morning's deadline, not a weekend's worth of plain hours ([`clocks`]).
 
 use crate::CaseKind;
-use crate::calendar::{Calendar, CalendarError};
+use crate::calendar::{Calendar, CalendarError, OfficeHours};
 use jiff::Zoned;
 use serde::{Deserialize, Serialize};
 
@@ -22,6 +28,11 @@ pub const DEFAULT_RESOLUTION_DAYS: u32 = 20;
 pub const MAX_DAYS: u32 = 365;
 /// Deadlines fall at the end of the office day: 17:00 on the deadline day.
 pub const DUE_HOUR: i8 = 17;
+/// Working hours before a deadline it is "due soon", when no level says otherwise:
+/// about one office day.
+pub const DEFAULT_WARN_BEFORE_HOURS: u32 = 8;
+/// The longest warning accepted, in working hours (about four weeks of office days).
+pub const MAX_WARN_BEFORE_HOURS: u32 = 160;
 
 /// One configured level: the targets for a service (or all), a case kind (or all).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -37,6 +48,13 @@ pub struct ServiceLevel {
     pub first_response_days: u32,
     /// Working days from receipt to resolution (paused while awaiting the customer).
     pub resolution_days: u32,
+    /// Working days from one update to the customer to the next; `None`: no such target.
+    #[serde(default)]
+    pub next_update_days: Option<u32>,
+    /// Working hours before a deadline that it shows as "due soon"; 0 turns warnings
+    /// off. Default [`DEFAULT_WARN_BEFORE_HOURS`].
+    #[serde(default)]
+    pub warn_before_hours: Option<u32>,
 }
 
 impl ServiceLevel {
@@ -51,6 +69,20 @@ impl ServiceLevel {
                     "{field}: must be between 1 and {MAX_DAYS} working days (got {days})"
                 ));
             }
+        }
+        if let Some(days) = self.next_update_days
+            && !(1..=MAX_DAYS).contains(&days)
+        {
+            return Err(format!(
+                "next_update_days: must be between 1 and {MAX_DAYS} working days (got {days})"
+            ));
+        }
+        if let Some(hours) = self.warn_before_hours
+            && hours > MAX_WARN_BEFORE_HOURS
+        {
+            return Err(format!(
+                "warn_before_hours: must be between 0 and {MAX_WARN_BEFORE_HOURS} working hours (got {hours})"
+            ));
         }
         if let Some(s) = &self.service
             && !crate::contact::is_slug(s)
@@ -74,11 +106,13 @@ impl ServiceLevel {
     }
 }
 
-/// The targets a case has, in working days.
+/// The targets a case has, in working days (the warning in working hours).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Targets {
     pub first_response_days: u32,
     pub resolution_days: u32,
+    pub next_update_days: Option<u32>,
+    pub warn_before_hours: u32,
 }
 
 impl Default for Targets {
@@ -86,6 +120,8 @@ impl Default for Targets {
         Targets {
             first_response_days: DEFAULT_FIRST_RESPONSE_DAYS,
             resolution_days: DEFAULT_RESOLUTION_DAYS,
+            next_update_days: None,
+            warn_before_hours: DEFAULT_WARN_BEFORE_HOURS,
         }
     }
 }
@@ -128,9 +164,124 @@ impl ServiceLevels {
             .map(|l| Targets {
                 first_response_days: l.first_response_days,
                 resolution_days: l.resolution_days,
+                next_update_days: l.next_update_days,
+                warn_before_hours: l.warn_before_hours.unwrap_or(DEFAULT_WARN_BEFORE_HOURS),
             })
             .unwrap_or_default()
     }
+}
+
+crate::vocabulary! {
+    /// A service-level target a case can miss.
+    Target {
+        FirstResponse => "first_response",
+        NextUpdate => "next_update",
+        Resolution => "resolution",
+    }
+}
+
+impl Target {
+    /// The target as a sentence names it ("first response target missed").
+    pub fn label(self) -> &'static str {
+        match self {
+            Target::FirstResponse => "first response",
+            Target::NextUpdate => "next update",
+            Target::Resolution => "resolution",
+        }
+    }
+}
+
+/// Where a case stands against one of its deadlines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Standing {
+    OnTrack,
+    /// Within the warning window: act now to stay on time.
+    DueSoon,
+    /// Past the deadline: the target is missed.
+    Overdue,
+}
+
+/// What is known of a case's clocks (deadlines in the case's own time zone).
+#[derive(Debug, Clone, Default)]
+pub struct ClockFacts {
+    pub first_response_due: Option<Zoned>,
+    /// Whether the customer has had any outbound contact yet.
+    pub responded: bool,
+    /// When the next update to the customer is due (set once they have had one).
+    pub update_due: Option<Zoned>,
+    pub resolution_due: Option<Zoned>,
+    /// Awaiting the customer: nothing runs, so nothing is due.
+    pub paused: bool,
+    /// Resolved or closed: nothing is due either.
+    pub finished: bool,
+}
+
+/// One deadline still to meet, and how it stands.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Clock {
+    pub target: Target,
+    pub due: Zoned,
+    pub standing: Standing,
+}
+
+/// The deadlines a case still has to meet: the first response until the customer has
+/// had one, then the next update (if the level sets one); and the resolution.
+pub fn pending(facts: &ClockFacts) -> Vec<(Target, Zoned)> {
+    if facts.paused || facts.finished {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    if !facts.responded {
+        out.extend(facts.first_response_due.clone().map(|d| (Target::FirstResponse, d)));
+    } else {
+        out.extend(facts.update_due.clone().map(|d| (Target::NextUpdate, d)));
+    }
+    out.extend(facts.resolution_due.clone().map(|d| (Target::Resolution, d)));
+    out
+}
+
+/// How `due` stands at `now`: overdue once passed; due soon when no more than
+/// `warn_hours` working hours (in `office` hours) remain. A window that cannot be
+/// computed (outside the calendar's years) warns rather than stay quiet.
+pub fn standing(calendar: &Calendar, office: &OfficeHours, now: &Zoned, due: &Zoned, warn_hours: u32) -> Standing {
+    if due <= now {
+        return Standing::Overdue;
+    }
+    if warn_hours == 0 {
+        return Standing::OnTrack;
+    }
+    let span = jiff::SignedDuration::from_hours(i64::from(warn_hours));
+    match calendar.add_working_time_zoned(office, now, span) {
+        Ok(edge) if &edge < due => Standing::OnTrack,
+        _ => Standing::DueSoon,
+    }
+}
+
+/// Every pending deadline with its standing, most pressing first (overdue, then due
+/// soon, then on track; earliest first within each).
+pub fn clocks(
+    calendar: &Calendar,
+    office: &OfficeHours,
+    now: &Zoned,
+    warn_hours: u32,
+    facts: &ClockFacts,
+) -> Vec<Clock> {
+    let mut out: Vec<Clock> = pending(facts)
+        .into_iter()
+        .map(|(target, due)| Clock {
+            standing: standing(calendar, office, now, &due, warn_hours),
+            target,
+            due,
+        })
+        .collect();
+    out.sort_by(|a, b| b.standing.cmp(&a.standing).then_with(|| a.due.cmp(&b.due)));
+    out
+}
+
+/// The targets missed at `now`: what an escalation is raised for, once per deadline.
+pub fn breaches(facts: &ClockFacts, now: &Zoned) -> Vec<(Target, Zoned)> {
+    pending(facts).into_iter().filter(|(_, due)| due <= now).collect()
 }
 
 /// The deadline `days` working days from receipt: [`DUE_HOUR`] on the day
@@ -179,6 +330,8 @@ mod tests {
             kind,
             first_response_days: first,
             resolution_days: resolution,
+            next_update_days: None,
+            warn_before_hours: None,
         }
     }
 
@@ -266,5 +419,122 @@ mod tests {
             0
         );
         assert_eq!(extend(&cal, &due, 0).unwrap(), due);
+    }
+
+    #[test]
+    fn next_update_and_warning_are_checked_by_name() {
+        let mut l = level(None, None, 2, 20);
+        l.next_update_days = Some(0);
+        let e = ServiceLevels::new(vec![l.clone()]).unwrap_err();
+        assert!(e.contains("service_levels[0].next_update_days"), "{e}");
+        l.next_update_days = Some(5);
+        l.warn_before_hours = Some(MAX_WARN_BEFORE_HOURS + 1);
+        let e = ServiceLevels::new(vec![level(None, None, 2, 20), {
+            let mut w = l.clone();
+            w.service = Some("waste".into());
+            w
+        }])
+        .unwrap_err();
+        assert!(e.contains("service_levels[1].warn_before_hours"), "{e}");
+        l.warn_before_hours = Some(0);
+        let levels = ServiceLevels::new(vec![l]).unwrap();
+        let t = levels.targets("waste", CaseKind::Request);
+        assert_eq!((t.next_update_days, t.warn_before_hours), (Some(5), 0));
+        let t = ServiceLevels::default().targets("waste", CaseKind::Request);
+        assert_eq!(
+            (t.next_update_days, t.warn_before_hours),
+            (None, DEFAULT_WARN_BEFORE_HOURS)
+        );
+    }
+
+    #[test]
+    fn the_first_response_then_the_next_update_is_pending() {
+        let facts = ClockFacts {
+            first_response_due: Some(at(2026, 11, 24, 17)),
+            responded: false,
+            update_due: Some(at(2026, 11, 30, 17)),
+            resolution_due: Some(at(2026, 12, 18, 17)),
+            ..Default::default()
+        };
+        let targets = |f: &ClockFacts| pending(f).into_iter().map(|(t, _)| t).collect::<Vec<_>>();
+        assert_eq!(targets(&facts), [Target::FirstResponse, Target::Resolution]);
+        let answered = ClockFacts {
+            responded: true,
+            ..facts.clone()
+        };
+        assert_eq!(targets(&answered), [Target::NextUpdate, Target::Resolution]);
+        assert!(
+            pending(&ClockFacts {
+                paused: true,
+                ..facts.clone()
+            })
+            .is_empty()
+        );
+        assert!(
+            pending(&ClockFacts {
+                finished: true,
+                ..facts.clone()
+            })
+            .is_empty()
+        );
+        // Breached: only what is past, and only what is still pending.
+        let now = at(2026, 12, 1, 9);
+        assert_eq!(breaches(&facts, &now), [(Target::FirstResponse, at(2026, 11, 24, 17))]);
+        assert_eq!(breaches(&answered, &now), [(Target::NextUpdate, at(2026, 11, 30, 17))]);
+        assert!(breaches(&facts, &at(2026, 11, 24, 16)).is_empty());
+    }
+
+    #[test]
+    fn due_soon_counts_working_hours_not_the_weekend() {
+        let cal = Calendar::new(Region::EnglandAndWales);
+        let office = OfficeHours::default();
+        // Due Monday 23 November 2026 at 17:00; Monday's office opens at 08:30, so the
+        // last 8 working hours begin at 09:00 on Monday.
+        let due = at(2026, 11, 23, 17);
+        let on = |now: Zoned, hours| standing(&cal, &office, &now, &due, hours);
+        assert_eq!(
+            on(at(2026, 11, 20, 16), 8),
+            Standing::OnTrack,
+            "Friday: a weekend ahead"
+        );
+        assert_eq!(
+            on(at(2026, 11, 21, 12), 8),
+            Standing::OnTrack,
+            "Saturday counts nothing"
+        );
+        let quarter_to_nine = date(2026, 11, 23).at(8, 45, 0, 0).to_zoned(london()).unwrap();
+        assert_eq!(on(quarter_to_nine, 8), Standing::OnTrack);
+        assert_eq!(on(at(2026, 11, 23, 9), 8), Standing::DueSoon);
+        // 9 working hours reach back into Friday afternoon (Friday closes at 16:30).
+        assert_eq!(on(at(2026, 11, 20, 16), 9), Standing::DueSoon);
+        assert_eq!(on(at(2026, 11, 23, 17), 8), Standing::Overdue);
+        // No warning window: on track until missed.
+        assert_eq!(on(at(2026, 11, 23, 16), 0), Standing::OnTrack);
+        // Over Christmas: due Tuesday 29 December. From Thursday 24th at noon, 16 working
+        // hours skip the 25th to the 28th and pass 17:00 on the 29th.
+        let xmas = |now: Zoned, hours| standing(&cal, &office, &now, &at(2026, 12, 29, 17), hours);
+        assert_eq!(xmas(at(2026, 12, 24, 12), 16), Standing::DueSoon);
+        assert_eq!(xmas(at(2026, 12, 24, 12), 8), Standing::OnTrack);
+    }
+
+    #[test]
+    fn clocks_put_the_most_pressing_first() {
+        let cal = Calendar::new(Region::EnglandAndWales);
+        let facts = ClockFacts {
+            first_response_due: Some(at(2026, 11, 24, 17)),
+            resolution_due: Some(at(2026, 11, 20, 17)),
+            ..Default::default()
+        };
+        let now = at(2026, 11, 24, 10);
+        let c = clocks(&cal, &OfficeHours::default(), &now, 8, &facts);
+        assert_eq!(
+            c.iter().map(|c| (c.target, c.standing)).collect::<Vec<_>>(),
+            [
+                (Target::Resolution, Standing::Overdue),
+                (Target::FirstResponse, Standing::DueSoon)
+            ]
+        );
+        assert_eq!(Target::FirstResponse.label(), "first response");
+        assert_eq!("next_update".parse::<Target>(), Ok(Target::NextUpdate));
     }
 }

@@ -87,6 +87,18 @@ impl Store {
                     .bind(reference.number())
                     .execute(&mut *tx)
                     .await?;
+                // The next update, if the level sets one, is counted from the resumption.
+                let update_days: Option<i64> = sqlx::query_scalar(crate::clocks::UPDATE_DAYS)
+                    .bind(reference.number())
+                    .fetch_one(&mut *tx)
+                    .await?;
+                if let Some(update) = crate::clocks::update_due(now, update_days) {
+                    sqlx::query(crate::clocks::RESTART_UPDATE)
+                        .bind(update)
+                        .bind(reference.number())
+                        .execute(&mut *tx)
+                        .await?;
+                }
                 insert_event!(
                     tx,
                     reference.number(),

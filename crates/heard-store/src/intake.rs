@@ -247,8 +247,11 @@ trait Steps {
     async fn insert_link(&mut self, from: i64, to: i64, at: i64) -> Result<()>;
     /// (due_at, clock_paused_at) of a case.
     async fn clock(&mut self, case: i64) -> Result<(Option<i64>, Option<i64>)>;
-    /// Sets the deadline, clears the pause and recomputes the next action.
-    async fn resume_clock(&mut self, case: i64, due: Option<i64>) -> Result<()>;
+    /// Sets the deadline, clears the pause, restarts the next-update clock from `now`
+    /// and recomputes the next action.
+    async fn resume_clock(&mut self, case: i64, due: Option<i64>, now: i64) -> Result<()>;
+    /// An outbound contact at `at`: the first response, and the next update's clock.
+    async fn outbound(&mut self, case: i64, at: i64) -> Result<()>;
     async fn insert_contact(&mut self, row: &ContactRow<'_>) -> Result<i64>;
     async fn insert_attachment(&mut self, contact: i64, f: &StoredFile) -> Result<()>;
     async fn insert_entity(&mut self, contact: i64, e: &NewEntity) -> Result<()>;
@@ -274,6 +277,8 @@ struct CaseRow<'a> {
     updated_at: i64,
     due_at: Option<i64>,
     next_action_at: Option<i64>,
+    first_response_due_at: Option<i64>,
+    update_days: Option<i64>,
 }
 
 struct ContactRow<'a> {
@@ -393,7 +398,7 @@ async fn intake_steps(
                 // moved by the working days they waited.
                 if let (due, Some(paused)) = db.clock(id).await? {
                     let (days, moved) = crate::clocks::resume(due, paused, now);
-                    db.resume_clock(id, moved).await?;
+                    db.resume_clock(id, moved, now).await?;
                     let detail = crate::clocks::resumed_detail(days, due, moved);
                     db.insert_event(id, now, "clock_resumed", &detail.to_string()).await?;
                 }
@@ -425,6 +430,8 @@ async fn intake_steps(
                     updated_at: received.max(now),
                     due_at,
                     next_action_at: first_response.into_iter().chain(due_at).min(),
+                    first_response_due_at: first_response,
+                    update_days: targets.next_update_days.map(i64::from),
                 })
                 .await?;
             let detail = serde_json::json!({
@@ -455,6 +462,9 @@ async fn intake_steps(
             external_id: c.external_id.as_deref(),
         })
         .await?;
+    if c.direction == Direction::Outbound {
+        db.outbound(case_id, received).await?;
+    }
     for f in files {
         db.insert_attachment(contact_id, f).await?;
     }
@@ -496,7 +506,8 @@ const TOUCH_CASE: &str = "UPDATE cases SET updated_at = $1 WHERE id = $2 AND upd
 /// A new contact on a case with no next action gives it one: the contact must be answered.
 const NEEDS_ANSWER: &str = "UPDATE cases SET next_action_at = $1 WHERE id = $2 AND next_action_at IS NULL";
 const INSERT_CASE: &str = "INSERT INTO cases (service_id, kind, status, priority, team_id, customer_id, title, created_at, updated_at, \
-     due_at, next_action_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id";
+     due_at, next_action_at, first_response_due_at, update_days) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id";
 const CLOCK: &str = "SELECT due_at, clock_paused_at FROM cases WHERE id = $1";
 const RESUME_CLOCK: &str = "UPDATE cases SET due_at = $1, clock_paused_at = NULL WHERE id = $2";
 const INSERT_EVENT: &str = "INSERT INTO case_events (case_id, at, kind, detail) VALUES ($1, $2, $3, $4)";
@@ -603,7 +614,9 @@ impl Steps for Lite<'_> {
                 c.created_at,
                 c.updated_at,
                 c.due_at,
-                c.next_action_at
+                c.next_action_at,
+                c.first_response_due_at,
+                c.update_days
             ],
         )
     }
@@ -618,8 +631,18 @@ impl Steps for Lite<'_> {
             .one(CLOCK, [case], |r| Ok((r.get(0)?, r.get(1)?)))?
             .unwrap_or((None, None)))
     }
-    async fn resume_clock(&mut self, case: i64, due: Option<i64>) -> Result<()> {
+    async fn resume_clock(&mut self, case: i64, due: Option<i64>, now: i64) -> Result<()> {
         self.exec(RESUME_CLOCK, rusqlite::params![due, case])?;
+        let days: Option<i64> = self.one(crate::clocks::UPDATE_DAYS, [case], |r| r.get(0))?.flatten();
+        if let Some(update) = crate::clocks::update_due(now, days) {
+            self.exec(crate::clocks::RESTART_UPDATE, [update, case])?;
+        }
+        self.exec(crate::clocks::REFRESH_NEXT_ACTION, [case])
+    }
+    async fn outbound(&mut self, case: i64, at: i64) -> Result<()> {
+        let days: Option<i64> = self.one(crate::clocks::UPDATE_DAYS, [case], |r| r.get(0))?.flatten();
+        let update = crate::clocks::update_due(at, days);
+        self.exec(crate::clocks::OUTBOUND, rusqlite::params![at, update, case])?;
         self.exec(crate::clocks::REFRESH_NEXT_ACTION, [case])
     }
     async fn insert_contact(&mut self, x: &ContactRow<'_>) -> Result<i64> {
@@ -789,6 +812,8 @@ impl Steps for Pg<'_> {
             .bind(c.updated_at)
             .bind(c.due_at)
             .bind(c.next_action_at)
+            .bind(c.first_response_due_at)
+            .bind(c.update_days)
             .fetch_one(&mut *self.0)
             .await?)
     }
@@ -816,9 +841,39 @@ impl Steps for Pg<'_> {
             sqlx::query_as(CLOCK).bind(case).fetch_optional(&mut *self.0).await?;
         Ok(row.unwrap_or((None, None)))
     }
-    async fn resume_clock(&mut self, case: i64, due: Option<i64>) -> Result<()> {
+    async fn resume_clock(&mut self, case: i64, due: Option<i64>, now: i64) -> Result<()> {
         sqlx::query(RESUME_CLOCK)
             .bind(due)
+            .bind(case)
+            .execute(&mut *self.0)
+            .await?;
+        let days: Option<i64> = sqlx::query_scalar(crate::clocks::UPDATE_DAYS)
+            .bind(case)
+            .fetch_optional(&mut *self.0)
+            .await?
+            .flatten();
+        if let Some(update) = crate::clocks::update_due(now, days) {
+            sqlx::query(crate::clocks::RESTART_UPDATE)
+                .bind(update)
+                .bind(case)
+                .execute(&mut *self.0)
+                .await?;
+        }
+        sqlx::query(crate::clocks::REFRESH_NEXT_ACTION)
+            .bind(case)
+            .execute(&mut *self.0)
+            .await?;
+        Ok(())
+    }
+    async fn outbound(&mut self, case: i64, at: i64) -> Result<()> {
+        let days: Option<i64> = sqlx::query_scalar(crate::clocks::UPDATE_DAYS)
+            .bind(case)
+            .fetch_optional(&mut *self.0)
+            .await?
+            .flatten();
+        sqlx::query(crate::clocks::OUTBOUND)
+            .bind(at)
+            .bind(crate::clocks::update_due(at, days))
             .bind(case)
             .execute(&mut *self.0)
             .await?;

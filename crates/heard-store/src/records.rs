@@ -155,6 +155,12 @@ pub struct CaseRecord {
     /// Since when the service-level clocks are paused (the case awaits the customer);
     /// a paused case is not slipping.
     pub clock_paused_at: Option<Timestamp>,
+    /// When the first response is due (cases opened before service levels kept it: none).
+    pub first_response_due_at: Option<Timestamp>,
+    /// When the customer first had an outbound contact.
+    pub responded_at: Option<Timestamp>,
+    /// When the next update to the customer is due, if the service level sets that target.
+    pub update_due_at: Option<Timestamp>,
 }
 
 /// A link from one case to another.

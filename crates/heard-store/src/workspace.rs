@@ -92,12 +92,17 @@ const JOB_COLUMNS: &str = "j.case_id, k.title, (SELECT name FROM customers WHERE
      k.status, j.colour, j.reply_channel, j.reply_draft, j.note_draft, j.draft_saved_at";
 
 /// Recomputes a case's `next_action_at` inside the transaction: the earliest of its
-/// deadline and its open follow-ups.
+/// deadline, its first response (until given) or next update, and its open follow-ups
+/// (as `clocks::REFRESH_NEXT_ACTION`).
 macro_rules! refresh_next_action {
     ($tx:ident, $case:expr, $now:expr) => {
         sqlx::query(
             "UPDATE cases SET updated_at = $2, next_action_at = (SELECT MIN(t) FROM (\
                SELECT due_at AS t FROM cases WHERE id = $1 AND due_at IS NOT NULL \
+               UNION ALL SELECT first_response_due_at FROM cases WHERE id = $1 AND responded_at IS NULL \
+                 AND first_response_due_at IS NOT NULL \
+               UNION ALL SELECT update_due_at FROM cases WHERE id = $1 AND responded_at IS NOT NULL \
+                 AND update_due_at IS NOT NULL \
                UNION ALL SELECT due_at FROM case_follow_ups WHERE case_id = $1 AND done_at IS NULL) n) WHERE id = $1",
         )
         .bind($case)
@@ -239,13 +244,13 @@ impl Store {
             } else {
                 ""
             };
-            let customer: Option<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
-                "SELECT customer_id FROM cases WHERE id = $1{lock}"
+            let row: Option<(i64, Option<i64>)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "SELECT customer_id, update_days FROM cases WHERE id = $1{lock}"
             )))
             .bind(case)
             .fetch_optional(&mut *tx)
             .await?;
-            let customer = customer.ok_or_else(|| StoreError::NotFound(format!("case {}", r.case)))?;
+            let (customer, update_days) = row.ok_or_else(|| StoreError::NotFound(format!("case {}", r.case)))?;
             let last: Option<i64> =
                 sqlx::query_scalar("SELECT MAX(id) FROM contacts WHERE case_id = $1 AND direction = 'outbound'")
                     .bind(case)
@@ -285,7 +290,14 @@ impl Store {
             if let Some(e) = &r.email {
                 insert_email!(tx, e, now);
             }
-            // Answered: the next action is now the deadline or a follow-up, if any.
+            // Answered: the first response is given and the next update's clock starts;
+            // the next action is now the earliest of those, the deadline and follow-ups.
+            sqlx::query(crate::clocks::OUTBOUND)
+                .bind(now)
+                .bind(crate::clocks::update_due(now, update_days))
+                .bind(case)
+                .execute(&mut *tx)
+                .await?;
             refresh_next_action!(tx, case, now);
             sqlx::query(
                 "UPDATE agent_jobs SET reply_draft = '', draft_saved_at = $1 WHERE user_id = $2 AND case_id = $3",

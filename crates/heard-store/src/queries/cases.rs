@@ -37,11 +37,21 @@ pub struct CaseFilter {
     pub visible_services: Option<Vec<String>>,
     /// Only open cases whose next action is due before this time (the "slipping" queue).
     pub action_before: Option<Timestamp>,
+    /// Only open cases escalated for a missed deadline (to this manager, when given).
+    pub escalated: Option<Escalated>,
     /// Most urgent first (earliest next action) instead of most recently active; one
     /// page only, without a cursor.
     pub urgent_first: bool,
     pub cursor: Option<Cursor>,
     pub limit: Option<u32>,
+}
+
+/// Which escalated cases a list holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Escalated {
+    Any,
+    /// Escalated to this user (a team manager's own queue).
+    To(i64),
 }
 
 /// A case's columns. Names come from scalar subqueries rather than joins, so `cases`
@@ -52,7 +62,7 @@ pub(crate) const CASE_COLUMNS: &str = "k.id, k.kind, k.status, k.priority, \
      (SELECT email FROM users WHERE id = k.owner_id), (SELECT name FROM users WHERE id = k.owner_id), \
      (SELECT slug FROM teams WHERE id = k.team_id), k.customer_id, (SELECT name FROM customers WHERE id = k.customer_id), \
      (SELECT slug FROM sites WHERE id = k.site_id), k.title, k.created_at, k.updated_at, k.due_at, k.closed_at, k.next_action_at, \
-     k.clock_paused_at";
+     k.clock_paused_at, k.first_response_due_at, k.responded_at, k.update_due_at";
 
 pub(crate) const CASE_FROM: &str = " FROM cases k";
 
@@ -94,6 +104,9 @@ pub(crate) fn case_from_row(r: &impl Cols, prefix: &str) -> Result<CaseRecord> {
         closed_at: r.opt_time(16)?,
         next_action_at: r.opt_time(17)?,
         clock_paused_at: r.opt_time(18)?,
+        first_response_due_at: r.opt_time(19)?,
+        responded_at: r.opt_time(20)?,
+        update_due_at: r.opt_time(21)?,
     })
 }
 
@@ -243,6 +256,16 @@ impl Store {
                 )),
                 None => sql.push(" AND 1 = 0"),
             }
+        }
+        if let Some(e) = f.escalated {
+            let to = match e {
+                Escalated::Any => String::new(),
+                Escalated::To(user) => format!(" AND e.manager_id = {}", sql.bind(Param::Int(user))),
+            };
+            sql.push(&format!(
+                " AND k.status NOT IN ('resolved', 'closed') \
+                 AND EXISTS (SELECT 1 FROM case_escalations e WHERE e.case_id = k.id{to})"
+            ));
         }
         if let Some(t) = f.action_before {
             let p = sql.bind(Param::Int(t.as_millisecond()));

@@ -11,7 +11,7 @@ mod search;
 mod trends;
 pub use trends::TrendContact;
 
-pub use cases::{CaseFilter, OwnerFilter};
+pub use cases::{CaseFilter, Escalated, OwnerFilter};
 pub use contacts::ContactFilter;
 pub use customers::CustomerFilter;
 
