@@ -25,6 +25,7 @@ pub mod seed;
 mod sqlite_writer;
 #[cfg(feature = "testing")]
 pub mod testing;
+pub mod track;
 pub mod users;
 pub mod workspace;
 

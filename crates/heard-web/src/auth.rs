@@ -227,7 +227,7 @@ impl SignInLimiter {
     const MAX: u32 = 10;
 
     /// `Some(wait)` when `key` has failed too often in the current window.
-    fn refuse(&self, key: &str) -> Option<std::time::Duration> {
+    pub(crate) fn refuse(&self, key: &str) -> Option<std::time::Duration> {
         let now = std::time::Instant::now();
         let map = self.0.lock().unwrap_or_else(|e| e.into_inner());
         let (start, failures) = *map.get(key)?;
@@ -236,7 +236,7 @@ impl SignInLimiter {
     }
 
     /// Counts a failed attempt at `key`.
-    fn failed(&self, key: &str) {
+    pub(crate) fn failed(&self, key: &str) {
         let now = std::time::Instant::now();
         let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
         if map.len() > 100_000 {

@@ -354,7 +354,7 @@ async fn log_call(
             return back(errors).await;
         }
     };
-    match take_in(&state, contact, &[], None).await {
+    match take_in(&state, contact, &[], None, &[]).await {
         Ok(o) => {
             tracing::info!(reference = %o.case_reference, "call logged");
             let subject = Subject::intake(&o);

@@ -14,6 +14,7 @@ mod pages;
 pub mod problem;
 mod reports;
 mod time;
+mod track;
 pub mod trends;
 mod workspace;
 
@@ -90,6 +91,10 @@ struct Inner {
     audit: audit::Auditor,
     /// Sign-in attempts per address (see `auth::SignInLimiter`).
     sign_ins: auth::SignInLimiter,
+    /// Tracking codes asked for and tried, per address (see `track`).
+    track_attempts: auth::SignInLimiter,
+    /// The key that signs residents' tracking links, read once (see `track::link`).
+    track_key: tokio::sync::OnceCell<Arc<Vec<u8>>>,
 }
 
 /// How long a node serves service definitions from its cache: the config sets them at
@@ -112,6 +117,8 @@ impl AppState {
         Ok(AppState(Arc::new(Inner {
             audit: audit::Auditor::start(store.clone()),
             sign_ins: auth::SignInLimiter::default(),
+            track_attempts: auth::SignInLimiter::default(),
+            track_key: tokio::sync::OnceCell::new(),
             extractor,
             store,
             settings,
@@ -128,6 +135,14 @@ impl AppState {
 
     pub(crate) fn sign_in_limiter(&self) -> &auth::SignInLimiter {
         &self.0.sign_ins
+    }
+
+    pub(crate) fn track_limiter(&self) -> &auth::SignInLimiter {
+        &self.0.track_attempts
+    }
+
+    pub(crate) fn track_key_cell(&self) -> &tokio::sync::OnceCell<Arc<Vec<u8>>> {
+        &self.0.track_key
     }
 
     pub fn store(&self) -> &Store {
@@ -201,6 +216,7 @@ pub fn app(state: AppState) -> Router {
         .merge(trends::router())
         .merge(open311::router())
         .merge(forms::router())
+        .merge(track::router())
         .merge(calls::router())
         .route("/healthz", axum::routing::get(|| async { "ok" }))
         .layer(axum::middleware::from_fn_with_state(
@@ -223,7 +239,10 @@ async fn security_headers(req: axum::extract::Request, next: axum::middleware::N
     );
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    // A page may ask for a stricter policy (the resident's pages: keys in addresses).
+    if !h.contains_key(header::REFERRER_POLICY) {
+        h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    }
     res
 }
 

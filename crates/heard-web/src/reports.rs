@@ -21,13 +21,15 @@ pub(crate) struct ReportFile {
 }
 
 /// Takes in a validated contact: redacts, reads values, stores files, and runs intake
-/// (with the report row in the same transaction when it is a report).
+/// (with the report row in the same transaction when it is a report). `thread` holds
+/// cases the contact answers, tried first (see `Store::intake_in_thread`).
 #[tracing::instrument(skip_all, fields(channel = %contact.channel, service = ?contact.service))]
 pub(crate) async fn take_in(
     state: &AppState,
     mut contact: NewContact,
     files: &[ReportFile],
     report: Option<&NewReport>,
+    thread: &[i64],
 ) -> Result<IntakeOutcome, ApiError> {
     let removed = redact_contact(&mut contact);
     if removed > 0 {
@@ -51,7 +53,11 @@ pub(crate) async fn take_in(
     let store = state.store();
     Ok(match report {
         Some(r) => store.intake_report(&contact, &stored, &entities, &config, r).await?,
-        None => store.intake(&contact, &stored, &entities, &config).await?,
+        None => {
+            store
+                .intake_in_thread(&contact, &stored, &entities, &config, thread)
+                .await?
+        }
     })
 }
 

@@ -9,7 +9,7 @@
 //! the `heard_form` cookie (`SameSite=Strict`, so another site's page cannot send it),
 //! and a cross-site `Origin` is refused.
 
-mod photo;
+pub(crate) mod photo;
 
 use crate::AppState;
 use crate::pages::render;
@@ -197,12 +197,12 @@ async fn form(State(state): State<AppState>, Path(slug): Path<String>) -> Respon
 
 /// What the browser sent.
 #[derive(Default)]
-struct Sent {
-    values: BTreeMap<String, String>,
+pub(crate) struct Sent {
+    pub(crate) values: BTreeMap<String, String>,
     /// The service's questions: (code, value), repeated for checkboxes.
-    answers: Vec<(String, String)>,
-    photo: Option<(String, Vec<u8>)>,
-    too_large: bool,
+    pub(crate) answers: Vec<(String, String)>,
+    pub(crate) photo: Option<(String, Vec<u8>)>,
+    pub(crate) too_large: bool,
 }
 
 /// Reads and discards the rest of a form, keeping memory flat.
@@ -212,7 +212,8 @@ async fn drain(multipart: &mut Multipart) {
     }
 }
 
-async fn read_form(mut multipart: Multipart) -> Result<Sent, String> {
+/// Reads a multipart form with at most one `photo` (see [`photo::MAX_PHOTO_BYTES`]).
+pub(crate) async fn read_form(mut multipart: Multipart) -> Result<Sent, String> {
     let mut sent = Sent::default();
     loop {
         let mut field = match multipart.next_field().await {
@@ -494,7 +495,7 @@ async fn submit(
         attributes: answers,
         ..Default::default()
     };
-    let outcome = match take_in(&state, contact, &files, Some(&report)).await {
+    let outcome = match take_in(&state, contact, &files, Some(&report), &[]).await {
         Ok(o) => o,
         Err(e) => {
             tracing::error!(status = %e.status, detail = ?e.detail, "form intake failed");
@@ -553,6 +554,8 @@ struct ReceiptPage {
     reference: String,
     service_name: String,
     service_slug: String,
+    /// A signed link to follow the case at `/track`.
+    track: String,
 }
 
 /// The acknowledgement: the case reference, from the receipt token in the address.
@@ -564,13 +567,20 @@ async fn receipt(State(state): State<AppState>, Path(token): Path<String>) -> Re
     };
     match state.store().reports(&filter, &state.settings().reference_prefix).await {
         Ok(found) => match found.into_iter().next() {
-            Some(r) => render(&ReceiptPage {
-                user: None,
-                csrf: String::new(),
-                reference: r.reference.to_string(),
-                service_name: r.service_name,
-                service_slug: r.service,
-            }),
+            Some(r) => match crate::track::link_for(&state, &r.reference).await {
+                Ok(track) => render(&ReceiptPage {
+                    user: None,
+                    csrf: String::new(),
+                    reference: r.reference.to_string(),
+                    service_name: r.service_name,
+                    service_slug: r.service,
+                    track,
+                }),
+                Err(e) => {
+                    tracing::error!(error = %e, "tracking link failed");
+                    (StatusCode::INTERNAL_SERVER_ERROR, "the page could not be shown").into_response()
+                }
+            },
             None => (StatusCode::NOT_FOUND, "There is no such receipt.").into_response(),
         },
         Err(e) => {

@@ -124,7 +124,7 @@ pub(crate) async fn create(
         account_id: params.get("account_id").map(str::to_string),
         device_id: params.get("device_id").map(str::to_string),
     };
-    let outcome = take_in(state, contact, &[], Some(&report)).await?;
+    let outcome = take_in(state, contact, &[], Some(&report), &[]).await?;
     let detail = serde_json::json!({"channel": "open311", "via": "open311", "created": outcome.created,
                                     "case_created": outcome.case_created, "customer_created": outcome.customer_created});
     state

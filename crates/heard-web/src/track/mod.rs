@@ -1,0 +1,779 @@
+//! "Track my case": the resident's own view of a case, at `/track`.
+//!
+//! A resident gets in with a signed link (see [`link`]) from the report receipt or any
+//! message heard sends, or with the case reference and the email address the case was
+//! raised with, by a one-time code sent to that address. Until then nothing about the
+//! case is shown, and every answer is the same whether or not the case exists.
+//!
+//! What a resident sees is what they sent and what was sent to them, the status in
+//! plain words and what happens next by when. Staff notes, names and call notes written
+//! by staff never appear. What the resident adds arrives on the case as a contact.
+//!
+//! Forgery: the pages have no sign-in and no cookie; the secret is the link key, which a
+//! form carries back in a hidden field, so another site cannot post in its name.
+
+pub(crate) mod link;
+
+use crate::AppState;
+use crate::audit::{Action, Subject};
+use crate::forms::photo;
+use crate::pages::render;
+use crate::reports::{ReportFile, take_in};
+use crate::time::London;
+use askama::Template;
+use axum::extract::{DefaultBodyLimit, Form, Multipart, Path, Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use heard_core::contact::{AttachmentMeta, ContactInput};
+use heard_core::{CaseReference, CaseStatus, Channel, Direction, Identity, NewContact};
+use heard_store::track::CodeCheck;
+use heard_store::{CaseDetail, StoreError, UserRecord};
+use jiff::{SignedDuration, Timestamp};
+use serde::Deserialize;
+use std::sync::Arc;
+
+/// Codes sent for one case in an hour, whoever asks.
+const CODES_PER_CASE_HOUR: i64 = 3;
+/// How long a code works.
+const CODE_LIFETIME: SignedDuration = SignedDuration::from_mins(15);
+/// Updates shown on the page, newest first (keeps the page small).
+const MAX_UPDATES: usize = 30;
+/// Characters of one message shown; the rest is cut with an ellipsis.
+const MAX_SHOWN_CHARS: usize = 2_000;
+
+pub fn router() -> axum::Router<AppState> {
+    axum::Router::new()
+        .route("/track", get(start).post(request_code))
+        .route("/track/code", post(enter_code))
+        .route("/track/{reference}", get(view))
+        .route(
+            "/track/{reference}/add",
+            post(add).layer(DefaultBodyLimit::max(2 * photo::MAX_PHOTO_BYTES)),
+        )
+        .layer(axum::middleware::map_response(no_referrer))
+}
+
+/// Link keys travel in addresses: no page here tells another site where it came from,
+/// and no shared cache keeps a case's page.
+async fn no_referrer(mut res: Response) -> Response {
+    let h = res.headers_mut();
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    res
+}
+
+impl AppState {
+    /// The key that signs links and codes, read (or made) once per node.
+    async fn track_key(&self) -> Result<Arc<Vec<u8>>, StoreError> {
+        self.track_key_cell()
+            .get_or_try_init(|| async { self.store().site_key("track").await.map(Arc::new) })
+            .await
+            .cloned()
+    }
+}
+
+/// A signed link to `reference` for a resident, lasting [`link::LINK_LIFETIME`]: the
+/// path and query, to put after the site's address.
+pub(crate) async fn link_for(state: &AppState, reference: &CaseReference) -> Result<String, StoreError> {
+    let key = state.track_key().await?;
+    let r = reference.to_string();
+    Ok(format!(
+        "/track/{r}?key={}",
+        link::sign(&key, &r, Timestamp::now(), link::LINK_LIFETIME)
+    ))
+}
+
+/// A case reference as residents type it: `hrd 123`, `HRD123`, ` HRD-000123 `.
+fn read_reference(raw: &str, prefix: &str) -> Option<CaseReference> {
+    let compact: String = raw.chars().filter(|c| !c.is_whitespace() && *c != '-').collect();
+    let upper = compact.to_ascii_uppercase();
+    let digits = upper.strip_prefix(prefix)?;
+    if digits.is_empty() || digits.len() > 10 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    CaseReference::new(prefix, digits.parse().ok()?).ok()
+}
+
+fn server_error(e: impl std::fmt::Display) -> Response {
+    tracing::error!(error = %e, "track page failed");
+    (
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "Sorry, there is a problem with the service. Try again later.",
+    )
+        .into_response()
+}
+
+#[derive(Template)]
+#[template(path = "track_start.html")]
+struct StartPage {
+    user: Option<UserRecord>,
+    csrf: String,
+    reference: String,
+    contact: String,
+    errors: Vec<(String, String)>,
+}
+
+impl StartPage {
+    fn error(&self, id: &str) -> Option<&str> {
+        self.errors.iter().find(|(f, _)| f == id).map(|(_, m)| m.as_str())
+    }
+}
+
+#[derive(Deserialize, Default)]
+struct StartQuery {
+    #[serde(default)]
+    reference: String,
+}
+
+async fn start(Query(q): Query<StartQuery>) -> Response {
+    render(&StartPage {
+        user: None,
+        csrf: String::new(),
+        reference: q.reference.chars().take(40).collect(),
+        contact: String::new(),
+        errors: Vec::new(),
+    })
+}
+
+#[derive(Deserialize, Default)]
+struct CodeForm {
+    #[serde(default)]
+    reference: String,
+    #[serde(default)]
+    contact: String,
+    #[serde(default)]
+    code: String,
+}
+
+#[derive(Template)]
+#[template(path = "track_code.html")]
+struct CodePage {
+    user: Option<UserRecord>,
+    csrf: String,
+    reference: String,
+    contact: String,
+    error: Option<String>,
+}
+
+/// Too many requests from one address: the same page for codes asked and codes tried.
+fn slow_down(wait: std::time::Duration) -> Response {
+    let minutes = wait.as_secs().div_ceil(60).max(1);
+    let mut res = (
+        StatusCode::TOO_MANY_REQUESTS,
+        format!("You have tried too many times. Wait {minutes} minutes, then try again."),
+    )
+        .into_response();
+    if let Ok(v) = HeaderValue::from_str(&wait.as_secs().max(1).to_string()) {
+        res.headers_mut().insert(header::RETRY_AFTER, v);
+    }
+    res
+}
+
+/// The address this request is counted against.
+fn client_key() -> String {
+    format!("track:{}", crate::audit::current_client().unwrap_or_default())
+}
+
+/// Reads the reference and email address from the start form; errors by field.
+fn read_start(state: &AppState, f: &CodeForm) -> Result<(CaseReference, String), Vec<(String, String)>> {
+    let mut errors = Vec::new();
+    let reference = read_reference(&f.reference, &state.settings().reference_prefix);
+    if reference.is_none() {
+        errors.push((
+            "reference".into(),
+            format!(
+                "Enter your case reference, like {}-000123",
+                state.settings().reference_prefix
+            ),
+        ));
+    }
+    let contact = f.contact.trim();
+    let email = if contact.is_empty() {
+        errors.push((
+            "contact".into(),
+            "Enter the email address you gave us when you contacted us".into(),
+        ));
+        None
+    } else if let Ok(i) = Identity::email(contact) {
+        Some(i.value)
+    } else if Identity::phone(contact).is_ok() {
+        errors.push((
+            "contact".into(),
+            "We can only send a code by email at the moment. Enter the email address you gave us, or use the link in any email from us".into(),
+        ));
+        None
+    } else {
+        errors.push((
+            "contact".into(),
+            "Enter an email address in the correct format, like name@example.com".into(),
+        ));
+        None
+    };
+    match (reference, email) {
+        (Some(r), Some(e)) if errors.is_empty() => Ok((r, e)),
+        _ => Err(errors),
+    }
+}
+
+/// Sends a code when the reference and address belong together; answers the same
+/// either way, so the page tells a guesser nothing.
+#[tracing::instrument(skip_all)]
+async fn request_code(State(state): State<AppState>, Form(f): Form<CodeForm>) -> Response {
+    let limiter = state.track_limiter();
+    let who = client_key();
+    if let Some(wait) = limiter.refuse(&who) {
+        return slow_down(wait);
+    }
+    let (reference, email) = match read_start(&state, &f) {
+        Ok(v) => v,
+        Err(errors) => {
+            let page = StartPage {
+                user: None,
+                csrf: String::new(),
+                reference: f.reference.chars().take(40).collect(),
+                contact: f.contact.chars().take(200).collect(),
+                errors,
+            };
+            return (StatusCode::BAD_REQUEST, render(&page)).into_response();
+        }
+    };
+    limiter.failed(&who);
+    let sent = match send_code(&state, &reference, &email).await {
+        Ok(sent) => sent,
+        Err(e) => return server_error(e),
+    };
+    tracing::info!(%reference, sent, "tracking code asked for");
+    render(&CodePage {
+        user: None,
+        csrf: String::new(),
+        reference: reference.to_string(),
+        contact: email,
+        error: None,
+    })
+}
+
+/// Puts a code in the outbox for `email` when it is the case's customer's, within the
+/// hourly limit. `Ok(false)` when nothing was sent.
+async fn send_code(state: &AppState, reference: &CaseReference, email: &str) -> Result<bool, StoreError> {
+    let store = state.store();
+    if !store.case_has_identity(reference, "email", email).await? {
+        return Ok(false);
+    }
+    let key = state.track_key().await?;
+    let code = link::new_code();
+    let r = reference.to_string();
+    let hash = link::code_hash(&key, &r, email, &code);
+    if !store
+        .issue_track_code(reference, email, &hash, CODE_LIFETIME, CODES_PER_CASE_HOUR)
+        .await?
+    {
+        return Ok(false);
+    }
+    let from = &state.settings().reply_from;
+    let domain = from
+        .rsplit_once('@')
+        .map(|(_, d)| d.trim_end_matches('>').trim())
+        .filter(|d| !d.is_empty())
+        .unwrap_or("heard.invalid");
+    store
+        .enqueue_email(&heard_store::outbox::NewOutgoingEmail {
+            case_id: Some(reference.number()),
+            message_id: format!("track.{}@{domain}", crate::reports::new_token()),
+            in_reply_to: None,
+            references: Vec::new(),
+            from: from.clone(),
+            to: email.to_string(),
+            subject: format!("Your code to see case {r}"),
+            body: format!(
+                "Your code to see case {r} is\n\n    {code}\n\nEnter it on the page where you asked for it. \
+                 It works once, for the next {} minutes.\n\nIf you did not ask for a code, you can ignore \
+                 this email: nobody can see your case without it.\n",
+                CODE_LIFETIME.as_mins()
+            ),
+            attachments: Vec::new(),
+        })
+        .await?;
+    Ok(true)
+}
+
+#[tracing::instrument(skip_all)]
+async fn enter_code(State(state): State<AppState>, Form(f): Form<CodeForm>) -> Response {
+    let limiter = state.track_limiter();
+    let who = client_key();
+    if let Some(wait) = limiter.refuse(&who) {
+        return slow_down(wait);
+    }
+    let (reference, email) = match read_start(&state, &f) {
+        Ok(v) => v,
+        Err(_) => return Redirect::to("/track").into_response(),
+    };
+    let again = |error: &str| {
+        let page = CodePage {
+            user: None,
+            csrf: String::new(),
+            reference: reference.to_string(),
+            contact: email.clone(),
+            error: Some(error.to_string()),
+        };
+        (StatusCode::BAD_REQUEST, render(&page)).into_response()
+    };
+    let code: String = f.code.chars().filter(|c| !c.is_whitespace()).collect();
+    if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
+        return again("Enter the 6-digit code from the email");
+    }
+    let key = match state.track_key().await {
+        Ok(k) => k,
+        Err(e) => return server_error(e),
+    };
+    let r = reference.to_string();
+    let hash = link::code_hash(&key, &r, &email, &code);
+    match state.store().redeem_track_code(&reference, &email, &hash).await {
+        Ok(CodeCheck::Accepted) => {
+            let k = link::sign(&key, &r, Timestamp::now(), link::VISIT_LIFETIME);
+            Redirect::to(&format!("/track/{r}?key={k}")).into_response()
+        }
+        Ok(outcome) => {
+            limiter.failed(&who);
+            tracing::info!(%reference, ?outcome, "tracking code refused");
+            again("The code is not right, or it has expired. Check the email, or ask for a new code")
+        }
+        Err(e) => server_error(e),
+    }
+}
+
+#[derive(Deserialize, Default)]
+struct ViewQuery {
+    #[serde(default)]
+    key: String,
+    #[serde(default)]
+    added: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "track_expired.html")]
+struct ExpiredPage {
+    user: Option<UserRecord>,
+    csrf: String,
+    reference: String,
+}
+
+/// A link that does not open: the same for a wrong key, an expired one and a case that
+/// does not exist.
+fn expired(raw: &str) -> Response {
+    let reference: String = raw
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .take(20)
+        .collect();
+    (
+        StatusCode::FORBIDDEN,
+        render(&ExpiredPage {
+            user: None,
+            csrf: String::new(),
+            reference,
+        }),
+    )
+        .into_response()
+}
+
+/// The case a link opens, or the page to show instead.
+async fn opened(state: &AppState, raw: &str, key: &str) -> Result<CaseDetail, Response> {
+    let Some(reference) = raw
+        .parse::<CaseReference>()
+        .ok()
+        .filter(|r| r.prefix() == state.settings().reference_prefix)
+    else {
+        return Err(expired(raw));
+    };
+    let secret = state.track_key().await.map_err(server_error)?;
+    if !link::verify(&secret, &reference.to_string(), key, Timestamp::now()) {
+        return Err(expired(raw));
+    }
+    match state.store().case_detail(&reference).await {
+        Ok(d) => Ok(d),
+        Err(StoreError::NotFound(_)) => Err(expired(raw)),
+        Err(e) => Err(server_error(e)),
+    }
+}
+
+/// One entry on the resident's timeline.
+struct Update {
+    at: String,
+    heading: String,
+    /// What was written, when the resident wrote it or it was sent to them.
+    body: String,
+    files: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "track_case.html")]
+struct CasePage {
+    user: Option<UserRecord>,
+    csrf: String,
+    reference: String,
+    key: String,
+    service: String,
+    status: &'static str,
+    status_class: &'static str,
+    opened: String,
+    next: String,
+    open: bool,
+    updates: Vec<Update>,
+    message: String,
+    errors: Vec<(String, String)>,
+    added: bool,
+}
+
+impl CasePage {
+    fn error(&self, id: &str) -> Option<&str> {
+        self.errors.iter().find(|(f, _)| f == id).map(|(_, m)| m.as_str())
+    }
+}
+
+/// The status as a resident reads it, and its tag's colour class.
+fn status_words(s: CaseStatus) -> (&'static str, &'static str) {
+    match s {
+        CaseStatus::New | CaseStatus::Open => ("Received", "tag-new"),
+        CaseStatus::InProgress | CaseStatus::KnownError => ("In progress", ""),
+        CaseStatus::AwaitingCustomer => ("Waiting for you", "tag-new"),
+        CaseStatus::AwaitingThirdParty => ("Waiting for someone else", ""),
+        CaseStatus::Stage1 => ("Complaint being investigated", ""),
+        CaseStatus::Stage2 => ("Complaint being reviewed", ""),
+        CaseStatus::Resolved => ("Resolved", "tag-closed"),
+        CaseStatus::Closed => ("Closed", "tag-closed"),
+    }
+}
+
+fn day(t: &Timestamp) -> String {
+    t.london("%A %-d %B %Y")
+}
+
+/// What happens next, and by when, from the status and the service level.
+fn what_next(d: &CaseDetail, now: Timestamp) -> String {
+    let c = &d.case;
+    if !c.status.is_open() {
+        let when = c.closed_at.or(Some(c.updated_at)).map(|t| day(&t)).unwrap_or_default();
+        return format!(
+            "We closed this case on {when}. If the problem has come back, report it again and quote {}.",
+            c.reference
+        );
+    }
+    let due = match (c.due_at, c.clock_paused_at) {
+        (Some(due), None) if due < now => format!(
+            " We aimed to finish by {}, and this is taking longer. We are sorry for the delay.",
+            day(&due)
+        ),
+        (Some(due), None) => format!(" We aim to finish by {}.", day(&due)),
+        _ => String::new(),
+    };
+    let replied = d.contacts.iter().any(|x| x.direction == Direction::Outbound);
+    match c.status {
+        CaseStatus::AwaitingCustomer => {
+            "We need more information from you before we can go on. Add it below and we will pick your case up again."
+                .into()
+        }
+        CaseStatus::AwaitingThirdParty => {
+            format!("We are waiting for someone outside the council, such as a contractor.{due}")
+        }
+        _ if !replied => format!("We have your case and will reply to you.{due}"),
+        _ => format!("We are working on your case.{due}"),
+    }
+}
+
+fn cut(text: &str) -> String {
+    let text = text.trim();
+    match text.char_indices().nth(MAX_SHOWN_CHARS) {
+        Some((i, _)) => format!("{}…", &text[..i]),
+        None => text.to_string(),
+    }
+}
+
+/// The resident's timeline: what they sent, what was sent to them, status changes.
+/// Newest first; staff notes, assignments and staff-written call notes are left out.
+fn updates(d: &CaseDetail) -> Vec<Update> {
+    let mut out: Vec<(Timestamp, Update)> = Vec::new();
+    for c in &d.contacts {
+        let theirs = c.customer_id == d.case.customer.id;
+        // Words the resident typed, or words sent to them, are theirs to read; a call,
+        // visit or letter is summarised by staff, in staff words.
+        let own_words = matches!(
+            c.channel,
+            Channel::Email
+                | Channel::WebForm
+                | Channel::Open311
+                | Channel::Sms
+                | Channel::Facebook
+                | Channel::Instagram
+                | Channel::X
+        );
+        let heading = match (c.direction, c.channel) {
+            (Direction::Inbound, _) if !theirs => continue,
+            (Direction::Inbound, Channel::Email) => "You emailed us",
+            (Direction::Inbound, Channel::WebForm | Channel::Open311) => "You wrote to us online",
+            (Direction::Inbound, Channel::Sms) => "You sent us a text message",
+            (Direction::Inbound, Channel::Phone) => "You phoned us",
+            (Direction::Inbound, Channel::Visit) => "You visited us",
+            (Direction::Inbound, Channel::Letter) => "You wrote to us by letter",
+            (Direction::Inbound, ch) if ch.is_social() => "You messaged us",
+            (Direction::Inbound, _) => "We heard from you",
+            (Direction::Outbound, Channel::Email) => "We emailed you",
+            (Direction::Outbound, Channel::Sms) => "We sent you a text message",
+            (Direction::Outbound, Channel::Phone) => "We phoned you",
+            (Direction::Outbound, Channel::Letter) => "We wrote to you",
+            (Direction::Outbound, ch) if ch.is_social() => "We replied to your message",
+            (Direction::Outbound, _) => "We contacted you",
+        };
+        out.push((
+            c.received_at,
+            Update {
+                at: c.received_at.london("%-d %B %Y, %H:%M"),
+                heading: heading.into(),
+                body: if own_words { cut(&c.body) } else { String::new() },
+                files: if own_words {
+                    c.attachments.iter().map(|a| a.filename.clone()).collect()
+                } else {
+                    Vec::new()
+                },
+            },
+        ));
+    }
+    for e in &d.history {
+        let heading = match e.kind.as_str() {
+            "created" => "Case opened".to_string(),
+            "status" => match e.detail.get("to").and_then(|v| v.as_str()).and_then(|s| s.parse().ok()) {
+                Some(s) => format!("Status: {}", status_words(s).0),
+                None => continue,
+            },
+            _ => continue,
+        };
+        out.push((
+            e.at,
+            Update {
+                at: e.at.london("%-d %B %Y, %H:%M"),
+                heading,
+                body: String::new(),
+                files: Vec::new(),
+            },
+        ));
+    }
+    out.sort_by_key(|(at, _)| std::cmp::Reverse(*at));
+    out.into_iter().take(MAX_UPDATES).map(|(_, u)| u).collect()
+}
+
+async fn case_page(
+    state: &AppState,
+    d: CaseDetail,
+    key: &str,
+    message: String,
+    errors: Vec<(String, String)>,
+    added: bool,
+) -> Response {
+    let service = match state.service_definitions().await {
+        Ok(all) => all
+            .iter()
+            .find(|s| s.slug == d.case.service)
+            .map_or_else(|| d.case.service.replace('-', " "), |s| s.name.clone()),
+        Err(e) => return server_error(e),
+    };
+    let (status, status_class) = status_words(d.case.status);
+    let page = CasePage {
+        user: None,
+        csrf: String::new(),
+        reference: d.case.reference.to_string(),
+        key: key.to_string(),
+        service,
+        status,
+        status_class,
+        opened: day(&d.case.created_at),
+        next: what_next(&d, Timestamp::now()),
+        open: d.case.status.is_open(),
+        updates: updates(&d),
+        message,
+        errors,
+        added,
+    };
+    let status = if page.errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::BAD_REQUEST
+    };
+    (status, render(&page)).into_response()
+}
+
+/// A resident read their case: recorded in the audit log as `public`.
+async fn audit_read(state: &AppState, d: &CaseDetail) -> Result<(), Response> {
+    state
+        .audit_as(
+            None,
+            "public",
+            Action::CASE_READ,
+            Subject::case(&d.case),
+            serde_json::json!({"via": "track"}),
+        )
+        .await
+        .map_err(|e| server_error(e.detail.unwrap_or_default()))
+}
+
+#[tracing::instrument(skip_all, fields(reference = %raw))]
+async fn view(State(state): State<AppState>, Path(raw): Path<String>, Query(q): Query<ViewQuery>) -> Response {
+    let d = match opened(&state, &raw, &q.key).await {
+        Ok(d) => d,
+        Err(r) => return r,
+    };
+    if let Err(r) = audit_read(&state, &d).await {
+        return r;
+    }
+    case_page(&state, d, &q.key, String::new(), Vec::new(), q.added.is_some()).await
+}
+
+/// What a resident adds: a message or a photo, onto the case as a contact.
+#[tracing::instrument(skip_all, fields(reference = %raw))]
+async fn add(State(state): State<AppState>, Path(raw): Path<String>, multipart: Multipart) -> Response {
+    let sent = match crate::forms::read_form(multipart).await {
+        Ok(s) => s,
+        Err(why) => {
+            tracing::info!(%why, "unreadable addition");
+            return (
+                StatusCode::BAD_REQUEST,
+                "The form could not be read. Go back and try again.",
+            )
+                .into_response();
+        }
+    };
+    let key = sent.values.get("key").cloned().unwrap_or_default();
+    let d = match opened(&state, &raw, &key).await {
+        Ok(d) => d,
+        Err(r) => return r,
+    };
+    let message = sent.values.get("message").map_or("", |m| m.trim()).to_string();
+    let mut errors = Vec::new();
+    if !d.case.status.is_open() {
+        errors.push((
+            "message".into(),
+            "This case is closed. To tell us about something new, report it again".into(),
+        ));
+    }
+    if sent.too_large {
+        errors.push(("photo".into(), "The photo must be smaller than 10 MB".into()));
+    }
+    let mut files = Vec::new();
+    if let Some((given, bytes)) = sent.photo.filter(|_| !sent.too_large) {
+        match photo::sniff(&bytes) {
+            Some((content_type, ext)) => files.push(ReportFile {
+                filename: photo::filename(&given, ext),
+                content_type: content_type.into(),
+                bytes,
+            }),
+            None => errors.push((
+                "photo".into(),
+                "The photo must be a JPG, PNG, GIF, WebP or HEIC image".into(),
+            )),
+        }
+    }
+    if message.is_empty() && files.is_empty() && errors.is_empty() {
+        errors.push((
+            "message".into(),
+            "Enter what you want to tell us, or add a photo".into(),
+        ));
+    }
+    if message.len() > state.settings().limits.max_body_bytes {
+        errors.push(("message".into(), "Your message is too long".into()));
+    }
+    if !errors.is_empty() {
+        return case_page(&state, d, &key, message, errors, false).await;
+    }
+    let from = match state.store().case_customer_identities(&d.case.reference).await {
+        Ok(ids) => match ids.into_iter().next() {
+            Some((_, value)) => value,
+            None => return server_error("the case's customer has no identity"),
+        },
+        Err(e) => return server_error(e),
+    };
+    let fingerprint = {
+        use sha2::Digest;
+        let mut h = sha2::Sha256::new();
+        h.update(d.case.reference.to_string().as_bytes());
+        h.update([0]);
+        h.update(message.as_bytes());
+        for f in &files {
+            h.update([0]);
+            h.update(&f.bytes);
+        }
+        hex::encode(&h.finalize()[..16])
+    };
+    let reference = d.case.reference.clone();
+    let input = ContactInput {
+        channel: "web_form".into(),
+        from,
+        subject: Some(format!("More information on {reference}")),
+        body: if message.is_empty() {
+            "(a photo, with no message)".into()
+        } else {
+            message.clone()
+        },
+        external_id: Some(format!("track:{fingerprint}")),
+        service: Some(d.case.service.clone()),
+        attachments: files
+            .iter()
+            .map(|f| AttachmentMeta {
+                filename: f.filename.clone(),
+                content_type: f.content_type.clone(),
+                size: f.bytes.len() as u64,
+            })
+            .collect(),
+        ..Default::default()
+    };
+    let contact = match NewContact::validate(input, Timestamp::now(), &state.settings().limits) {
+        Ok(c) => c,
+        Err(e) => {
+            let errors = e
+                .errors
+                .into_iter()
+                .map(|f| ("message".to_string(), format!("{}: {}", f.field, f.reason)))
+                .collect();
+            return case_page(&state, d, &key, message, errors, false).await;
+        }
+    };
+    let outcome = match take_in(&state, contact, &files, None, &[reference.number()]).await {
+        Ok(o) => o,
+        Err(e) => {
+            tracing::error!(status = %e.status, detail = ?e.detail, "addition intake failed");
+            let errors = vec![(
+                "message".to_string(),
+                "Sorry, your message could not be saved. Try again in a few minutes".to_string(),
+            )];
+            return case_page(&state, d, &key, message, errors, false).await;
+        }
+    };
+    let detail = serde_json::json!({"channel": "web_form", "via": "track", "created": outcome.created});
+    if let Err(e) = state
+        .audit_as(
+            None,
+            "public",
+            Action::CONTACT_CREATE,
+            Subject::intake(&outcome),
+            detail,
+        )
+        .await
+    {
+        return server_error(e.detail.unwrap_or_default());
+    }
+    tracing::info!(%reference, joined = %outcome.case_reference, "resident added to a case");
+    Redirect::to(&format!("/track/{reference}?key={key}&added=1")).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn references_are_read_as_residents_type_them() {
+        for raw in ["HRD-000123", "hrd-123", " HRD 000123 ", "hrd123", "HRD - 123"] {
+            assert_eq!(read_reference(raw, "HRD").map(|r| r.number()), Some(123), "{raw}");
+        }
+        for raw in ["", "HRD", "HRD-", "ABC-000123", "HRD-12a", "123", "HRD-99999999999"] {
+            assert!(read_reference(raw, "HRD").is_none(), "{raw}");
+        }
+    }
+}
