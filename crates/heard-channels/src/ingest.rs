@@ -63,6 +63,9 @@ pub struct MailSettings {
     /// The same message from the same sender this many times within `loop_window` is a loop.
     pub loop_repeats: i64,
     pub loop_window: SignedDuration,
+    /// The council's service levels (`[[service_levels]]`): a case opened by email gets
+    /// its deadlines as one opened on the web does.
+    pub service_levels: heard_core::service_level::ServiceLevels,
 }
 
 impl Default for MailSettings {
@@ -73,6 +76,7 @@ impl Default for MailSettings {
             contact_limits: ContactLimits::default(),
             loop_repeats: 3,
             loop_window: SignedDuration::from_hours(1),
+            service_levels: Default::default(),
         }
     }
 }
@@ -100,7 +104,8 @@ impl Ingestor {
         reference_prefix: &str,
         default_service: &str,
     ) -> Result<Ingestor, IngestError> {
-        let intake = store.intake_config(reference_prefix, default_service).await?;
+        let mut intake = store.intake_config(reference_prefix, default_service).await?;
+        intake.service_levels = settings.service_levels.clone();
         let extractor = heard_understand::extract::Extractor::new(&heard_understand::extract::ExtractConfig {
             case_prefix: reference_prefix.to_string(),
             ..Default::default()

@@ -208,3 +208,38 @@ on_both!(what_is_not_a_message_is_refused, |ing, store, _files| {
     }
     assert_eq!(cases(&store).await, 3);
 });
+
+on_both!(
+    email_intake_gives_a_new_case_the_configured_service_level,
+    |_ing, store, files| {
+        use heard_core::service_level::{ServiceLevel, ServiceLevels};
+        let levels = ServiceLevels::new(vec![ServiceLevel {
+            service: Some("revenues-and-benefits".into()),
+            kind: None,
+            first_response_days: 1,
+            resolution_days: 5,
+            next_update_days: Some(3),
+            warn_before_hours: None,
+        }])
+        .unwrap();
+        let settings = MailSettings {
+            mailboxes: vec![Mailbox {
+                address: "revsbens@council.example".into(),
+                service: Some("revenues-and-benefits".into()),
+            }],
+            service_levels: levels.clone(),
+            ..Default::default()
+        };
+        let ing = Ingestor::new(store.clone(), files, settings, "HRD", "customer-services")
+            .await
+            .unwrap();
+        let (id, reference, _) = contact(&ing, fixture("plain.eml")).await;
+        let received = store.contact(id, "HRD").await.unwrap().received_at;
+        let case = store.case(&reference.parse().unwrap()).await.unwrap();
+        let targets = levels.targets("revenues-and-benefits", case.kind);
+        let (first, due) = heard_store::clocks::new_case_deadlines(received.as_millisecond(), targets);
+        let ms = |t: Option<jiff::Timestamp>| t.map(|t| t.as_millisecond());
+        assert!(first.is_some() && due.is_some());
+        assert_eq!((ms(case.first_response_due_at), ms(case.due_at)), (first, due));
+    }
+);

@@ -209,6 +209,27 @@ impl Store {
 
 #[cfg(feature = "testing")]
 impl crate::Store {
+    /// Tests only: moves a case's first-response deadline to `at` (a deadline cannot be
+    /// made to fall an hour from now otherwise, whatever the day and time).
+    pub async fn set_first_response_due(
+        &self,
+        case: &heard_core::CaseReference,
+        at: jiff::Timestamp,
+    ) -> crate::Result<()> {
+        crate::db::write_tx!(self, |tx, _d| {
+            sqlx::query("UPDATE cases SET first_response_due_at = $1 WHERE id = $2")
+                .bind(to_millis(at))
+                .bind(case.number())
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query(REFRESH_NEXT_ACTION)
+                .bind(case.number())
+                .execute(&mut *tx)
+                .await?;
+            Ok(())
+        })
+    }
+
     /// Tests only: as if the case's paused clock had been paused at `at` (a pause cannot
     /// be made to last days in a test otherwise).
     pub async fn backdate_clock_pause(

@@ -16,8 +16,9 @@ pub struct Config {
     pub workspace: Workspace,
     /// Standard replies (`[[reply_templates]]`); heard's own three when none are given.
     pub reply_templates: Vec<heard_core::reply_template::ReplyTemplate>,
-    /// First response and resolution targets (`[[service_levels]]`), in working days;
-    /// the most specific entry for a case's service and kind wins.
+    /// First response, next update and resolution targets (`[[service_levels]]`), in
+    /// working days, with the "due soon" warning in working hours; the most specific
+    /// entry for a case's service and kind wins.
     pub service_levels: Vec<heard_core::service_level::ServiceLevel>,
     /// Email: mailboxes and limits (see `mail_config.rs`).
     pub email: crate::mail_config::Email,
@@ -291,7 +292,10 @@ pub const STARTER: &str = r#"# heard configuration. Every setting is optional; t
 # Service levels, in working days (England and Wales bank holidays skipped; due at 17:00
 # London time). The most specific entry for a case wins: service and kind, then service,
 # then kind, then an entry with neither. Without any: 2 days to a first response, 20 to
-# resolve. Clocks pause while a case awaits the customer.
+# resolve. Clocks pause while a case awaits the customer. next_update_days (optional):
+# once answered, the customer is due an update this many working days after the last.
+# warn_before_hours: working hours before a deadline that it shows as "Due soon" (0: never;
+# default 8). A missed deadline is escalated once to the team's manager.
 # [[service_levels]]
 # first_response_days = 2
 # resolution_days = 20
@@ -300,6 +304,8 @@ pub const STARTER: &str = r#"# heard configuration. Every setting is optional; t
 # kind = "complaint"         # enquiry, request, complaint, incident, problem; omit for every kind
 # first_response_days = 5
 # resolution_days = 10
+# next_update_days = 3
+# warn_before_hours = 8
 
 [council]
 # name = "Our Council"
@@ -441,5 +447,32 @@ mod tests {
         );
         let none = Config::default().web_settings().service_levels;
         assert_eq!(none.targets("waste", heard_core::CaseKind::Request).resolution_days, 20);
+    }
+
+    #[test]
+    fn next_update_and_warning_are_checked_by_name() {
+        let bad: Config =
+            toml::from_str("[[service_levels]]\nfirst_response_days = 2\nresolution_days = 20\nnext_update_days = 0\n")
+                .unwrap();
+        let e = bad.validate().unwrap_err().to_string();
+        assert!(e.contains("service_levels[0].next_update_days"), "{e}");
+        let bad: Config = toml::from_str(
+            "[[service_levels]]\nfirst_response_days = 2\nresolution_days = 20\nwarn_before_hours = 1000\n",
+        )
+        .unwrap();
+        let e = bad.validate().unwrap_err().to_string();
+        assert!(e.contains("service_levels[0].warn_before_hours"), "{e}");
+        let good: Config = toml::from_str(
+            "[[service_levels]]\nservice = \"waste\"\nfirst_response_days = 1\nresolution_days = 5\n\
+             next_update_days = 3\nwarn_before_hours = 4\n",
+        )
+        .unwrap();
+        good.validate().unwrap();
+        let web = good.web_settings();
+        let t = web.service_levels.targets("waste", heard_core::CaseKind::Request);
+        assert_eq!((t.next_update_days, t.warn_before_hours), (Some(3), 4));
+        // Email intake gets the same levels as the web.
+        let mail = good.email.mail_settings(&web);
+        assert_eq!(mail.service_levels, web.service_levels);
     }
 }

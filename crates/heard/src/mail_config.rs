@@ -169,7 +169,7 @@ pub async fn spawn(
     let ingestor = heard_channels::ingest::Ingestor::new(
         store.clone(),
         files.clone(),
-        email.mail_settings(&web.limits),
+        email.mail_settings(&web),
         &web.reference_prefix,
         &web.default_service,
     )
@@ -222,8 +222,10 @@ impl Email {
         Ok(())
     }
 
-    /// The settings email intake runs with.
-    pub fn mail_settings(&self, limits: &heard_core::contact::ContactLimits) -> heard_channels::ingest::MailSettings {
+    /// The settings email intake runs with: this section's, with the web's limits and
+    /// service levels (so email and web intake give a case the same deadlines).
+    pub fn mail_settings(&self, web: &heard_web::WebSettings) -> heard_channels::ingest::MailSettings {
+        let limits = &web.limits;
         heard_channels::ingest::MailSettings {
             mailboxes: self
                 .mailboxes
@@ -240,6 +242,7 @@ impl Email {
             },
             contact_limits: *limits,
             loop_repeats: self.loop_repeats,
+            service_levels: web.service_levels.clone(),
             ..Default::default()
         }
     }

@@ -348,6 +348,7 @@ async fn serve(
 ) -> anyhow::Result<()> {
     let files = heard_web::files::FileStore::local(data_dir.join("files"));
     mail_config::spawn(config, &store, &files).await?;
+    spawn_escalations(store.clone());
     let state = heard_web::AppState::new(store.clone(), config.web_settings(), files).await?;
     let listener = tokio::net::TcpListener::bind(listen)
         .await
@@ -363,6 +364,42 @@ async fn serve(
     heard_web::serve(listener, state, shutdown_signal()).await?;
     store.close().await;
     Ok(())
+}
+
+/// How often `heard serve` looks for missed service-level deadlines to escalate.
+const ESCALATION_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Escalates missed service-level deadlines to team managers, every minute, beside the
+/// web. Every node may run it: the store escalates each breach once, by a unique row,
+/// so nodes racing or a restart mid-round never escalate twice.
+fn spawn_escalations(store: Store) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(ESCALATION_EVERY);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            // A full batch may leave more: take them now rather than a minute later.
+            loop {
+                match store.escalate_breaches(jiff::Timestamp::now()).await {
+                    Ok(done) => {
+                        for e in &done {
+                            tracing::info!(case = e.case_id, target = %e.target,
+                                manager = e.manager.as_ref().map(|m| m.email.as_str()).unwrap_or("none"),
+                                "service level missed: escalated");
+                        }
+                        if done.len() < heard_store::clocks::ESCALATION_BATCH as usize {
+                            break;
+                        }
+                    }
+                    Err(e) => {
+                        tracing::warn!(error = %e, "escalating missed service levels failed; trying again next round");
+                        break;
+                    }
+                }
+            }
+        }
+    });
+    tracing::info!("service-level escalation running");
 }
 
 async fn shutdown_signal() {

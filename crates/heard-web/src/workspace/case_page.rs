@@ -118,6 +118,10 @@ struct CasePage {
     can_write: bool,
     form: FormState,
     done: Option<&'static str>,
+    /// The deadlines still to meet, most pressing first.
+    clocks: Vec<super::clocks::ClockView>,
+    /// Who the case was last escalated to, while it is open.
+    escalated: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -281,6 +285,14 @@ async fn build(
     let names: std::collections::HashMap<i64, String> = users.iter().map(|u| (u.id, u.name.clone())).collect();
     let contact_count = detail.contacts.len();
     let templates = fill_templates(state, caller, &case, &service_name, &read_values);
+    let clocks = super::clocks::clocks(&state.settings().service_levels, &case, Timestamp::now());
+    let escalated = detail
+        .history
+        .iter()
+        .rev()
+        .find(|e| e.kind == "escalated")
+        .filter(|_| case.status.is_open())
+        .map(|e| escalated_to(&e.detail));
     let timeline = timeline(detail.contacts, detail.history, &unanswered, &names);
     let assignees = users
         .into_iter()
@@ -346,6 +358,8 @@ async fn build(
         case,
         form,
         done,
+        clocks,
+        escalated,
     };
     Ok((status, page))
 }
@@ -473,6 +487,19 @@ fn describe(e: &CaseEventRecord, names: &std::collections::HashMap<i64, String>)
             None => "Deadline removed".to_string(),
         },
         "clock_paused" => "Clock paused while awaiting the customer".to_string(),
+        "escalated" => {
+            let target = d["target"]
+                .as_str()
+                .and_then(|t| t.parse().ok())
+                .map(super::clocks::target_name)
+                .unwrap_or("Service level");
+            let mut line = format!("{target} target missed");
+            match d["manager"]["name"].as_str() {
+                Some(name) => line.push_str(&format!(", escalated to {name}")),
+                None => line.push_str("; the team has no manager to escalate to"),
+            }
+            line
+        }
         "clock_resumed" => match d.get("due").and_then(|v| v.as_str()) {
             Some(t) => {
                 let n = d["paused_working_days"].as_u64().unwrap_or(0);
@@ -486,6 +513,14 @@ fn describe(e: &CaseEventRecord, names: &std::collections::HashMap<i64, String>)
         },
         other => other.replace('_', " "),
     })
+}
+
+/// Who an `escalated` history entry went to, as the case header says it.
+fn escalated_to(d: &serde_json::Value) -> String {
+    match d["manager"]["name"].as_str() {
+        Some(name) => format!("Escalated to {name}"),
+        None => "Escalated (no team manager)".to_string(),
+    }
 }
 
 fn date_of(ts: &str) -> String {

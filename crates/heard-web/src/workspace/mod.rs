@@ -6,6 +6,7 @@
 
 mod actions;
 mod case_page;
+mod clocks;
 mod live;
 mod queues;
 mod search;

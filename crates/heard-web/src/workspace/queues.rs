@@ -1,6 +1,9 @@
 //! Queues: the cases page, `/cases`. A queue is a named view ("mine", "unassigned",
-//! "slipping", "awaiting customer", all open) narrowed by filters that live in the URL,
-//! so a view can be bookmarked, shared or saved by name. Each view shows its count.
+//! "slipping", "escalated", "awaiting customer", all open) narrowed by filters that live
+//! in the URL, so a view can be bookmarked, shared or saved by name. Each view shows its
+//! count, and each row a case overdue or due soon against its service level.
+//! "Escalated" is a team manager's own: the open cases whose missed deadlines were
+//! escalated to them (everyone else sees every escalated case they may see).
 
 use super::check_form;
 use crate::AppState;
@@ -13,7 +16,7 @@ use axum::extract::{Form, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use heard_core::{CaseKind, CaseReference, CaseStatus, Channel};
-use heard_store::queries::{CaseFilter, Cursor, OwnerFilter};
+use heard_store::queries::{CaseFilter, Cursor, Escalated, OwnerFilter};
 use heard_store::workspace::{JobRecord, SavedView};
 use heard_store::{CaseRecord, ServiceRecord, StoreError};
 use jiff::{SignedDuration, Timestamp};
@@ -29,6 +32,7 @@ const SLIPPING_AHEAD: SignedDuration = SignedDuration::from_hours(24);
 const VIEWS: &[(&str, &str)] = &[
     ("mine", "My cases"),
     ("slipping", "Slipping"),
+    ("escalated", "Escalated"),
     ("unassigned", "Unassigned"),
     ("awaiting", "Awaiting customer"),
     ("open", "All open"),
@@ -109,6 +113,13 @@ fn view_filter(f: &mut CaseFilter, view: &str, caller: &Caller) {
             f.urgent_first = true;
             f.cursor = None;
         }
+        "escalated" => {
+            f.escalated = Some(if caller.user.role == heard_core::Role::TeamManager {
+                Escalated::To(caller.user.id)
+            } else {
+                Escalated::Any
+            });
+        }
         "awaiting" => f.status = Some(CaseStatus::AwaitingCustomer),
         "open" => f.open = Some(true),
         _ => {}
@@ -166,6 +177,8 @@ struct QueuePage {
     can_write: bool,
     slipping: bool,
     now_ms: i64,
+    /// Per row of `cases`: its most pressing deadline, when overdue or due soon.
+    warnings: Vec<Option<super::clocks::ClockView>>,
 }
 
 pub(crate) async fn page(State(state): State<AppState>, Staff(caller): Staff, Query(q): Query<QueueQuery>) -> Response {
@@ -223,6 +236,13 @@ pub(crate) async fn page(State(state): State<AppState>, Staff(caller): Staff, Qu
         (Some(_), _) => None,
         _ => None,
     };
+    let now = Timestamp::now();
+    let levels = &state.settings().service_levels;
+    let warnings = page
+        .items
+        .iter()
+        .map(|c| super::clocks::warning(levels, c, now))
+        .collect();
     render(&QueuePage {
         csrf: caller.csrf_token.clone().unwrap_or_default(),
         can_write: caller.user.role.can_write(),
@@ -243,7 +263,8 @@ pub(crate) async fn page(State(state): State<AppState>, Staff(caller): Staff, Qu
         current: String::new(),
         next,
         notice,
-        now_ms: Timestamp::now().as_millisecond(),
+        now_ms: now.as_millisecond(),
+        warnings,
     })
 }
 

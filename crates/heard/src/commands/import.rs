@@ -51,7 +51,7 @@ pub async fn run(command: Command, data_dir: &Path, config_file: Option<&Path>) 
     let ingestor = Ingestor::new(
         store.clone(),
         files,
-        config.email.mail_settings(&web.limits),
+        config.email.mail_settings(&web),
         &web.reference_prefix,
         &web.default_service,
     )
