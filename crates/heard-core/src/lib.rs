@@ -16,6 +16,7 @@ pub mod reply_template;
 pub mod routing;
 pub mod service_form;
 pub mod service_level;
+pub mod updates;
 pub mod user;
 
 pub use case::{CaseKind, CaseLinkKind, CaseReference, CaseStatus, Priority};

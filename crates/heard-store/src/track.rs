@@ -172,3 +172,175 @@ impl Store {
         })
     }
 }
+
+/// How far back, in event ids, the notifier looks for events it has not claimed: a
+/// transaction that commits after a later one (PostgreSQL hands out ids at insert, not
+/// at commit) is still found.
+const NOTICE_WINDOW: i64 = 500;
+
+/// A case event that may become an update for the resident.
+#[derive(Debug, Clone)]
+pub struct NoticeEvent {
+    pub event_id: i64,
+    pub case: CaseReference,
+    /// `created` or `status`.
+    pub kind: String,
+    pub detail: serde_json::Value,
+    pub service: String,
+    /// The channel of the case's first contact: how the resident reached us.
+    pub first_channel: Option<String>,
+}
+
+/// Someone an update goes to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recipient {
+    pub customer_id: i64,
+    pub name: String,
+    pub email: String,
+    /// Their own case: the case itself, or the one they reported that was linked to it
+    /// as a duplicate.
+    pub own_case: CaseReference,
+}
+
+impl Store {
+    /// Events not yet told or passed over, oldest first, that are at least `settle`
+    /// old. On the first call ever, marks the newest existing event as the start, so a
+    /// council's history is never sent.
+    pub async fn notice_events(&self, prefix: &str, settle: SignedDuration, limit: i64) -> Result<Vec<NoticeEvent>> {
+        let now = Timestamp::now();
+        let start: Option<i64> = read!(self, |pool, _d| {
+            let m: Option<i64> = sqlx::query_scalar("SELECT MAX(event_id) FROM resident_notices")
+                .fetch_one(pool)
+                .await?;
+            Ok::<_, StoreError>(m)
+        })?;
+        let start = match start {
+            Some(s) => s,
+            None => {
+                write_tx!(self, |tx, _d| {
+                    let newest: Option<i64> = sqlx::query_scalar("SELECT MAX(id) FROM case_events")
+                        .fetch_one(&mut *tx)
+                        .await?;
+                    let newest = newest.unwrap_or(0);
+                    sqlx::query(
+                        "INSERT INTO resident_notices (event_id, case_id, at, sent) VALUES ($1, NULL, $2, 0) \
+                         ON CONFLICT (event_id) DO NOTHING",
+                    )
+                    .bind(newest)
+                    .bind(to_millis(now))
+                    .execute(&mut *tx)
+                    .await?;
+                    Ok::<_, StoreError>(())
+                })?;
+                return Ok(Vec::new());
+            }
+        };
+        let rows: Vec<(i64, i64, String, String, String, Option<String>)> = read!(self, |pool, _d| {
+            let r = sqlx::query_as(
+                "SELECT e.id, e.case_id, e.kind, e.detail, s.slug, \
+                 (SELECT c.channel FROM contacts c WHERE c.case_id = e.case_id ORDER BY c.id LIMIT 1) \
+                 FROM case_events e JOIN cases k ON k.id = e.case_id JOIN services s ON s.id = k.service_id \
+                 WHERE e.id > $1 AND e.kind IN ('created', 'status') AND e.at <= $2 \
+                 AND NOT EXISTS (SELECT 1 FROM resident_notices n WHERE n.event_id = e.id) \
+                 ORDER BY e.id LIMIT $3",
+            )
+            .bind(start - NOTICE_WINDOW)
+            .bind(to_millis(now - settle))
+            .bind(limit)
+            .fetch_all(pool)
+            .await?;
+            Ok::<_, StoreError>(r)
+        })?;
+        rows.into_iter()
+            .map(|(event_id, case, kind, detail, service, first_channel)| {
+                Ok(NoticeEvent {
+                    event_id,
+                    case: CaseReference::new(prefix, case).map_err(StoreError::Schema)?,
+                    kind,
+                    detail: serde_json::from_str(&detail).unwrap_or(serde_json::Value::Null),
+                    service,
+                    first_channel,
+                })
+            })
+            .collect()
+    }
+
+    /// Who an update about `case` goes to: its customer, and the customers of cases
+    /// linked to it as duplicates, each at their first deliverable email address,
+    /// leaving out anyone who stopped updates on their own case.
+    pub async fn notice_recipients(&self, case: &CaseReference) -> Result<Vec<Recipient>> {
+        let prefix = case.prefix().to_string();
+        let rows: Vec<(i64, String, String, i64)> = read!(self, |pool, _d| {
+            let r = sqlx::query_as(
+                "SELECT c.id, c.name, i.value, o.case_id FROM ( \
+                   SELECT id AS case_id, customer_id FROM cases WHERE id = $1 \
+                   UNION SELECT k.id, k.customer_id FROM case_links l JOIN cases k ON k.id = l.from_case_id \
+                   WHERE l.to_case_id = $1 AND l.kind = 'duplicate_of') o \
+                 JOIN customers c ON c.id = o.customer_id \
+                 JOIN customer_identities i ON i.customer_id = c.id AND i.kind = 'email' AND NOT i.undeliverable \
+                 WHERE NOT EXISTS (SELECT 1 FROM update_opt_outs x WHERE x.case_id = o.case_id AND x.customer_id = c.id) \
+                 ORDER BY o.case_id, c.id, i.id",
+            )
+            .bind(case.number())
+            .fetch_all(pool)
+            .await?;
+            Ok::<_, StoreError>(r)
+        })?;
+        let mut out: Vec<Recipient> = Vec::new();
+        for (customer_id, name, email, own) in rows {
+            if out.iter().any(|r| r.customer_id == customer_id) {
+                continue;
+            }
+            out.push(Recipient {
+                customer_id,
+                name,
+                email,
+                own_case: CaseReference::new(&prefix, own).map_err(StoreError::Schema)?,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Claims `event` and queues its `emails`, in one transaction. `false` when another
+    /// node claimed it first (nothing is queued).
+    pub async fn record_notice(&self, event: &NoticeEvent, emails: &[crate::outbox::NewOutgoingEmail]) -> Result<bool> {
+        let now = to_millis(Timestamp::now());
+        write_tx!(self, |tx, _d| {
+            let claimed = sqlx::query(
+                "INSERT INTO resident_notices (event_id, case_id, at, sent) VALUES ($1, $2, $3, $4) \
+                 ON CONFLICT (event_id) DO NOTHING",
+            )
+            .bind(event.event_id)
+            .bind(event.case.number())
+            .bind(now)
+            .bind(emails.len() as i64)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if claimed == 0 {
+                return Ok(false);
+            }
+            for e in emails {
+                crate::outbox::insert_email!(tx, e, now);
+            }
+            Ok::<_, StoreError>(true)
+        })
+    }
+
+    /// Stops updates about `case` to `customer`.
+    pub async fn stop_updates(&self, case: &CaseReference, customer: i64) -> Result<()> {
+        let now = to_millis(Timestamp::now());
+        write_tx!(self, |tx, _d| {
+            sqlx::query(
+                "INSERT INTO update_opt_outs (case_id, customer_id, at) VALUES ($1, $2, $3) \
+                 ON CONFLICT (case_id, customer_id) DO NOTHING",
+            )
+            .bind(case.number())
+            .bind(customer)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            Ok::<_, StoreError>(())
+        })
+    }
+}

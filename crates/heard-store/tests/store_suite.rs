@@ -915,31 +915,64 @@ on_both!(track_codes_work_once_and_die_after_wrong_guesses, |store| {
         .case_reference;
     let me = "resident@example.org";
     assert!(store.case_has_identity(&case, "email", me).await.unwrap());
-    assert!(!store.case_has_identity(&case, "email", "someone@example.org").await.unwrap());
+    assert!(
+        !store
+            .case_has_identity(&case, "email", "someone@example.org")
+            .await
+            .unwrap()
+    );
     let life = SignedDuration::from_mins(15);
     assert!(store.issue_track_code(&case, me, "h1", life, 3).await.unwrap());
-    assert_eq!(store.redeem_track_code(&case, me, "nope").await.unwrap(), CodeCheck::Wrong);
-    assert_eq!(store.redeem_track_code(&case, me, "h1").await.unwrap(), CodeCheck::Accepted);
+    assert_eq!(
+        store.redeem_track_code(&case, me, "nope").await.unwrap(),
+        CodeCheck::Wrong
+    );
+    assert_eq!(
+        store.redeem_track_code(&case, me, "h1").await.unwrap(),
+        CodeCheck::Accepted
+    );
     // Used up.
-    assert_eq!(store.redeem_track_code(&case, me, "h1").await.unwrap(), CodeCheck::NoLiveCode);
+    assert_eq!(
+        store.redeem_track_code(&case, me, "h1").await.unwrap(),
+        CodeCheck::NoLiveCode
+    );
     // A newer code replaces an older one; wrong guesses kill it.
     assert!(store.issue_track_code(&case, me, "h2", life, 3).await.unwrap());
     assert!(store.issue_track_code(&case, me, "h3", life, 3).await.unwrap());
-    assert_eq!(store.redeem_track_code(&case, me, "h2").await.unwrap(), CodeCheck::Wrong);
+    assert_eq!(
+        store.redeem_track_code(&case, me, "h2").await.unwrap(),
+        CodeCheck::Wrong
+    );
     for _ in 1..MAX_CODE_ATTEMPTS {
         store.redeem_track_code(&case, me, "x").await.unwrap();
     }
-    assert_eq!(store.redeem_track_code(&case, me, "h3").await.unwrap(), CodeCheck::NoLiveCode);
+    assert_eq!(
+        store.redeem_track_code(&case, me, "h3").await.unwrap(),
+        CodeCheck::NoLiveCode
+    );
     // Three codes an hour for one case, then no more.
     assert!(!store.issue_track_code(&case, me, "h4", life, 3).await.unwrap());
     // An expired code does not open.
     let other = store
-        .intake(&contact("email", "b@example.org", "Pothole", "A pothole"), &[], &[], &config())
+        .intake(
+            &contact("email", "b@example.org", "Pothole", "A pothole"),
+            &[],
+            &[],
+            &config(),
+        )
         .await
         .unwrap()
         .case_reference;
-    assert!(store.issue_track_code(&other, "b@example.org", "e1", SignedDuration::from_secs(-1), 3).await.unwrap());
-    assert_eq!(store.redeem_track_code(&other, "b@example.org", "e1").await.unwrap(), CodeCheck::NoLiveCode);
+    assert!(
+        store
+            .issue_track_code(&other, "b@example.org", "e1", SignedDuration::from_secs(-1), 3)
+            .await
+            .unwrap()
+    );
+    assert_eq!(
+        store.redeem_track_code(&other, "b@example.org", "e1").await.unwrap(),
+        CodeCheck::NoLiveCode
+    );
     // The key is made once and then read back; each purpose has its own.
     let k = store.site_key("track").await.unwrap();
     assert_eq!(k.len(), 32);

@@ -19,6 +19,8 @@ pub mod trends;
 mod workspace;
 
 pub use auth::{Caller, hash_password, verify_password};
+pub use track::link_for as track_link;
+pub use track::notices::tell as tell_residents;
 
 use axum::Router;
 use heard_core::contact::ContactLimits;
@@ -52,6 +54,12 @@ pub struct WebSettings {
     pub reply_templates: Vec<heard_core::reply_template::ReplyTemplate>,
     /// First response and resolution targets per service and kind (none: heard's defaults).
     pub service_levels: heard_core::service_level::ServiceLevels,
+    /// Where residents reach heard, without a trailing slash: links in emails start so.
+    pub public_url: String,
+    /// The council's name, as residents read it in emails.
+    pub council_name: String,
+    /// Which acknowledgements and status changes reach residents unasked.
+    pub updates: heard_core::updates::UpdatePolicy,
 }
 
 impl Default for WebSettings {
@@ -68,6 +76,9 @@ impl Default for WebSettings {
             reply_from: "Council contact centre <contact@council.example>".into(),
             reply_templates: heard_core::reply_template::default_templates(),
             service_levels: Default::default(),
+            public_url: "http://127.0.0.1:8080".into(),
+            council_name: "Our Council".into(),
+            updates: Default::default(),
         }
     }
 }
@@ -247,12 +258,17 @@ async fn security_headers(req: axum::extract::Request, next: axum::middleware::N
 }
 
 /// Serves `app` on `listener` until `shutdown` resolves, then writes the audit entries
-/// still queued. Each request knows its TCP peer (`ConnectInfo`), for the audit log.
+/// still queued. Also tells residents of their cases' news (see `track::notices`). Each
+/// request knows its TCP peer (`ConnectInfo`), for the audit log.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    let u = &state.settings().updates;
+    if !(u.statuses.is_empty() && u.acknowledge.is_empty() && u.per_service.is_empty()) {
+        tokio::spawn(track::notices::run(state.clone(), std::time::Duration::from_secs(5)));
+    }
     let service = app(state.clone()).into_make_service_with_connect_info::<std::net::SocketAddr>();
     let served = axum::serve(listener, service).with_graceful_shutdown(shutdown).await;
     state.flush_audit().await;

@@ -381,3 +381,151 @@ on_both!(a_resident_gets_in_with_a_code_sent_to_their_email, |app| {
         .await;
     assert_eq!(s, StatusCode::TOO_MANY_REQUESTS);
 });
+
+/// Waits (the notifier runs every few seconds) for emails to `to` whose subject
+/// contains `subject`; returns them all.
+async fn emails_to(app: &TestApp, to: &str, subject: &str, want: usize) -> Vec<heard_store::outbox::OutboxEmail> {
+    for _ in 0..150 {
+        let all = app.store.outbox(None, None).await.unwrap();
+        let found: Vec<_> = all
+            .into_iter()
+            .filter(|m| m.to == to && m.subject.contains(subject))
+            .collect();
+        if found.len() >= want {
+            return found;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("no email to {to} about `{subject}`");
+}
+
+/// The path of the first link in `body` that starts with `prefix` (the emails carry the
+/// configured public address, not the test's port).
+fn link_in(body: &str, prefix: &str) -> String {
+    let at = body
+        .find(prefix)
+        .unwrap_or_else(|| panic!("no {prefix} link in {body}"));
+    let url = body[at..].split_whitespace().next().unwrap();
+    url.trim_start_matches("http://127.0.0.1:8080").to_string()
+}
+
+on_both!(residents_hear_of_their_case_unasked_and_can_stop, |app| {
+    let app = TestApp {
+        http: no_redirects(&app),
+        ..app
+    };
+    let (first, _) = report(&app, "jo@example.org", "Deep pothole outside number 12").await;
+    // An acknowledgement with the reference and the tracking link.
+    let ack = emails_to(&app, "jo@example.org", "We have received your report", 1).await;
+    assert_eq!(ack.len(), 1);
+    assert!(ack[0].subject.ends_with(&format!("[{first}]")), "{}", ack[0].subject);
+    assert!(ack[0].body.starts_with("Hello Jo,"), "{}", ack[0].body);
+    assert!(
+        ack[0].body.contains(&format!("Your reference is {first}")),
+        "{}",
+        ack[0].body
+    );
+    let track = link_in(&ack[0].body, "http://127.0.0.1:8080/track/");
+    let (s, html, _) = page(&app, &track).await;
+    assert_eq!(s, StatusCode::OK, "the emailed link opens the case: {html}");
+
+    // A second resident reports the same pothole; staff link it as a duplicate.
+    let (second, _) = report(&app, "sam@example.org", "Big pothole by number 12").await;
+    emails_to(&app, "sam@example.org", "We have received your report", 1).await;
+    let (a, b): (CaseReference, CaseReference) = (first.parse().unwrap(), second.parse().unwrap());
+    app.store
+        .link_cases(&b, &a, heard_core::CaseLinkKind::DuplicateOf, None)
+        .await
+        .unwrap();
+
+    // Work starts on the first: both hear, each about their own case.
+    app.store
+        .set_case_status(&a, heard_core::CaseStatus::InProgress, None)
+        .await
+        .unwrap();
+    let jo = emails_to(&app, "jo@example.org", "now: In progress", 1).await;
+    assert!(
+        jo[0].body.contains(&format!(
+            "Your case {first} about Potholes and roads is now: In progress."
+        )),
+        "{}",
+        jo[0].body
+    );
+    let sam = emails_to(&app, "sam@example.org", "now: In progress", 1).await;
+    assert!(
+        sam[0].body.contains(&format!(
+            "You reported a problem ({second}) that we are dealing with as case {first}"
+        )),
+        "{}",
+        sam[0].body
+    );
+    assert!(
+        sam[0].subject.ends_with(&format!("[{second}]")),
+        "replies join their own case"
+    );
+    assert!(
+        !sam[0].body.contains("Deep pothole"),
+        "nothing of the other resident's report"
+    );
+
+    // Jo stops updates: the link asks first (a mail scanner opening it changes nothing).
+    let stop = link_in(
+        &jo[0].body[jo[0].body.find("To stop").unwrap()..],
+        "http://127.0.0.1:8080/track/",
+    );
+    assert!(stop.contains("/stop?c="), "{stop}");
+    let (s, html, _) = page(&app, &stop).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains("Stop emails about case"), "{html}");
+    let (path, query) = stop.split_once('?').unwrap();
+    let form: Vec<(String, String)> = serde_urlencoded::from_str(query).unwrap();
+    let r = app.http.post(app.url(path)).form(&form).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("We will not email you again about case")
+    );
+    let forged: Vec<(String, String)> = form
+        .iter()
+        .map(|(k, v)| {
+            if k == "c" {
+                (k.clone(), "999".to_string())
+            } else {
+                (k.clone(), v.clone())
+            }
+        })
+        .collect();
+    let r = app.http.post(app.url(path)).form(&forged).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN, "a stop link stops one person");
+
+    // Resolved: Sam hears, Jo asked not to; closing after resolving is not told twice.
+    app.store
+        .set_case_status(&a, heard_core::CaseStatus::Resolved, None)
+        .await
+        .unwrap();
+    let sam = emails_to(&app, "sam@example.org", "now: Resolved", 1).await;
+    assert!(sam[0].body.contains("If the problem has come back"), "{}", sam[0].body);
+    app.store
+        .set_case_status(&a, heard_core::CaseStatus::Closed, None)
+        .await
+        .unwrap();
+    let (_, html, _) = page(&app, &link_in(&sam[0].body, "http://127.0.0.1:8080/track/")).await;
+    assert!(
+        html.contains(&format!(
+            "dealing with both together as case {first}. That case is: Closed"
+        )),
+        "{html}"
+    );
+    tokio::time::sleep(std::time::Duration::from_secs(8)).await;
+    let all = app.store.outbox(None, None).await.unwrap();
+    let to = |who: &str| {
+        all.iter()
+            .filter(|m| m.to == who)
+            .map(|m| m.subject.clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(to("jo@example.org").len(), 2, "{:?}", to("jo@example.org"));
+    assert_eq!(to("sam@example.org").len(), 3, "{:?}", to("sam@example.org"));
+});

@@ -20,6 +20,8 @@ pub struct Config {
     /// working days, with the "due soon" warning in working hours; the most specific
     /// entry for a case's service and kind wins.
     pub service_levels: Vec<heard_core::service_level::ServiceLevel>,
+    /// What residents are told unasked: acknowledgements and status changes (`[updates]`).
+    pub updates: heard_core::updates::UpdatePolicy,
     /// Email: mailboxes and limits (see `mail_config.rs`).
     pub email: crate::mail_config::Email,
     /// Teams, services and sites to create or update at start (by slug).
@@ -39,6 +41,9 @@ pub struct Server {
     /// heard is behind a reverse proxy that appends the client's address to
     /// `X-Forwarded-For`; the audit log then records that last hop as the client.
     pub trusted_proxy: bool,
+    /// The address residents reach heard at (`https://contact.council.gov.uk`), for
+    /// the links in emails to them; default: `http://` and `listen`.
+    pub public_url: Option<String>,
 }
 
 impl Default for Server {
@@ -48,6 +53,7 @@ impl Default for Server {
             secure_cookies: false,
             session_hours: 9,
             trusted_proxy: false,
+            public_url: None,
         }
     }
 }
@@ -135,6 +141,9 @@ pub struct Service {
     /// Questions asked when a problem is reported: Open311 attributes and form fields.
     #[serde(default)]
     pub fields: Vec<heard_core::service_form::ServiceField>,
+    /// Status changes told to residents for this service, instead of `[updates]`'s.
+    #[serde(default)]
+    pub update_statuses: Option<Vec<heard_core::CaseStatus>>,
 }
 
 fn yes() -> bool {
@@ -178,6 +187,11 @@ impl Config {
                 "council.default_service: `{}` is not a service slug",
                 self.council.default_service
             );
+        }
+        if let Some(url) = &self.server.public_url
+            && !(url.starts_with("https://") || url.starts_with("http://"))
+        {
+            bail!("server.public_url: must start with https:// (or http:// for local use), got `{url}`");
         }
         if self.server.session_hours < 1 || self.server.session_hours > 24 * 30 {
             bail!("server.session_hours: must be between 1 and 720");
@@ -256,6 +270,23 @@ impl Config {
             // Checked by `validate` at load; a config built otherwise falls back to the defaults.
             service_levels: heard_core::service_level::ServiceLevels::new(self.service_levels.clone())
                 .unwrap_or_default(),
+            public_url: self
+                .server
+                .public_url
+                .clone()
+                .unwrap_or_else(|| format!("http://{}", self.server.listen))
+                .trim_end_matches('/')
+                .to_string(),
+            council_name: self.council.name.clone(),
+            updates: {
+                let mut u = self.updates.clone();
+                u.per_service = self
+                    .services
+                    .iter()
+                    .filter_map(|s| Some((s.slug.clone(), s.update_statuses.clone()?)))
+                    .collect();
+                u
+            },
         }
     }
 }
@@ -275,6 +306,15 @@ pub const STARTER: &str = r#"# heard configuration. Every setting is optional; t
 # Set to true only behind a reverse proxy that appends the client's address to
 # X-Forwarded-For: the audit log then records that address (the last hop) as the client.
 # trusted_proxy = false
+# The address residents reach heard at, for the links in emails to them.
+# public_url = "https://contact.council.gov.uk"
+
+[updates]
+# What residents are told without asking, by email, with a link to follow their case
+# (/track) and a link to stop. New cases that arrived by these channels are acknowledged:
+# acknowledge = ["web_form", "email"]
+# Status changes told (a service can set its own list with update_statuses = [...]):
+# statuses = ["in_progress", "awaiting_third_party", "resolved", "closed"]
 
 [workspace]
 # Cases an agent may hold open as jobs at once (1 to 8).

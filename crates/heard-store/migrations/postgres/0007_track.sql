@@ -22,3 +22,21 @@ CREATE TABLE track_codes (
     used_at     BIGINT
 );
 CREATE INDEX track_codes_case ON track_codes(case_id, created_at);
+
+-- Case events already turned into updates for residents: one row each, claimed in the
+-- transaction that queues the emails, so two nodes never send the same update. The
+-- first row marks where heard started telling (older events are never sent).
+CREATE TABLE resident_notices (
+    event_id    BIGINT PRIMARY KEY,
+    case_id     BIGINT,
+    at          BIGINT NOT NULL,
+    sent        BIGINT NOT NULL DEFAULT 0
+);
+
+-- Residents who asked for no more emails about a case.
+CREATE TABLE update_opt_outs (
+    case_id     BIGINT NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+    customer_id BIGINT NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+    at          BIGINT NOT NULL,
+    PRIMARY KEY (case_id, customer_id)
+);

@@ -13,6 +13,7 @@
 //! form carries back in a hidden field, so another site cannot post in its name.
 
 pub(crate) mod link;
+pub(crate) mod notices;
 
 use crate::AppState;
 use crate::audit::{Action, Subject};
@@ -47,6 +48,7 @@ pub fn router() -> axum::Router<AppState> {
         .route("/track", get(start).post(request_code))
         .route("/track/code", post(enter_code))
         .route("/track/{reference}", get(view))
+        .route("/track/{reference}/stop", get(stop_page).post(stop))
         .route(
             "/track/{reference}/add",
             post(add).layer(DefaultBodyLimit::max(2 * photo::MAX_PHOTO_BYTES)),
@@ -75,7 +77,7 @@ impl AppState {
 
 /// A signed link to `reference` for a resident, lasting [`link::LINK_LIFETIME`]: the
 /// path and query, to put after the site's address.
-pub(crate) async fn link_for(state: &AppState, reference: &CaseReference) -> Result<String, StoreError> {
+pub async fn link_for(state: &AppState, reference: &CaseReference) -> Result<String, StoreError> {
     let key = state.track_key().await?;
     let r = reference.to_string();
     Ok(format!(
@@ -271,11 +273,7 @@ async fn send_code(state: &AppState, reference: &CaseReference, email: &str) -> 
         return Ok(false);
     }
     let from = &state.settings().reply_from;
-    let domain = from
-        .rsplit_once('@')
-        .map(|(_, d)| d.trim_end_matches('>').trim())
-        .filter(|d| !d.is_empty())
-        .unwrap_or("heard.invalid");
+    let domain = notices::domain(from);
     store
         .enqueue_email(&heard_store::outbox::NewOutgoingEmail {
             case_id: Some(reference.number()),
@@ -577,6 +575,25 @@ async fn case_page(
         Err(e) => return server_error(e),
     };
     let (status, status_class) = status_words(d.case.status);
+    // A report linked as a duplicate follows the case that carries the work.
+    let mut next = what_next(&d, Timestamp::now());
+    if let Some(main) = d
+        .links
+        .iter()
+        .find(|l| l.kind == heard_core::CaseLinkKind::DuplicateOf && !l.inbound)
+    {
+        match state.store().case(&main.case).await {
+            Ok(m) => {
+                next = format!(
+                    "Someone else reported the same problem, so we are dealing with both together as case {}. \
+                     That case is: {}. {next}",
+                    m.reference,
+                    status_words(m.status).0
+                )
+            }
+            Err(e) => return server_error(e),
+        }
+    }
     let page = CasePage {
         user: None,
         csrf: String::new(),
@@ -586,7 +603,7 @@ async fn case_page(
         status,
         status_class,
         opened: day(&d.case.created_at),
-        next: what_next(&d, Timestamp::now()),
+        next,
         open: d.case.status.is_open(),
         updates: updates(&d),
         message,
@@ -776,4 +793,76 @@ mod tests {
             assert!(read_reference(raw, "HRD").is_none(), "{raw}");
         }
     }
+}
+
+#[derive(Deserialize, Default)]
+struct StopQuery {
+    #[serde(default)]
+    c: i64,
+    #[serde(default)]
+    key: String,
+}
+
+#[derive(Template)]
+#[template(path = "track_stop.html")]
+struct StopPage {
+    user: Option<UserRecord>,
+    csrf: String,
+    reference: String,
+    customer: i64,
+    key: String,
+    stopped: bool,
+}
+
+/// Whether a stop link is good: signed for this case and this customer.
+async fn stop_link(state: &AppState, raw: &str, q: &StopQuery) -> Result<CaseReference, Response> {
+    let Some(reference) = raw
+        .parse::<CaseReference>()
+        .ok()
+        .filter(|r| r.prefix() == state.settings().reference_prefix)
+    else {
+        return Err(expired(raw));
+    };
+    let secret = state.track_key().await.map_err(server_error)?;
+    let subject = notices::stop_subject(&reference.to_string(), q.c);
+    if !link::verify(&secret, &subject, &q.key, Timestamp::now()) {
+        return Err(expired(raw));
+    }
+    Ok(reference)
+}
+
+/// The stop link from an email asks first: mail scanners open links, and must not
+/// stop anyone's updates by doing so.
+async fn stop_page(State(state): State<AppState>, Path(raw): Path<String>, Query(q): Query<StopQuery>) -> Response {
+    match stop_link(&state, &raw, &q).await {
+        Ok(reference) => render(&StopPage {
+            user: None,
+            csrf: String::new(),
+            reference: reference.to_string(),
+            customer: q.c,
+            key: q.key,
+            stopped: false,
+        }),
+        Err(r) => r,
+    }
+}
+
+#[tracing::instrument(skip_all, fields(reference = %raw))]
+async fn stop(State(state): State<AppState>, Path(raw): Path<String>, Form(q): Form<StopQuery>) -> Response {
+    let reference = match stop_link(&state, &raw, &q).await {
+        Ok(r) => r,
+        Err(r) => return r,
+    };
+    if let Err(e) = state.store().stop_updates(&reference, q.c).await {
+        return server_error(e);
+    }
+    tracing::info!(%reference, customer = q.c, "resident stopped updates");
+    render(&StopPage {
+        user: None,
+        csrf: String::new(),
+        reference: reference.to_string(),
+        customer: q.c,
+        key: String::new(),
+        stopped: true,
+    })
 }
