@@ -340,3 +340,39 @@ on_both!(
         );
     }
 );
+
+/// Two `heard serve` nodes on one PostgreSQL, each running the escalation round at the
+/// same moments: every breach is escalated exactly once between them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_nodes_on_one_postgres_escalate_each_breach_once() {
+    let Some(db) = TestDb::postgres().await else {
+        return;
+    };
+    let one = prepared(&db).await;
+    let two = db.store().await;
+    user(&one, "jo.fletcher@council.example", Role::TeamManager, "contact-centre").await;
+    let cfg = config(vec![level(1, 3, None)]);
+    let mut cases = Vec::new();
+    for i in 0..20 {
+        let o = one
+            .intake(&contact(&format!("c{i}@example.org"), 10, "inbound"), &[], &[], &cfg)
+            .await
+            .unwrap();
+        cases.push(o.case_reference);
+    }
+    let mut escalated = 0;
+    for _ in 0..3 {
+        let now = Timestamp::now();
+        let (a, b) = tokio::join!(one.escalate_breaches(now), two.escalate_breaches(now));
+        escalated += a.unwrap().len() + b.unwrap().len();
+    }
+    assert_eq!(escalated, 40, "a first response and a resolution for each of 20 cases");
+    for c in &cases {
+        let detail = two.case_detail(c).await.unwrap();
+        assert_eq!(
+            detail.history.iter().filter(|h| h.kind == "escalated").count(),
+            2,
+            "{c}"
+        );
+    }
+}
