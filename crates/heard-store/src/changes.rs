@@ -87,26 +87,24 @@ impl Store {
                     .bind(reference.number())
                     .execute(&mut *tx)
                     .await?;
+                let mut detail = crate::clocks::resumed_detail(days, due, moved);
                 // The next update, if the level sets one, is counted from the resumption.
                 let update_days: Option<i64> = sqlx::query_scalar(crate::clocks::UPDATE_DAYS)
                     .bind(reference.number())
                     .fetch_one(&mut *tx)
                     .await?;
                 if let Some(update) = crate::clocks::update_due(now, update_days) {
-                    sqlx::query(crate::clocks::RESTART_UPDATE)
+                    let restarted = sqlx::query(crate::clocks::RESTART_UPDATE)
                         .bind(update)
                         .bind(reference.number())
                         .execute(&mut *tx)
-                        .await?;
+                        .await?
+                        .rows_affected();
+                    if restarted > 0 {
+                        detail["next_update_due"] = serde_json::json!(crate::clocks::stamp(Some(update)));
+                    }
                 }
-                insert_event!(
-                    tx,
-                    reference.number(),
-                    now,
-                    actor,
-                    "clock_resumed",
-                    crate::clocks::resumed_detail(days, due, moved)
-                );
+                insert_event!(tx, reference.number(), now, actor, "clock_resumed", detail);
                 if status.is_open() {
                     sqlx::query(crate::clocks::REFRESH_NEXT_ACTION)
                         .bind(reference.number())

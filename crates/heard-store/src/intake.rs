@@ -248,8 +248,8 @@ trait Steps {
     /// (due_at, clock_paused_at) of a case.
     async fn clock(&mut self, case: i64) -> Result<(Option<i64>, Option<i64>)>;
     /// Sets the deadline, clears the pause, restarts the next-update clock from `now`
-    /// and recomputes the next action.
-    async fn resume_clock(&mut self, case: i64, due: Option<i64>, now: i64) -> Result<()>;
+    /// and recomputes the next action. Returns the next update's new due time, if moved.
+    async fn resume_clock(&mut self, case: i64, due: Option<i64>, now: i64) -> Result<Option<i64>>;
     /// An outbound contact at `at`: the first response, and the next update's clock.
     async fn outbound(&mut self, case: i64, at: i64) -> Result<()>;
     async fn insert_contact(&mut self, row: &ContactRow<'_>) -> Result<i64>;
@@ -398,8 +398,11 @@ async fn intake_steps(
                 // moved by the working days they waited.
                 if let (due, Some(paused)) = db.clock(id).await? {
                     let (days, moved) = crate::clocks::resume(due, paused, now);
-                    db.resume_clock(id, moved, now).await?;
-                    let detail = crate::clocks::resumed_detail(days, due, moved);
+                    let update = db.resume_clock(id, moved, now).await?;
+                    let mut detail = crate::clocks::resumed_detail(days, due, moved);
+                    if update.is_some() {
+                        detail["next_update_due"] = serde_json::json!(crate::clocks::stamp(update));
+                    }
                     db.insert_event(id, now, "clock_resumed", &detail.to_string()).await?;
                 }
                 status = resumed;
@@ -631,13 +634,16 @@ impl Steps for Lite<'_> {
             .one(CLOCK, [case], |r| Ok((r.get(0)?, r.get(1)?)))?
             .unwrap_or((None, None)))
     }
-    async fn resume_clock(&mut self, case: i64, due: Option<i64>, now: i64) -> Result<()> {
+    async fn resume_clock(&mut self, case: i64, due: Option<i64>, now: i64) -> Result<Option<i64>> {
         self.exec(RESUME_CLOCK, rusqlite::params![due, case])?;
         let days: Option<i64> = self.one(crate::clocks::UPDATE_DAYS, [case], |r| r.get(0))?.flatten();
+        let mut restarted = None;
         if let Some(update) = crate::clocks::update_due(now, days) {
             self.exec(crate::clocks::RESTART_UPDATE, [update, case])?;
+            restarted = Some(update).filter(|_| self.0.changes() > 0);
         }
-        self.exec(crate::clocks::REFRESH_NEXT_ACTION, [case])
+        self.exec(crate::clocks::REFRESH_NEXT_ACTION, [case])?;
+        Ok(restarted)
     }
     async fn outbound(&mut self, case: i64, at: i64) -> Result<()> {
         let days: Option<i64> = self.one(crate::clocks::UPDATE_DAYS, [case], |r| r.get(0))?.flatten();
@@ -841,7 +847,7 @@ impl Steps for Pg<'_> {
             sqlx::query_as(CLOCK).bind(case).fetch_optional(&mut *self.0).await?;
         Ok(row.unwrap_or((None, None)))
     }
-    async fn resume_clock(&mut self, case: i64, due: Option<i64>, now: i64) -> Result<()> {
+    async fn resume_clock(&mut self, case: i64, due: Option<i64>, now: i64) -> Result<Option<i64>> {
         sqlx::query(RESUME_CLOCK)
             .bind(due)
             .bind(case)
@@ -852,18 +858,21 @@ impl Steps for Pg<'_> {
             .fetch_optional(&mut *self.0)
             .await?
             .flatten();
+        let mut restarted = None;
         if let Some(update) = crate::clocks::update_due(now, days) {
-            sqlx::query(crate::clocks::RESTART_UPDATE)
+            let n = sqlx::query(crate::clocks::RESTART_UPDATE)
                 .bind(update)
                 .bind(case)
                 .execute(&mut *self.0)
-                .await?;
+                .await?
+                .rows_affected();
+            restarted = Some(update).filter(|_| n > 0);
         }
         sqlx::query(crate::clocks::REFRESH_NEXT_ACTION)
             .bind(case)
             .execute(&mut *self.0)
             .await?;
-        Ok(())
+        Ok(restarted)
     }
     async fn outbound(&mut self, case: i64, at: i64) -> Result<()> {
         let days: Option<i64> = sqlx::query_scalar(crate::clocks::UPDATE_DAYS)

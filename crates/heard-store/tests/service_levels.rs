@@ -376,3 +376,48 @@ async fn two_nodes_on_one_postgres_escalate_each_breach_once() {
         );
     }
 }
+
+on_both!(resuming_restarts_the_next_update_and_says_so_in_the_history, |store| {
+    let agent = user(&store, "sam.carter@council.example", Role::Agent, "contact-centre").await;
+    let cfg = config(vec![level(2, 20, Some(2))]);
+    let a = store
+        .intake(&contact("fay@example.org", 0, "inbound"), &[], &[], &cfg)
+        .await
+        .unwrap();
+    store
+        .record_reply(&reply(&a.case_reference, agent, None))
+        .await
+        .unwrap();
+    store
+        .set_case_status(&a.case_reference, CaseStatus::AwaitingCustomer, None)
+        .await
+        .unwrap();
+    // Nothing is due while the customer has the next move.
+    store
+        .backdate_clock_pause(
+            &a.case_reference,
+            Timestamp::now() - SignedDuration::from_hours(24 * 14),
+        )
+        .await
+        .unwrap();
+    assert!(
+        store
+            .escalate_breaches(Timestamp::now() + SignedDuration::from_hours(24 * 30))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    // The customer answers: the next update is counted from now.
+    let before = Timestamp::now();
+    store
+        .intake(&contact("fay@example.org", 0, "inbound"), &[], &[], &cfg)
+        .await
+        .unwrap();
+    let case = store.case(&a.case_reference).await.unwrap();
+    let update = case.update_due_at.unwrap();
+    assert!(update > before, "restarted, not left in the past");
+    let detail = store.case_detail(&a.case_reference).await.unwrap();
+    let resumed = detail.history.iter().rfind(|h| h.kind == "clock_resumed").unwrap();
+    assert_eq!(resumed.detail["next_update_due"], update.to_string());
+    assert_eq!(case.next_action_at, Some(update.min(case.due_at.unwrap())));
+});

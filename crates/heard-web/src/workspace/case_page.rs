@@ -500,17 +500,23 @@ fn describe(e: &CaseEventRecord, names: &std::collections::HashMap<i64, String>)
             }
             line
         }
-        "clock_resumed" => match d.get("due").and_then(|v| v.as_str()) {
-            Some(t) => {
-                let n = d["paused_working_days"].as_u64().unwrap_or(0);
-                let days = if n == 1 { "day" } else { "days" };
-                format!(
-                    "Clock resumed after {n} working {days} paused; deadline now {}",
-                    date_of(t)
-                )
+        "clock_resumed" => {
+            let mut line = match d.get("due").and_then(|v| v.as_str()) {
+                Some(t) => {
+                    let n = d["paused_working_days"].as_u64().unwrap_or(0);
+                    let days = if n == 1 { "day" } else { "days" };
+                    format!(
+                        "Clock resumed after {n} working {days} paused; deadline now {}",
+                        date_of(t)
+                    )
+                }
+                None => "Clock resumed".to_string(),
+            };
+            if let Some(t) = d.get("next_update_due").and_then(|v| v.as_str()) {
+                line.push_str(&format!("; next update due {}", date_of(t)));
             }
-            None => "Clock resumed".to_string(),
-        },
+            line
+        }
         other => other.replace('_', " "),
     })
 }
