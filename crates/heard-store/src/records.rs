@@ -119,6 +119,8 @@ pub struct CustomerRecord {
     pub addresses: Vec<AddressRecord>,
     /// Organisations this person belongs to or acts for, and (for organisations) their people.
     pub links: Vec<CustomerLinkRecord>,
+    /// The language every message to them is written in (`en` or `cy`), when known.
+    pub language: Option<String>,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
 }

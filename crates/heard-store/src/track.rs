@@ -197,6 +197,8 @@ pub struct Recipient {
     pub customer_id: i64,
     pub name: String,
     pub email: String,
+    /// The language they read (`cy` for Welsh), when known.
+    pub language: Option<String>,
     /// Their own case: the case itself, or the one they reported that was linked to it
     /// as a duplicate.
     pub own_case: CaseReference,
@@ -270,9 +272,9 @@ impl Store {
     /// leaving out anyone who stopped updates on their own case.
     pub async fn notice_recipients(&self, case: &CaseReference) -> Result<Vec<Recipient>> {
         let prefix = case.prefix().to_string();
-        let rows: Vec<(i64, String, String, i64)> = read!(self, |pool, _d| {
+        let rows: Vec<(i64, String, String, i64, Option<String>)> = read!(self, |pool, _d| {
             let r = sqlx::query_as(
-                "SELECT c.id, c.name, i.value, o.case_id FROM ( \
+                "SELECT c.id, c.name, i.value, o.case_id, c.language FROM ( \
                    SELECT id AS case_id, customer_id FROM cases WHERE id = $1 \
                    UNION SELECT k.id, k.customer_id FROM case_links l JOIN cases k ON k.id = l.from_case_id \
                    WHERE l.to_case_id = $1 AND l.kind = 'duplicate_of') o \
@@ -287,7 +289,7 @@ impl Store {
             Ok::<_, StoreError>(r)
         })?;
         let mut out: Vec<Recipient> = Vec::new();
-        for (customer_id, name, email, own) in rows {
+        for (customer_id, name, email, own, language) in rows {
             if out.iter().any(|r| r.customer_id == customer_id) {
                 continue;
             }
@@ -295,6 +297,7 @@ impl Store {
                 customer_id,
                 name,
                 email,
+                language,
                 own_case: CaseReference::new(&prefix, own).map_err(StoreError::Schema)?,
             });
         }
@@ -341,6 +344,33 @@ impl Store {
             .execute(&mut *tx)
             .await?;
             Ok::<_, StoreError>(())
+        })
+    }
+}
+
+impl Store {
+    /// Records the language `customer` reads (`en` or `cy`), as they last used heard.
+    pub async fn set_customer_language(&self, customer: i64, language: &str) -> Result<()> {
+        write_tx!(self, |tx, _d| {
+            sqlx::query("UPDATE customers SET language = $1 WHERE id = $2 AND (language IS NULL OR language <> $1)")
+                .bind(language)
+                .bind(customer)
+                .execute(&mut *tx)
+                .await?;
+            Ok::<_, StoreError>(())
+        })
+    }
+
+    /// The language of the customer `case` belongs to, when known.
+    pub async fn case_customer_language(&self, case: &CaseReference) -> Result<Option<String>> {
+        read!(self, |pool, _d| {
+            let l: Option<Option<String>> = sqlx::query_scalar(
+                "SELECT c.language FROM cases k JOIN customers c ON c.id = k.customer_id WHERE k.id = $1",
+            )
+            .bind(case.number())
+            .fetch_optional(pool)
+            .await?;
+            Ok(l.flatten())
         })
     }
 }

@@ -9,6 +9,7 @@ mod calls;
 mod extract;
 pub mod files;
 mod forms;
+mod i18n;
 pub mod open311;
 mod pages;
 pub mod problem;

@@ -8,6 +8,11 @@ use std::sync::LazyLock;
 
 static LONDON: LazyLock<TimeZone> = LazyLock::new(|| TimeZone::get("Europe/London").unwrap_or(TimeZone::UTC));
 
+/// London's time zone (GMT or BST), for formatting by hand.
+pub(crate) fn london_tz() -> TimeZone {
+    LONDON.clone()
+}
+
 /// Formats an instant in London time; templates call it as `t.london("%-d %b %Y")`.
 pub(crate) trait London {
     fn london(&self, format: &str) -> String;

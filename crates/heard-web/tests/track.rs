@@ -476,7 +476,7 @@ on_both!(residents_hear_of_their_case_unasked_and_can_stop, |app| {
     assert!(stop.contains("/stop?c="), "{stop}");
     let (s, html, _) = page(&app, &stop).await;
     assert_eq!(s, StatusCode::OK);
-    assert!(html.contains("Stop emails about case"), "{html}");
+    assert!(html.contains("Stop emails about this case?"), "{html}");
     let (path, query) = stop.split_once('?').unwrap();
     let form: Vec<(String, String)> = serde_urlencoded::from_str(query).unwrap();
     let r = app.http.post(app.url(path)).form(&form).send().await.unwrap();
@@ -529,3 +529,129 @@ on_both!(residents_hear_of_their_case_unasked_and_can_stop, |app| {
     assert_eq!(to("jo@example.org").len(), 2, "{:?}", to("jo@example.org"));
     assert_eq!(to("sam@example.org").len(), 3, "{:?}", to("sam@example.org"));
 });
+
+on_both!(
+    a_resident_reads_everything_in_welsh_and_staff_see_to_reply_in_welsh,
+    |app| {
+        let app = TestApp {
+            http: no_redirects(&app),
+            ..app
+        };
+        let (reference, _) = report(&app, "jo@example.org", "Twll mawr yn y ffordd").await;
+        emails_to(&app, "jo@example.org", "We have received your report", 1).await;
+
+        // Switching language: the page in Welsh, the choice remembered.
+        let r = app.http.get(app.url("/track?lang=cy")).send().await.unwrap();
+        let cookie = r.headers()["set-cookie"].to_str().unwrap().to_string();
+        assert!(cookie.starts_with("heard_lang=cy;"), "{cookie}");
+        let html = r.text().await.unwrap();
+        assert!(html.contains("<html lang=\"cy\">"), "{html}");
+        assert!(html.contains("<h1>Dilyn eich achos</h1>"), "{html}");
+        assert!(
+            html.contains("hreflang=\"en\"") && html.contains(">English</a>"),
+            "a way back: {html}"
+        );
+        assert!(html.contains("HRD-000123"), "the example reference: {html}");
+        let r = app
+            .http
+            .get(app.url("/track"))
+            .header("cookie", "heard_lang=cy")
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            r.text().await.unwrap().contains("<h1>Dilyn eich achos</h1>"),
+            "remembered"
+        );
+        let r = app
+            .http
+            .get(app.url("/track"))
+            .header("accept-language", "cy-GB,cy;q=0.9,en;q=0.5")
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            r.text().await.unwrap().contains("<h1>Dilyn eich achos</h1>"),
+            "the browser's language"
+        );
+
+        // Errors, the code email and the code page in Welsh.
+        let (s, html) = app
+            .post("/track", &[("lang", "cy"), ("reference", "x"), ("contact", "")])
+            .await;
+        assert_eq!(s, StatusCode::BAD_REQUEST);
+        assert!(
+            html.contains("Mae problem wedi codi") && html.contains("Rhowch gyfeirnod eich achos, fel HRD-000123"),
+            "{html}"
+        );
+        let (s, html) = app
+            .post(
+                "/track",
+                &[("lang", "cy"), ("reference", &reference), ("contact", "jo@example.org")],
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(
+            html.contains(&format!("Os cafodd achos {reference} ei godi gyda jo@example.org")),
+            "{html}"
+        );
+        let mail = emails_to(&app, "jo@example.org", "Eich cod i weld achos", 1).await;
+        let code = mail[0]
+            .body
+            .split_whitespace()
+            .find(|w| w.len() == 6 && w.bytes().all(|b| b.is_ascii_digit()))
+            .unwrap()
+            .to_string();
+        let r = app
+            .http
+            .post(app.url("/track/code"))
+            .form(&[
+                ("lang", "cy"),
+                ("reference", &reference),
+                ("contact", "jo@example.org"),
+                ("code", &code),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let link = r.headers()["location"].to_str().unwrap().to_string();
+
+        // The case in Welsh: status, what next, dates.
+        let (_, html, _) = page(&app, &format!("{link}&lang=cy")).await;
+        assert!(
+            html.contains("Beth sy'n digwydd nesaf") || html.contains("Beth sy&#39;n digwydd nesaf"),
+            "{html}"
+        );
+        assert!(html.contains(">Wedi dod i law<"), "{html}");
+        assert!(html.contains("Dywedwch fwy wrthym"), "{html}");
+        assert!(!html.contains("What happens next"), "nothing left in English: {html}");
+
+        // They chose Welsh: staff see it, and the next update is written in Welsh.
+        let case: CaseReference = reference.parse().unwrap();
+        let customer = app.store.case(&case).await.unwrap().customer.id;
+        assert_eq!(
+            app.store.customer(customer).await.unwrap().language.as_deref(),
+            Some("cy")
+        );
+        let staff = app.sign_in_as("agent@test.heard", "Agent", Role::Agent, &[]).await;
+        let (_, html) = staff.page(&format!("/cases/{reference}")).await;
+        assert!(html.contains("Reads Welsh: reply in Welsh"), "{html}");
+        app.store
+            .set_case_status(&case, heard_core::CaseStatus::InProgress, None)
+            .await
+            .unwrap();
+        let update = emails_to(&app, "jo@example.org", "Statws eich achos nawr: Ar y gweill", 1).await;
+        assert!(update[0].body.starts_with("Helo Jo,"), "{}", update[0].body);
+        assert!(
+            update[0].body.contains("I atal negeseuon e-bost am yr achos hwn:"),
+            "{}",
+            update[0].body
+        );
+        assert!(
+            update[0].body.contains("&lang=cy"),
+            "the link opens in Welsh: {}",
+            update[0].body
+        );
+    }
+);

@@ -60,8 +60,9 @@ impl Store {
 
     /// One customer with identities, addresses and organisation links.
     pub async fn customer(&self, id: i64) -> Result<CustomerRecord> {
-        let mut sql =
-            Sql::new("SELECT id, kind, organisation_kind, name, created_at, updated_at FROM customers WHERE id = $1");
+        let mut sql = Sql::new(
+            "SELECT id, kind, organisation_kind, name, created_at, updated_at, language FROM customers WHERE id = $1",
+        );
         sql.params.push(Param::Int(id));
         let head = fetch_sql!(self, sql, |r| Ok((
             r.int(0)?,
@@ -69,9 +70,11 @@ impl Store {
             r.opt_word(2)?,
             r.text(3)?,
             r.time(4)?,
-            r.time(5)?
+            r.time(5)?,
+            r.opt_text(6)?
         )));
-        let Some((id, kind, organisation_kind, name, created_at, updated_at)) = head.into_iter().next() else {
+        let Some((id, kind, organisation_kind, name, created_at, updated_at, language)) = head.into_iter().next()
+        else {
             return Err(StoreError::NotFound(format!("customer {id}")));
         };
         let mut sql =
@@ -108,6 +111,7 @@ impl Store {
         }));
         Ok(CustomerRecord {
             id,
+            language,
             kind,
             organisation_kind,
             name,

@@ -18,18 +18,18 @@ pub(crate) mod notices;
 use crate::AppState;
 use crate::audit::{Action, Subject};
 use crate::forms::photo;
+use crate::i18n::{Lang, Public, t, tf};
 use crate::pages::render;
 use crate::reports::{ReportFile, take_in};
-use crate::time::London;
 use askama::Template;
-use axum::extract::{DefaultBodyLimit, Form, Multipart, Path, Query, State};
+use axum::extract::{DefaultBodyLimit, Form, Multipart, OriginalUri, Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use heard_core::contact::{AttachmentMeta, ContactInput};
 use heard_core::{CaseReference, CaseStatus, Channel, Direction, Identity, NewContact};
 use heard_store::track::CodeCheck;
-use heard_store::{CaseDetail, StoreError, UserRecord};
+use heard_store::{CaseDetail, StoreError};
 use jiff::{SignedDuration, Timestamp};
 use serde::Deserialize;
 use std::sync::Arc;
@@ -54,6 +54,21 @@ pub fn router() -> axum::Router<AppState> {
             post(add).layer(DefaultBodyLimit::max(2 * photo::MAX_PHOTO_BYTES)),
         )
         .layer(axum::middleware::map_response(no_referrer))
+        .layer(axum::middleware::from_fn(crate::i18n::remember))
+}
+
+/// The page frame's parts: `lang`, the council, and this page in the other language.
+fn public(state: &AppState, lang: Lang, uri: &axum::http::Uri) -> Public {
+    Public {
+        lang,
+        council: state.settings().council_name.clone(),
+        toggle: crate::i18n::switch_link(uri.path(), uri.query(), lang.other()),
+    }
+}
+
+/// A form's own `lang` field wins over the request's (a post has no `?lang=`).
+fn form_lang(field: Option<&str>, fallback: Lang) -> Lang {
+    field.and_then(Lang::parse).unwrap_or(fallback)
 }
 
 /// Link keys travel in addresses: no page here tells another site where it came from,
@@ -109,8 +124,8 @@ fn server_error(e: impl std::fmt::Display) -> Response {
 #[derive(Template)]
 #[template(path = "track_start.html")]
 struct StartPage {
-    user: Option<UserRecord>,
-    csrf: String,
+    p: Public,
+    example: String,
     reference: String,
     contact: String,
     errors: Vec<(String, String)>,
@@ -128,10 +143,15 @@ struct StartQuery {
     reference: String,
 }
 
-async fn start(Query(q): Query<StartQuery>) -> Response {
+async fn start(
+    State(state): State<AppState>,
+    lang: Lang,
+    OriginalUri(uri): OriginalUri,
+    Query(q): Query<StartQuery>,
+) -> Response {
     render(&StartPage {
-        user: None,
-        csrf: String::new(),
+        p: public(&state, lang, &uri),
+        example: format!("{}-000123", state.settings().reference_prefix),
         reference: q.reference.chars().take(40).collect(),
         contact: String::new(),
         errors: Vec::new(),
@@ -140,6 +160,8 @@ async fn start(Query(q): Query<StartQuery>) -> Response {
 
 #[derive(Deserialize, Default)]
 struct CodeForm {
+    #[serde(default)]
+    lang: Option<String>,
     #[serde(default)]
     reference: String,
     #[serde(default)]
@@ -151,19 +173,41 @@ struct CodeForm {
 #[derive(Template)]
 #[template(path = "track_code.html")]
 struct CodePage {
-    user: Option<UserRecord>,
-    csrf: String,
+    p: Public,
     reference: String,
     contact: String,
+    /// "If case … was raised with …, we have sent a code".
+    sent: String,
     error: Option<String>,
 }
 
+impl CodePage {
+    fn new(p: Public, reference: String, contact: String, error: Option<String>) -> CodePage {
+        let sent = tf(
+            p.lang,
+            "If case {reference} was raised with {contact}, we have sent a 6-digit code to that address. The code works once, for 15 minutes.",
+            &[("reference", &reference), ("contact", &contact)],
+        );
+        CodePage {
+            p,
+            reference,
+            contact,
+            sent,
+            error,
+        }
+    }
+}
+
 /// Too many requests from one address: the same page for codes asked and codes tried.
-fn slow_down(wait: std::time::Duration) -> Response {
-    let minutes = wait.as_secs().div_ceil(60).max(1);
+fn slow_down(lang: Lang, wait: std::time::Duration) -> Response {
+    let minutes = wait.as_secs().div_ceil(60).max(1).to_string();
     let mut res = (
         StatusCode::TOO_MANY_REQUESTS,
-        format!("You have tried too many times. Wait {minutes} minutes, then try again."),
+        tf(
+            lang,
+            "You have tried too many times. Wait {minutes} minutes, then try again.",
+            &[("minutes", &minutes)],
+        ),
     )
         .into_response();
     if let Ok(v) = HeaderValue::from_str(&wait.as_secs().max(1).to_string()) {
@@ -178,15 +222,17 @@ fn client_key() -> String {
 }
 
 /// Reads the reference and email address from the start form; errors by field.
-fn read_start(state: &AppState, f: &CodeForm) -> Result<(CaseReference, String), Vec<(String, String)>> {
+fn read_start(state: &AppState, lang: Lang, f: &CodeForm) -> Result<(CaseReference, String), Vec<(String, String)>> {
     let mut errors = Vec::new();
     let reference = read_reference(&f.reference, &state.settings().reference_prefix);
     if reference.is_none() {
+        let example = format!("{}-000123", state.settings().reference_prefix);
         errors.push((
             "reference".into(),
-            format!(
-                "Enter your case reference, like {}-000123",
-                state.settings().reference_prefix
+            tf(
+                lang,
+                "Enter your case reference, like {example}",
+                &[("example", &example)],
             ),
         ));
     }
@@ -194,7 +240,7 @@ fn read_start(state: &AppState, f: &CodeForm) -> Result<(CaseReference, String),
     let email = if contact.is_empty() {
         errors.push((
             "contact".into(),
-            "Enter the email address you gave us when you contacted us".into(),
+            t(lang, "Enter the email address you gave us when you contacted us").into(),
         ));
         None
     } else if let Ok(i) = Identity::email(contact) {
@@ -202,13 +248,21 @@ fn read_start(state: &AppState, f: &CodeForm) -> Result<(CaseReference, String),
     } else if Identity::phone(contact).is_ok() {
         errors.push((
             "contact".into(),
-            "We can only send a code by email at the moment. Enter the email address you gave us, or use the link in any email from us".into(),
+            t(
+                lang,
+                "We can only send a code by email at the moment. Enter the email address you gave us, or use the link in any email from us",
+            )
+            .into(),
         ));
         None
     } else {
         errors.push((
             "contact".into(),
-            "Enter an email address in the correct format, like name@example.com".into(),
+            t(
+                lang,
+                "Enter an email address in the correct format, like name@example.com",
+            )
+            .into(),
         ));
         None
     };
@@ -221,18 +275,20 @@ fn read_start(state: &AppState, f: &CodeForm) -> Result<(CaseReference, String),
 /// Sends a code when the reference and address belong together; answers the same
 /// either way, so the page tells a guesser nothing.
 #[tracing::instrument(skip_all)]
-async fn request_code(State(state): State<AppState>, Form(f): Form<CodeForm>) -> Response {
+async fn request_code(State(state): State<AppState>, lang: Lang, Form(f): Form<CodeForm>) -> Response {
+    let lang = form_lang(f.lang.as_deref(), lang);
+    let here = axum::http::Uri::from_static("/track");
     let limiter = state.track_limiter();
     let who = client_key();
     if let Some(wait) = limiter.refuse(&who) {
-        return slow_down(wait);
+        return slow_down(lang, wait);
     }
-    let (reference, email) = match read_start(&state, &f) {
+    let (reference, email) = match read_start(&state, lang, &f) {
         Ok(v) => v,
         Err(errors) => {
             let page = StartPage {
-                user: None,
-                csrf: String::new(),
+                p: public(&state, lang, &here),
+                example: format!("{}-000123", state.settings().reference_prefix),
                 reference: f.reference.chars().take(40).collect(),
                 contact: f.contact.chars().take(200).collect(),
                 errors,
@@ -241,23 +297,22 @@ async fn request_code(State(state): State<AppState>, Form(f): Form<CodeForm>) ->
         }
     };
     limiter.failed(&who);
-    let sent = match send_code(&state, &reference, &email).await {
+    let sent = match send_code(&state, lang, &reference, &email).await {
         Ok(sent) => sent,
         Err(e) => return server_error(e),
     };
     tracing::info!(%reference, sent, "tracking code asked for");
-    render(&CodePage {
-        user: None,
-        csrf: String::new(),
-        reference: reference.to_string(),
-        contact: email,
-        error: None,
-    })
+    render(&CodePage::new(
+        public(&state, lang, &here),
+        reference.to_string(),
+        email,
+        None,
+    ))
 }
 
 /// Puts a code in the outbox for `email` when it is the case's customer's, within the
 /// hourly limit. `Ok(false)` when nothing was sent.
-async fn send_code(state: &AppState, reference: &CaseReference, email: &str) -> Result<bool, StoreError> {
+async fn send_code(state: &AppState, lang: Lang, reference: &CaseReference, email: &str) -> Result<bool, StoreError> {
     let store = state.store();
     if !store.case_has_identity(reference, "email", email).await? {
         return Ok(false);
@@ -282,12 +337,15 @@ async fn send_code(state: &AppState, reference: &CaseReference, email: &str) -> 
             references: Vec::new(),
             from: from.clone(),
             to: email.to_string(),
-            subject: format!("Your code to see case {r}"),
-            body: format!(
-                "Your code to see case {r} is\n\n    {code}\n\nEnter it on the page where you asked for it. \
-                 It works once, for the next {} minutes.\n\nIf you did not ask for a code, you can ignore \
-                 this email: nobody can see your case without it.\n",
-                CODE_LIFETIME.as_mins()
+            subject: tf(lang, "Your code to see case {reference}", &[("reference", &r)]),
+            body: tf(
+                lang,
+                "Your code to see case {reference} is\n\n    {code}\n\nEnter it on the page where you asked for it. It works once, for the next {minutes} minutes.\n\nIf you did not ask for a code, you can ignore this email: nobody can see your case without it.\n",
+                &[
+                    ("reference", &r),
+                    ("code", &code),
+                    ("minutes", &CODE_LIFETIME.as_mins().to_string()),
+                ],
             ),
             attachments: Vec::new(),
         })
@@ -296,24 +354,25 @@ async fn send_code(state: &AppState, reference: &CaseReference, email: &str) -> 
 }
 
 #[tracing::instrument(skip_all)]
-async fn enter_code(State(state): State<AppState>, Form(f): Form<CodeForm>) -> Response {
+async fn enter_code(State(state): State<AppState>, lang: Lang, Form(f): Form<CodeForm>) -> Response {
+    let lang = form_lang(f.lang.as_deref(), lang);
     let limiter = state.track_limiter();
     let who = client_key();
     if let Some(wait) = limiter.refuse(&who) {
-        return slow_down(wait);
+        return slow_down(lang, wait);
     }
-    let (reference, email) = match read_start(&state, &f) {
+    let (reference, email) = match read_start(&state, lang, &f) {
         Ok(v) => v,
         Err(_) => return Redirect::to("/track").into_response(),
     };
     let again = |error: &str| {
-        let page = CodePage {
-            user: None,
-            csrf: String::new(),
-            reference: reference.to_string(),
-            contact: email.clone(),
-            error: Some(error.to_string()),
-        };
+        let p = public(&state, lang, &axum::http::Uri::from_static("/track"));
+        let page = CodePage::new(
+            p,
+            reference.to_string(),
+            email.clone(),
+            Some(t(lang, error).to_string()),
+        );
         (StatusCode::BAD_REQUEST, render(&page)).into_response()
     };
     let code: String = f.code.chars().filter(|c| !c.is_whitespace()).collect();
@@ -328,6 +387,10 @@ async fn enter_code(State(state): State<AppState>, Form(f): Form<CodeForm>) -> R
     let hash = link::code_hash(&key, &r, &email, &code);
     match state.store().redeem_track_code(&reference, &email, &hash).await {
         Ok(CodeCheck::Accepted) => {
+            // They read this language: every message to them will be in it.
+            if let Err(e) = remember_language(&state, &reference, lang).await {
+                return server_error(e);
+            }
             let k = link::sign(&key, &r, Timestamp::now(), link::VISIT_LIFETIME);
             Redirect::to(&format!("/track/{r}?key={k}")).into_response()
         }
@@ -351,46 +414,38 @@ struct ViewQuery {
 #[derive(Template)]
 #[template(path = "track_expired.html")]
 struct ExpiredPage {
-    user: Option<UserRecord>,
-    csrf: String,
+    p: Public,
     reference: String,
 }
 
 /// A link that does not open: the same for a wrong key, an expired one and a case that
 /// does not exist.
-fn expired(raw: &str) -> Response {
+fn expired(state: &AppState, lang: Lang, raw: &str) -> Response {
     let reference: String = raw
         .chars()
         .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
         .take(20)
         .collect();
-    (
-        StatusCode::FORBIDDEN,
-        render(&ExpiredPage {
-            user: None,
-            csrf: String::new(),
-            reference,
-        }),
-    )
-        .into_response()
+    let p = public(state, lang, &axum::http::Uri::from_static("/track"));
+    (StatusCode::FORBIDDEN, render(&ExpiredPage { p, reference })).into_response()
 }
 
 /// The case a link opens, or the page to show instead.
-async fn opened(state: &AppState, raw: &str, key: &str) -> Result<CaseDetail, Response> {
+async fn opened(state: &AppState, lang: Lang, raw: &str, key: &str) -> Result<CaseDetail, Response> {
     let Some(reference) = raw
         .parse::<CaseReference>()
         .ok()
         .filter(|r| r.prefix() == state.settings().reference_prefix)
     else {
-        return Err(expired(raw));
+        return Err(expired(state, lang, raw));
     };
     let secret = state.track_key().await.map_err(server_error)?;
     if !link::verify(&secret, &reference.to_string(), key, Timestamp::now()) {
-        return Err(expired(raw));
+        return Err(expired(state, lang, raw));
     }
     match state.store().case_detail(&reference).await {
         Ok(d) => Ok(d),
-        Err(StoreError::NotFound(_)) => Err(expired(raw)),
+        Err(StoreError::NotFound(_)) => Err(expired(state, lang, raw)),
         Err(e) => Err(server_error(e)),
     }
 }
@@ -407,8 +462,7 @@ struct Update {
 #[derive(Template)]
 #[template(path = "track_case.html")]
 struct CasePage {
-    user: Option<UserRecord>,
-    csrf: String,
+    p: Public,
     reference: String,
     key: String,
     service: String,
@@ -429,7 +483,8 @@ impl CasePage {
     }
 }
 
-/// The status as a resident reads it, and its tag's colour class.
+/// The status as a resident reads it (in English: see [`crate::i18n::t`]), and its
+/// tag's colour class.
 fn status_words(s: CaseStatus) -> (&'static str, &'static str) {
     match s {
         CaseStatus::New | CaseStatus::Open => ("Received", "tag-new"),
@@ -443,40 +498,42 @@ fn status_words(s: CaseStatus) -> (&'static str, &'static str) {
     }
 }
 
-fn day(t: &Timestamp) -> String {
-    t.london("%A %-d %B %Y")
-}
+use crate::i18n::day;
 
 /// What happens next, and by when, from the status and the service level.
-fn what_next(d: &CaseDetail, now: Timestamp) -> String {
+fn what_next(lang: Lang, d: &CaseDetail, now: Timestamp) -> String {
     let c = &d.case;
     if !c.status.is_open() {
-        let when = c.closed_at.or(Some(c.updated_at)).map(|t| day(&t)).unwrap_or_default();
-        return format!(
-            "We closed this case on {when}. If the problem has come back, report it again and quote {}.",
-            c.reference
+        let when = day(lang, &c.closed_at.unwrap_or(c.updated_at));
+        return tf(
+            lang,
+            "We closed this case on {date}. If the problem has come back, report it again and quote {reference}.",
+            &[("date", &when), ("reference", &c.reference.to_string())],
         );
     }
     let due = match (c.due_at, c.clock_paused_at) {
-        (Some(due), None) if due < now => format!(
-            " We aimed to finish by {}, and this is taking longer. We are sorry for the delay.",
-            day(&due)
+        (Some(due), None) if due < now => tf(
+            lang,
+            " We aimed to finish by {date}, and this is taking longer. We are sorry for the delay.",
+            &[("date", &day(lang, &due))],
         ),
-        (Some(due), None) => format!(" We aim to finish by {}.", day(&due)),
+        (Some(due), None) => tf(lang, " We aim to finish by {date}.", &[("date", &day(lang, &due))]),
         _ => String::new(),
     };
     let replied = d.contacts.iter().any(|x| x.direction == Direction::Outbound);
-    match c.status {
+    let first = match c.status {
         CaseStatus::AwaitingCustomer => {
-            "We need more information from you before we can go on. Add it below and we will pick your case up again."
-                .into()
+            return t(
+                lang,
+                "We need more information from you before we can go on. Add it below and we will pick your case up again.",
+            )
+            .into();
         }
-        CaseStatus::AwaitingThirdParty => {
-            format!("We are waiting for someone outside the council, such as a contractor.{due}")
-        }
-        _ if !replied => format!("We have your case and will reply to you.{due}"),
-        _ => format!("We are working on your case.{due}"),
-    }
+        CaseStatus::AwaitingThirdParty => "We are waiting for someone outside the council, such as a contractor.",
+        _ if !replied => "We have your case and will reply to you.",
+        _ => "We are working on your case.",
+    };
+    format!("{}{due}", t(lang, first))
 }
 
 fn cut(text: &str) -> String {
@@ -489,7 +546,7 @@ fn cut(text: &str) -> String {
 
 /// The resident's timeline: what they sent, what was sent to them, status changes.
 /// Newest first; staff notes, assignments and staff-written call notes are left out.
-fn updates(d: &CaseDetail) -> Vec<Update> {
+fn updates(lang: Lang, d: &CaseDetail) -> Vec<Update> {
     let mut out: Vec<(Timestamp, Update)> = Vec::new();
     for c in &d.contacts {
         let theirs = c.customer_id == d.case.customer.id;
@@ -525,8 +582,8 @@ fn updates(d: &CaseDetail) -> Vec<Update> {
         out.push((
             c.received_at,
             Update {
-                at: c.received_at.london("%-d %B %Y, %H:%M"),
-                heading: heading.into(),
+                at: crate::i18n::moment(lang, &c.received_at),
+                heading: t(lang, heading).into(),
                 body: if own_words { cut(&c.body) } else { String::new() },
                 files: if own_words {
                     c.attachments.iter().map(|a| a.filename.clone()).collect()
@@ -538,9 +595,9 @@ fn updates(d: &CaseDetail) -> Vec<Update> {
     }
     for e in &d.history {
         let heading = match e.kind.as_str() {
-            "created" => "Case opened".to_string(),
+            "created" => t(lang, "Case opened").to_string(),
             "status" => match e.detail.get("to").and_then(|v| v.as_str()).and_then(|s| s.parse().ok()) {
-                Some(s) => format!("Status: {}", status_words(s).0),
+                Some(s) => tf(lang, "Status: {status}", &[("status", t(lang, status_words(s).0))]),
                 None => continue,
             },
             _ => continue,
@@ -548,7 +605,7 @@ fn updates(d: &CaseDetail) -> Vec<Update> {
         out.push((
             e.at,
             Update {
-                at: e.at.london("%-d %B %Y, %H:%M"),
+                at: crate::i18n::moment(lang, &e.at),
                 heading,
                 body: String::new(),
                 files: Vec::new(),
@@ -561,6 +618,7 @@ fn updates(d: &CaseDetail) -> Vec<Update> {
 
 async fn case_page(
     state: &AppState,
+    lang: Lang,
     d: CaseDetail,
     key: &str,
     message: String,
@@ -576,7 +634,7 @@ async fn case_page(
     };
     let (status, status_class) = status_words(d.case.status);
     // A report linked as a duplicate follows the case that carries the work.
-    let mut next = what_next(&d, Timestamp::now());
+    let mut next = what_next(lang, &d, Timestamp::now());
     if let Some(main) = d
         .links
         .iter()
@@ -584,28 +642,34 @@ async fn case_page(
     {
         match state.store().case(&main.case).await {
             Ok(m) => {
-                next = format!(
-                    "Someone else reported the same problem, so we are dealing with both together as case {}. \
-                     That case is: {}. {next}",
-                    m.reference,
-                    status_words(m.status).0
-                )
+                let together = tf(
+                    lang,
+                    "Someone else reported the same problem, so we are dealing with both together as case {main}. That case is: {status}.",
+                    &[
+                        ("main", &m.reference.to_string()),
+                        ("status", t(lang, status_words(m.status).0)),
+                    ],
+                );
+                next = format!("{together} {next}");
             }
             Err(e) => return server_error(e),
         }
     }
+    let reference = d.case.reference.to_string();
+    let here: axum::http::Uri = format!("/track/{reference}?key={key}")
+        .parse()
+        .unwrap_or_else(|_| axum::http::Uri::from_static("/track"));
     let page = CasePage {
-        user: None,
-        csrf: String::new(),
-        reference: d.case.reference.to_string(),
+        p: public(state, lang, &here),
+        reference,
         key: key.to_string(),
         service,
-        status,
+        status: t(lang, status),
         status_class,
-        opened: day(&d.case.created_at),
+        opened: day(lang, &d.case.created_at),
         next,
         open: d.case.status.is_open(),
-        updates: updates(&d),
+        updates: updates(lang, &d),
         message,
         errors,
         added,
@@ -633,20 +697,25 @@ async fn audit_read(state: &AppState, d: &CaseDetail) -> Result<(), Response> {
 }
 
 #[tracing::instrument(skip_all, fields(reference = %raw))]
-async fn view(State(state): State<AppState>, Path(raw): Path<String>, Query(q): Query<ViewQuery>) -> Response {
-    let d = match opened(&state, &raw, &q.key).await {
+async fn view(
+    State(state): State<AppState>,
+    lang: Lang,
+    Path(raw): Path<String>,
+    Query(q): Query<ViewQuery>,
+) -> Response {
+    let d = match opened(&state, lang, &raw, &q.key).await {
         Ok(d) => d,
         Err(r) => return r,
     };
     if let Err(r) = audit_read(&state, &d).await {
         return r;
     }
-    case_page(&state, d, &q.key, String::new(), Vec::new(), q.added.is_some()).await
+    case_page(&state, lang, d, &q.key, String::new(), Vec::new(), q.added.is_some()).await
 }
 
 /// What a resident adds: a message or a photo, onto the case as a contact.
 #[tracing::instrument(skip_all, fields(reference = %raw))]
-async fn add(State(state): State<AppState>, Path(raw): Path<String>, multipart: Multipart) -> Response {
+async fn add(State(state): State<AppState>, lang: Lang, Path(raw): Path<String>, multipart: Multipart) -> Response {
     let sent = match crate::forms::read_form(multipart).await {
         Ok(s) => s,
         Err(why) => {
@@ -659,7 +728,8 @@ async fn add(State(state): State<AppState>, Path(raw): Path<String>, multipart: 
         }
     };
     let key = sent.values.get("key").cloned().unwrap_or_default();
-    let d = match opened(&state, &raw, &key).await {
+    let lang = form_lang(sent.values.get("lang").map(String::as_str), lang);
+    let d = match opened(&state, lang, &raw, &key).await {
         Ok(d) => d,
         Err(r) => return r,
     };
@@ -668,11 +738,15 @@ async fn add(State(state): State<AppState>, Path(raw): Path<String>, multipart: 
     if !d.case.status.is_open() {
         errors.push((
             "message".into(),
-            "This case is closed. To tell us about something new, report it again".into(),
+            t(
+                lang,
+                "This case is closed. To tell us about something new, report it again",
+            )
+            .into(),
         ));
     }
     if sent.too_large {
-        errors.push(("photo".into(), "The photo must be smaller than 10 MB".into()));
+        errors.push(("photo".into(), t(lang, "The photo must be smaller than 10 MB").into()));
     }
     let mut files = Vec::new();
     if let Some((given, bytes)) = sent.photo.filter(|_| !sent.too_large) {
@@ -684,21 +758,21 @@ async fn add(State(state): State<AppState>, Path(raw): Path<String>, multipart: 
             }),
             None => errors.push((
                 "photo".into(),
-                "The photo must be a JPG, PNG, GIF, WebP or HEIC image".into(),
+                t(lang, "The photo must be a JPG, PNG, GIF, WebP or HEIC image").into(),
             )),
         }
     }
     if message.is_empty() && files.is_empty() && errors.is_empty() {
         errors.push((
             "message".into(),
-            "Enter what you want to tell us, or add a photo".into(),
+            t(lang, "Enter what you want to tell us, or add a photo").into(),
         ));
     }
     if message.len() > state.settings().limits.max_body_bytes {
-        errors.push(("message".into(), "Your message is too long".into()));
+        errors.push(("message".into(), t(lang, "Your message is too long").into()));
     }
     if !errors.is_empty() {
-        return case_page(&state, d, &key, message, errors, false).await;
+        return case_page(&state, lang, d, &key, message, errors, false).await;
     }
     let from = match state.store().case_customer_identities(&d.case.reference).await {
         Ok(ids) => match ids.into_iter().next() {
@@ -749,7 +823,7 @@ async fn add(State(state): State<AppState>, Path(raw): Path<String>, multipart: 
                 .into_iter()
                 .map(|f| ("message".to_string(), format!("{}: {}", f.field, f.reason)))
                 .collect();
-            return case_page(&state, d, &key, message, errors, false).await;
+            return case_page(&state, lang, d, &key, message, errors, false).await;
         }
     };
     let outcome = match take_in(&state, contact, &files, None, &[reference.number()]).await {
@@ -758,9 +832,13 @@ async fn add(State(state): State<AppState>, Path(raw): Path<String>, multipart: 
             tracing::error!(status = %e.status, detail = ?e.detail, "addition intake failed");
             let errors = vec![(
                 "message".to_string(),
-                "Sorry, your message could not be saved. Try again in a few minutes".to_string(),
+                t(
+                    lang,
+                    "Sorry, your message could not be saved. Try again in a few minutes",
+                )
+                .to_string(),
             )];
-            return case_page(&state, d, &key, message, errors, false).await;
+            return case_page(&state, lang, d, &key, message, errors, false).await;
         }
     };
     let detail = serde_json::json!({"channel": "web_form", "via": "track", "created": outcome.created});
@@ -775,6 +853,9 @@ async fn add(State(state): State<AppState>, Path(raw): Path<String>, multipart: 
         .await
     {
         return server_error(e.detail.unwrap_or_default());
+    }
+    if let Err(e) = remember_language(&state, &reference, lang).await {
+        return server_error(e);
     }
     tracing::info!(%reference, joined = %outcome.case_reference, "resident added to a case");
     Redirect::to(&format!("/track/{reference}?key={key}&added=1")).into_response()
@@ -798,6 +879,8 @@ mod tests {
 #[derive(Deserialize, Default)]
 struct StopQuery {
     #[serde(default)]
+    lang: Option<String>,
+    #[serde(default)]
     c: i64,
     #[serde(default)]
     key: String,
@@ -806,8 +889,7 @@ struct StopQuery {
 #[derive(Template)]
 #[template(path = "track_stop.html")]
 struct StopPage {
-    user: Option<UserRecord>,
-    csrf: String,
+    p: Public,
     reference: String,
     customer: i64,
     key: String,
@@ -815,29 +897,34 @@ struct StopPage {
 }
 
 /// Whether a stop link is good: signed for this case and this customer.
-async fn stop_link(state: &AppState, raw: &str, q: &StopQuery) -> Result<CaseReference, Response> {
+async fn stop_link(state: &AppState, lang: Lang, raw: &str, q: &StopQuery) -> Result<CaseReference, Response> {
     let Some(reference) = raw
         .parse::<CaseReference>()
         .ok()
         .filter(|r| r.prefix() == state.settings().reference_prefix)
     else {
-        return Err(expired(raw));
+        return Err(expired(state, lang, raw));
     };
     let secret = state.track_key().await.map_err(server_error)?;
     let subject = notices::stop_subject(&reference.to_string(), q.c);
     if !link::verify(&secret, &subject, &q.key, Timestamp::now()) {
-        return Err(expired(raw));
+        return Err(expired(state, lang, raw));
     }
     Ok(reference)
 }
 
 /// The stop link from an email asks first: mail scanners open links, and must not
 /// stop anyone's updates by doing so.
-async fn stop_page(State(state): State<AppState>, Path(raw): Path<String>, Query(q): Query<StopQuery>) -> Response {
-    match stop_link(&state, &raw, &q).await {
+async fn stop_page(
+    State(state): State<AppState>,
+    lang: Lang,
+    OriginalUri(uri): OriginalUri,
+    Path(raw): Path<String>,
+    Query(q): Query<StopQuery>,
+) -> Response {
+    match stop_link(&state, lang, &raw, &q).await {
         Ok(reference) => render(&StopPage {
-            user: None,
-            csrf: String::new(),
+            p: public(&state, lang, &uri),
             reference: reference.to_string(),
             customer: q.c,
             key: q.key,
@@ -848,8 +935,14 @@ async fn stop_page(State(state): State<AppState>, Path(raw): Path<String>, Query
 }
 
 #[tracing::instrument(skip_all, fields(reference = %raw))]
-async fn stop(State(state): State<AppState>, Path(raw): Path<String>, Form(q): Form<StopQuery>) -> Response {
-    let reference = match stop_link(&state, &raw, &q).await {
+async fn stop(
+    State(state): State<AppState>,
+    lang: Lang,
+    Path(raw): Path<String>,
+    Form(q): Form<StopQuery>,
+) -> Response {
+    let lang = form_lang(q.lang.as_deref(), lang);
+    let reference = match stop_link(&state, lang, &raw, &q).await {
         Ok(r) => r,
         Err(r) => return r,
     };
@@ -858,11 +951,16 @@ async fn stop(State(state): State<AppState>, Path(raw): Path<String>, Form(q): F
     }
     tracing::info!(%reference, customer = q.c, "resident stopped updates");
     render(&StopPage {
-        user: None,
-        csrf: String::new(),
+        p: public(&state, lang, &axum::http::Uri::from_static("/track")),
         reference: reference.to_string(),
         customer: q.c,
         key: String::new(),
         stopped: true,
     })
+}
+
+/// Stores the language the resident of `case` used, so messages to them follow it.
+async fn remember_language(state: &AppState, case: &CaseReference, lang: Lang) -> Result<(), StoreError> {
+    let customer = state.store().case(case).await?.customer.id;
+    state.store().set_customer_language(customer, lang.code()).await
 }

@@ -9,8 +9,9 @@
 //! in the same transaction, and this loop turns each event into emails exactly once
 //! (`Store::record_notice` claims the event and queues the emails together).
 
-use super::{day, link, status_words};
+use super::{link, status_words};
 use crate::AppState;
+use crate::i18n::{Lang, day, t, tf};
 use heard_core::{CaseReference, CaseStatus, Channel};
 use heard_store::StoreError;
 use heard_store::outbox::NewOutgoingEmail;
@@ -101,15 +102,17 @@ async fn compose(state: &AppState, e: &NoticeEvent) -> Result<Vec<NewOutgoingEma
             r.customer_id,
             link::sign(&key, &stop_subject(&own, r.customer_id), now, link::LINK_LIFETIME)
         );
-        let (subject, lines) = words(&what, &case.reference, &r, &service, case.due_at);
+        let lang = r.language.as_deref().and_then(Lang::parse).unwrap_or_default();
+        let (subject, lines) = words(lang, &what, &case.reference, &r, &service, case.due_at);
         let greeting = match r.name.split_whitespace().next() {
-            Some(n) if !r.name.contains('@') && !r.name.starts_with('+') => format!("Hello {n},"),
-            _ => "Hello,".to_string(),
+            Some(n) if !r.name.contains('@') && !r.name.starts_with('+') => tf(lang, "Hello {name},", &[("name", n)]),
+            _ => t(lang, "Hello,").to_string(),
         };
         let body = format!(
-            "{greeting}\n\n{lines}\n\nSee your case, and add information or a photo:\n{track}\n\n\
-             {}\n\nTo stop emails about this case: {stop}\n",
-            settings.council_name
+            "{greeting}\n\n{lines}\n\n{}\n{track}&lang={lang}\n\n{}\n\n{} {stop}&lang={lang}\n",
+            t(lang, "See your case, and add information or a photo:"),
+            settings.council_name,
+            t(lang, "To stop emails about this case:"),
         );
         out.push(NewOutgoingEmail {
             case_id: Some(r.own_case.number()),
@@ -137,44 +140,74 @@ enum What {
 }
 
 /// Subject and the middle of the email.
-fn words(what: &What, case: &CaseReference, r: &Recipient, service: &str, due: Option<Timestamp>) -> (String, String) {
+fn words(
+    lang: Lang,
+    what: &What,
+    case: &CaseReference,
+    r: &Recipient,
+    service: &str,
+    due: Option<Timestamp>,
+) -> (String, String) {
     let aim = due
         .filter(|d| *d > Timestamp::now())
-        .map(|d| format!(" We aim to finish by {}.", day(&d)))
+        .map(|d| tf(lang, " We aim to finish by {date}.", &[("date", &day(lang, &d))]))
         .unwrap_or_default();
+    let (case, service) = (case.to_string(), service.to_string());
     match what {
         What::Received(channel) => {
-            let thing = if *channel == Some(Channel::Email) {
-                "message"
+            let (subject, thanks) = if *channel == Some(Channel::Email) {
+                (
+                    "We have received your message",
+                    "Thank you for contacting us. We have received your message about {service}.",
+                )
             } else {
-                "report"
+                (
+                    "We have received your report",
+                    "Thank you for contacting us. We have received your report about {service}.",
+                )
             };
+            let reference = tf(
+                lang,
+                "Your reference is {reference}. Quote it if you contact us about this.",
+                &[("reference", &case)],
+            );
             (
-                format!("We have received your {thing}"),
-                format!(
-                    "Thank you for contacting us. We have received your {thing} about {service}.\n\n\
-                     Your reference is {case}. Quote it if you contact us about this.{aim}"
-                ),
+                t(lang, subject).to_string(),
+                format!("{}\n\n{reference}{aim}", tf(lang, thanks, &[("service", &service)])),
             )
         }
         What::Status(to) => {
-            let words = status_words(*to).0;
-            let middle = if r.own_case == *case {
-                format!("Your case {case} about {service} is now: {words}.")
+            let words = t(lang, status_words(*to).0);
+            let middle = if r.own_case.to_string() == case {
+                tf(
+                    lang,
+                    "Your case {case} about {service} is now: {status}.",
+                    &[("case", &case), ("service", &service), ("status", words)],
+                )
             } else {
-                format!(
-                    "You reported a problem ({}) that we are dealing with as case {case}, about {service}. \
-                     It is now: {words}.",
-                    r.own_case
+                tf(
+                    lang,
+                    "You reported a problem ({own}) that we are dealing with as case {case}, about {service}. It is now: {status}.",
+                    &[
+                        ("own", &r.own_case.to_string()),
+                        ("case", &case),
+                        ("service", &service),
+                        ("status", words),
+                    ],
                 )
             };
             let next = match to {
-                CaseStatus::Resolved | CaseStatus::Closed => {
-                    " If the problem has come back, tell us on the page below or report it again.".to_string()
-                }
+                CaseStatus::Resolved | CaseStatus::Closed => t(
+                    lang,
+                    " If the problem has come back, tell us on the page below or report it again.",
+                )
+                .to_string(),
                 _ => aim,
             };
-            (format!("Your case is now: {words}"), format!("{middle}{next}"))
+            (
+                tf(lang, "Your case is now: {status}", &[("status", words)]),
+                format!("{middle}{next}"),
+            )
         }
     }
 }

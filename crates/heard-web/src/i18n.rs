@@ -1,0 +1,523 @@
+//! English and Welsh for everything residents read: pages, emails, errors. Councils in
+//! Wales must offer both.
+//!
+//! The English text is the key: `t(lang, "Track your case")` gives the Welsh when the
+//! resident reads Welsh, and the English itself otherwise. Placeholders are `{name}`,
+//! filled by [`tf`]. A test checks that every string the resident-facing templates ask
+//! for has its Welsh, so a new English sentence cannot ship untranslated.
+//!
+//! Our own small table rather than a Fluent or gettext crate: a few dozen fixed
+//! sentences, two languages, checked at test time, no files to load at run time.
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, header};
+use jiff::Timestamp;
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+/// The cookie that remembers a resident's choice of language.
+const LANG_COOKIE: &str = "heard_lang";
+
+/// A language residents read heard in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    #[default]
+    En,
+    Cy,
+}
+
+impl Lang {
+    /// `en` or `cy`, as in `<html lang>` and the customer's stored preference.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Cy => "cy",
+        }
+    }
+
+    pub fn is_welsh(self) -> bool {
+        self == Lang::Cy
+    }
+
+    /// `en` or `cy` (also `en-GB`, `cy-GB`); anything else is `None`.
+    pub fn parse(s: &str) -> Option<Lang> {
+        let s = s.trim().to_ascii_lowercase();
+        let base = s.split(['-', '_']).next().unwrap_or("");
+        match base {
+            "en" => Some(Lang::En),
+            "cy" => Some(Lang::Cy),
+            _ => None,
+        }
+    }
+
+    /// The other language, for the switch at the top of each page.
+    pub fn other(self) -> Lang {
+        match self {
+            Lang::En => Lang::Cy,
+            Lang::Cy => Lang::En,
+        }
+    }
+}
+
+impl std::fmt::Display for Lang {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+/// The `lang` value in a query string, if any.
+fn query_lang(query: Option<&str>) -> Option<Lang> {
+    query?
+        .split('&')
+        .filter_map(|kv| kv.split_once('='))
+        .find(|(k, _)| *k == "lang")
+        .and_then(|(_, v)| Lang::parse(v))
+}
+
+/// The page's language: `?lang=` first, then the remembered choice, then the browser's
+/// first preference; English by default.
+impl<S: Send + Sync> FromRequestParts<S> for Lang {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        if let Some(l) = query_lang(parts.uri.query()) {
+            return Ok(l);
+        }
+        if let Some(l) = crate::auth::cookie(&parts.headers, LANG_COOKIE).and_then(Lang::parse) {
+            return Ok(l);
+        }
+        let browser = parts
+            .headers
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(',').next())
+            .and_then(|first| Lang::parse(first.split(';').next().unwrap_or("")));
+        Ok(browser.unwrap_or_default())
+    }
+}
+
+/// Remembers `?lang=` (a link to switch language) in a cookie for the pages after.
+pub(crate) async fn remember(req: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+    let chosen = query_lang(req.uri().query());
+    let mut res = next.run(req).await;
+    if let Some(l) = chosen
+        && let Ok(v) = HeaderValue::from_str(&format!(
+            "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax",
+            l.code()
+        ))
+    {
+        res.headers_mut().append(header::SET_COOKIE, v);
+    }
+    res
+}
+
+/// The link to the same page in the other language: `path` with its query, `lang` set.
+pub(crate) fn switch_link(path: &str, query: Option<&str>, to: Lang) -> String {
+    let kept: Vec<&str> = query
+        .unwrap_or("")
+        .split('&')
+        .filter(|kv| !kv.is_empty() && !kv.starts_with("lang="))
+        .collect();
+    let mut q = kept.join("&");
+    if !q.is_empty() {
+        q.push('&');
+    }
+    format!("{path}?{q}lang={}", to.code())
+}
+
+/// What every resident-facing page shares: its language, the council, the switch.
+pub(crate) struct Public {
+    pub lang: Lang,
+    pub council: String,
+    /// The same page in the other language.
+    pub toggle: String,
+}
+
+impl Public {
+    /// `en` in this page's language (see [`t`]).
+    pub fn t<'a>(&self, en: &'a str) -> &'a str {
+        t(self.lang, en)
+    }
+}
+
+/// `en` in `lang`: the Welsh from the table, or the English when the table has none.
+pub fn t(lang: Lang, en: &str) -> &str {
+    match lang {
+        Lang::En => en,
+        Lang::Cy => WELSH.get(en).copied().unwrap_or(en),
+    }
+}
+
+/// [`t`], then each `{name}` replaced by its value.
+pub fn tf(lang: Lang, en: &str, values: &[(&str, &str)]) -> String {
+    let mut s = t(lang, en).to_string();
+    for (k, v) in values {
+        s = s.replace(&format!("{{{k}}}"), v);
+    }
+    s
+}
+
+const DAYS_CY: [&str; 7] = [
+    "Dydd Llun",
+    "Dydd Mawrth",
+    "Dydd Mercher",
+    "Dydd Iau",
+    "Dydd Gwener",
+    "Dydd Sadwrn",
+    "Dydd Sul",
+];
+const MONTHS_CY: [&str; 12] = [
+    "Ionawr",
+    "Chwefror",
+    "Mawrth",
+    "Ebrill",
+    "Mai",
+    "Mehefin",
+    "Gorffennaf",
+    "Awst",
+    "Medi",
+    "Hydref",
+    "Tachwedd",
+    "Rhagfyr",
+];
+
+/// A day in London, as "Friday 5 December 2026" or "Dydd Gwener 5 Rhagfyr 2026".
+pub fn day(lang: Lang, t: &Timestamp) -> String {
+    let z = t.to_zoned(crate::time::london_tz());
+    match lang {
+        Lang::En => z.strftime("%A %-d %B %Y").to_string(),
+        Lang::Cy => format!(
+            "{} {} {} {}",
+            DAYS_CY[z.weekday().to_monday_zero_offset() as usize],
+            z.day(),
+            MONTHS_CY[(z.month() - 1) as usize],
+            z.year()
+        ),
+    }
+}
+
+/// A moment in London, as "5 December 2026, 14:05" or "5 Rhagfyr 2026, 14:05".
+pub fn moment(lang: Lang, t: &Timestamp) -> String {
+    let z = t.to_zoned(crate::time::london_tz());
+    match lang {
+        Lang::En => z.strftime("%-d %B %Y, %H:%M").to_string(),
+        Lang::Cy => format!(
+            "{} {} {}, {}",
+            z.day(),
+            MONTHS_CY[(z.month() - 1) as usize],
+            z.year(),
+            z.strftime("%H:%M")
+        ),
+    }
+}
+
+static WELSH: LazyLock<HashMap<&'static str, &'static str>> = LazyLock::new(|| CATALOGUE.iter().copied().collect());
+
+/// English → Welsh, for every sentence residents read.
+const CATALOGUE: &[(&str, &str)] = &[
+    // The page frame.
+    ("Skip to main content", "Neidio i'r prif gynnwys"),
+    ("Language", "Iaith"),
+    ("Error:", "Gwall:"),
+    ("There is a problem", "Mae problem wedi codi"),
+    ("Back", "Yn ôl"),
+    ("Continue", "Parhau"),
+    ("Send", "Anfon"),
+    // Track your case: start.
+    ("Track your case", "Dilyn eich achos"),
+    (
+        "See what is happening with something you reported or asked us, and tell us more.",
+        "Gweld beth sy'n digwydd gyda rhywbeth y rhoesoch wybod i ni amdano neu y gofynnoch i ni amdano, a dweud mwy wrthym.",
+    ),
+    (
+        "If we sent you an email about your case, the link in it opens your case straight away.",
+        "Os anfonom e-bost atoch am eich achos, bydd y ddolen ynddo yn agor eich achos ar unwaith.",
+    ),
+    ("Case reference", "Cyfeirnod yr achos"),
+    (
+        "You will find it in our email or on the page you saw when you contacted us, for example",
+        "Mae i'w weld yn ein e-bost neu ar y dudalen a welsoch pan wnaethoch gysylltu â ni, er enghraifft",
+    ),
+    ("Email address", "Cyfeiriad e-bost"),
+    (
+        "The email address you gave us. We will send a code to it.",
+        "Y cyfeiriad e-bost a roesoch i ni. Byddwn yn anfon cod ato.",
+    ),
+    ("Send me a code", "Anfon cod ataf"),
+    (
+        "Enter your case reference, like {example}",
+        "Rhowch gyfeirnod eich achos, fel {example}",
+    ),
+    (
+        "Enter the email address you gave us when you contacted us",
+        "Rhowch y cyfeiriad e-bost a roesoch i ni pan wnaethoch gysylltu â ni",
+    ),
+    (
+        "We can only send a code by email at the moment. Enter the email address you gave us, or use the link in any email from us",
+        "Dim ond drwy e-bost y gallwn anfon cod ar hyn o bryd. Rhowch y cyfeiriad e-bost a roesoch i ni, neu defnyddiwch y ddolen mewn unrhyw e-bost gennym ni",
+    ),
+    (
+        "Enter an email address in the correct format, like name@example.com",
+        "Rhowch gyfeiriad e-bost yn y fformat cywir, fel enw@enghraifft.com",
+    ),
+    (
+        "You have tried too many times. Wait {minutes} minutes, then try again.",
+        "Rydych wedi rhoi cynnig arni ormod o weithiau. Arhoswch {minutes} munud, yna rhowch gynnig arall arni.",
+    ),
+    // Track your case: the code.
+    ("Check your email", "Gwiriwch eich e-bost"),
+    (
+        "If case {reference} was raised with {contact}, we have sent a 6-digit code to that address. The code works once, for 15 minutes.",
+        "Os cafodd achos {reference} ei godi gyda {contact}, rydym wedi anfon cod 6 digid i'r cyfeiriad hwnnw. Mae'r cod yn gweithio unwaith, am 15 munud.",
+    ),
+    ("Code", "Cod"),
+    ("For example, 123456", "Er enghraifft, 123456"),
+    (
+        "Not received it? It can take a few minutes. Check your spam folder, or",
+        "Heb ei gael? Gall gymryd ychydig funudau. Gwiriwch eich ffolder sbam, neu",
+    ),
+    ("ask for a new code", "gofynnwch am god newydd"),
+    (
+        "Enter the 6-digit code from the email",
+        "Rhowch y cod 6 digid o'r e-bost",
+    ),
+    (
+        "The code is not right, or it has expired. Check the email, or ask for a new code",
+        "Nid yw'r cod yn gywir, neu mae wedi dod i ben. Gwiriwch yr e-bost, neu gofynnwch am god newydd",
+    ),
+    // Track your case: an old link.
+    ("This link has expired", "Mae'r ddolen hon wedi dod i ben"),
+    (
+        "This link has expired or is not complete",
+        "Mae'r ddolen hon wedi dod i ben neu nid yw'n gyflawn",
+    ),
+    (
+        "Links to a case last for a while, then stop working to keep your case private. A link copied from an email can also lose its end.",
+        "Mae dolenni i achos yn para am gyfnod, ac yna'n peidio â gweithio er mwyn cadw eich achos yn breifat. Gall dolen a gopïwyd o e-bost hefyd golli ei diwedd.",
+    ),
+    ("Get a code to see your case", "Cael cod i weld eich achos"),
+    (
+        "by entering the case reference and your email address.",
+        "drwy roi cyfeirnod yr achos a'ch cyfeiriad e-bost.",
+    ),
+    // Track your case: the case.
+    ("Case", "Achos"),
+    ("Thank you", "Diolch"),
+    (
+        "We have added what you sent to your case.",
+        "Rydym wedi ychwanegu'r hyn a anfonoch at eich achos.",
+    ),
+    ("Status", "Statws"),
+    ("Opened", "Agorwyd"),
+    ("What happens next", "Beth sy'n digwydd nesaf"),
+    ("Tell us more", "Dywedwch fwy wrthym"),
+    ("Your message", "Eich neges"),
+    (
+        "Anything that helps us. Do not include card or bank details.",
+        "Unrhyw beth sy'n ein helpu. Peidiwch â chynnwys manylion cerdyn neu fanc.",
+    ),
+    ("Photo (optional)", "Llun (dewisol)"),
+    (
+        "A JPG, PNG, GIF, WebP or HEIC image, smaller than 10 MB",
+        "Delwedd JPG, PNG, GIF, WebP neu HEIC, llai na 10 MB",
+    ),
+    ("Report something new", "Rhoi gwybod am rywbeth newydd"),
+    ("Updates", "Diweddariadau"),
+    ("No updates yet.", "Dim diweddariadau eto."),
+    ("Attached:", "Wedi'i atodi:"),
+    ("Received", "Wedi dod i law"),
+    ("In progress", "Ar y gweill"),
+    ("Waiting for you", "Yn aros amdanoch chi"),
+    ("Waiting for someone else", "Yn aros am rywun arall"),
+    ("Complaint being investigated", "Cwyn yn cael ei hymchwilio"),
+    ("Complaint being reviewed", "Cwyn yn cael ei hadolygu"),
+    ("Resolved", "Wedi'i ddatrys"),
+    ("Closed", "Ar gau"),
+    (
+        "We closed this case on {date}. If the problem has come back, report it again and quote {reference}.",
+        "Gwnaethom gau'r achos hwn ar {date}. Os yw'r broblem wedi dod yn ôl, rhowch wybod eto a dyfynnwch {reference}.",
+    ),
+    (
+        " We aimed to finish by {date}, and this is taking longer. We are sorry for the delay.",
+        " Roeddem yn anelu at orffen erbyn {date}, ac mae hyn yn cymryd mwy o amser. Mae'n ddrwg gennym am yr oedi.",
+    ),
+    (
+        " We aim to finish by {date}.",
+        " Rydym yn anelu at orffen erbyn {date}.",
+    ),
+    (
+        "We need more information from you before we can go on. Add it below and we will pick your case up again.",
+        "Mae angen rhagor o wybodaeth gennych cyn y gallwn fwrw ymlaen. Ychwanegwch hi isod a byddwn yn ailafael yn eich achos.",
+    ),
+    (
+        "We are waiting for someone outside the council, such as a contractor.",
+        "Rydym yn aros am rywun y tu allan i'r cyngor, fel contractwr.",
+    ),
+    (
+        "We have your case and will reply to you.",
+        "Mae eich achos gennym a byddwn yn eich ateb.",
+    ),
+    ("We are working on your case.", "Rydym yn gweithio ar eich achos."),
+    (
+        "Someone else reported the same problem, so we are dealing with both together as case {main}. That case is: {status}.",
+        "Rhoddodd rhywun arall wybod am yr un broblem, felly rydym yn delio â'r ddau gyda'i gilydd fel achos {main}. Statws yr achos hwnnw yw: {status}.",
+    ),
+    ("You emailed us", "Gwnaethoch anfon e-bost atom"),
+    ("You wrote to us online", "Gwnaethoch ysgrifennu atom ar-lein"),
+    ("You sent us a text message", "Gwnaethoch anfon neges destun atom"),
+    ("You phoned us", "Gwnaethoch ein ffonio"),
+    ("You visited us", "Gwnaethoch ymweld â ni"),
+    ("You wrote to us by letter", "Gwnaethoch ysgrifennu llythyr atom"),
+    ("You messaged us", "Gwnaethoch anfon neges atom"),
+    ("We heard from you", "Cawsom air gennych"),
+    ("We emailed you", "Gwnaethom anfon e-bost atoch"),
+    ("We sent you a text message", "Gwnaethom anfon neges destun atoch"),
+    ("We phoned you", "Gwnaethom eich ffonio"),
+    ("We wrote to you", "Gwnaethom ysgrifennu atoch"),
+    ("We replied to your message", "Gwnaethom ateb eich neges"),
+    ("We contacted you", "Gwnaethom gysylltu â chi"),
+    ("Case opened", "Achos wedi'i agor"),
+    ("Status: {status}", "Statws: {status}"),
+    (
+        "This case is closed. To tell us about something new, report it again",
+        "Mae'r achos hwn ar gau. I roi gwybod i ni am rywbeth newydd, rhowch wybod eto",
+    ),
+    (
+        "The photo must be smaller than 10 MB",
+        "Rhaid i'r llun fod yn llai na 10 MB",
+    ),
+    (
+        "The photo must be a JPG, PNG, GIF, WebP or HEIC image",
+        "Rhaid i'r llun fod yn ddelwedd JPG, PNG, GIF, WebP neu HEIC",
+    ),
+    (
+        "Enter what you want to tell us, or add a photo",
+        "Rhowch yr hyn rydych am ei ddweud wrthym, neu ychwanegwch lun",
+    ),
+    ("Your message is too long", "Mae eich neges yn rhy hir"),
+    (
+        "Sorry, your message could not be saved. Try again in a few minutes",
+        "Mae'n ddrwg gennym, nid oedd modd cadw eich neges. Rhowch gynnig arall arni ymhen ychydig funudau",
+    ),
+    // Stopping updates.
+    ("Emails stopped", "Negeseuon e-bost wedi'u hatal"),
+    ("Stop emails about this case?", "Atal negeseuon e-bost am yr achos hwn?"),
+    (
+        "We will not email you again about case",
+        "Ni fyddwn yn anfon e-bost atoch eto am achos",
+    ),
+    (
+        "We will still answer if you write to us.",
+        "Byddwn yn dal i ateb os byddwch yn ysgrifennu atom.",
+    ),
+    (
+        "We will stop emailing you updates about this case. We will still answer if you write to us.",
+        "Byddwn yn rhoi'r gorau i anfon diweddariadau atoch am yr achos hwn. Byddwn yn dal i ateb os byddwch yn ysgrifennu atom.",
+    ),
+    ("Stop emails", "Atal negeseuon e-bost"),
+    // Emails.
+    ("Your code to see case {reference}", "Eich cod i weld achos {reference}"),
+    (
+        "Your code to see case {reference} is\n\n    {code}\n\nEnter it on the page where you asked for it. It works once, for the next {minutes} minutes.\n\nIf you did not ask for a code, you can ignore this email: nobody can see your case without it.\n",
+        "Eich cod i weld achos {reference} yw\n\n    {code}\n\nRhowch ef ar y dudalen lle gofynnoch amdano. Mae'n gweithio unwaith, am y {minutes} munud nesaf.\n\nOs na wnaethoch ofyn am god, gallwch anwybyddu'r e-bost hwn: ni all neb weld eich achos hebddo.\n",
+    ),
+    ("Hello {name},", "Helo {name},"),
+    ("Hello,", "Helo,"),
+    (
+        "See your case, and add information or a photo:",
+        "Gweld eich achos, ac ychwanegu gwybodaeth neu lun:",
+    ),
+    (
+        "To stop emails about this case:",
+        "I atal negeseuon e-bost am yr achos hwn:",
+    ),
+    ("We have received your report", "Rydym wedi cael eich adroddiad"),
+    ("We have received your message", "Rydym wedi cael eich neges"),
+    (
+        "Thank you for contacting us. We have received your report about {service}.",
+        "Diolch am gysylltu â ni. Rydym wedi cael eich adroddiad am {service}.",
+    ),
+    (
+        "Thank you for contacting us. We have received your message about {service}.",
+        "Diolch am gysylltu â ni. Rydym wedi cael eich neges am {service}.",
+    ),
+    (
+        "Your reference is {reference}. Quote it if you contact us about this.",
+        "Eich cyfeirnod yw {reference}. Dyfynnwch ef os byddwch yn cysylltu â ni am hyn.",
+    ),
+    ("Your case is now: {status}", "Statws eich achos nawr: {status}"),
+    (
+        "Your case {case} about {service} is now: {status}.",
+        "Statws eich achos {case} am {service} nawr yw: {status}.",
+    ),
+    (
+        "You reported a problem ({own}) that we are dealing with as case {case}, about {service}. It is now: {status}.",
+        "Rhoesoch wybod am broblem ({own}) rydym yn delio â hi fel achos {case}, am {service}. Ei statws nawr yw: {status}.",
+    ),
+    (
+        " If the problem has come back, tell us on the page below or report it again.",
+        " Os yw'r broblem wedi dod yn ôl, dywedwch wrthym ar y dudalen isod neu rhowch wybod eto.",
+    ),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every `p.t("…")` in the resident-facing templates has its Welsh.
+    #[test]
+    fn every_resident_sentence_has_its_welsh() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+        let mut missing = Vec::new();
+        let mut seen = 0;
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            let text = std::fs::read_to_string(&path).unwrap();
+            if !text.contains("p.t(\"") {
+                continue;
+            }
+            for piece in text.split("p.t(\"").skip(1) {
+                let en = &piece[..piece.find("\")").unwrap()];
+                seen += 1;
+                if !WELSH.contains_key(en) {
+                    missing.push(format!("{}: {en}", path.display()));
+                }
+            }
+        }
+        assert!(seen > 40, "the templates ask for {seen} sentences");
+        assert!(missing.is_empty(), "no Welsh for:\n{}", missing.join("\n"));
+    }
+
+    #[test]
+    fn the_catalogue_has_no_empty_or_doubled_entries_and_keeps_placeholders() {
+        let mut keys = std::collections::HashSet::new();
+        for (en, cy) in CATALOGUE {
+            assert!(keys.insert(*en), "twice: {en}");
+            assert!(!cy.trim().is_empty() && cy != en, "{en}");
+            for name in en.split('{').skip(1).map(|p| &p[..p.find('}').unwrap()]) {
+                assert!(cy.contains(&format!("{{{name}}}")), "{en}: the Welsh loses {{{name}}}");
+            }
+        }
+    }
+
+    #[test]
+    fn dates_and_choices_read_in_both_languages() {
+        let at: Timestamp = "2026-12-04T12:00:00Z".parse().unwrap();
+        assert_eq!(day(Lang::En, &at), "Friday 4 December 2026");
+        assert_eq!(day(Lang::Cy, &at), "Dydd Gwener 4 Rhagfyr 2026");
+        assert_eq!(moment(Lang::Cy, &at), "4 Rhagfyr 2026, 12:00");
+        assert_eq!(Lang::parse("cy-GB"), Some(Lang::Cy));
+        assert_eq!(Lang::parse("fr"), None);
+        assert_eq!(
+            switch_link("/track/HRD-000001", Some("key=1.ab&lang=en"), Lang::Cy),
+            "/track/HRD-000001?key=1.ab&lang=cy"
+        );
+        assert_eq!(switch_link("/track", None, Lang::En), "/track?lang=en");
+        assert_eq!(
+            tf(Lang::Cy, "Status: {status}", &[("status", "Ar gau")]),
+            "Statws: Ar gau"
+        );
+        assert_eq!(t(Lang::Cy, "not in the table"), "not in the table");
+    }
+}
