@@ -125,6 +125,9 @@ enum UserCommand {
         /// Services a back-office officer sees (slugs, repeatable).
         #[arg(long = "service")]
         services: Vec<String>,
+        /// The user's team (slug): a team manager is escalated its missed deadlines.
+        #[arg(long)]
+        team: Option<String>,
     },
 }
 
@@ -215,25 +218,30 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     name,
                     role,
                     services,
+                    team,
                 },
         } => {
             let config = Config::load(&data_dir, cli.config.as_deref())?;
             let store = open(&config, &data_dir).await?;
             store.ensure_current().await?;
             let role = role.parse().map_err(|e: String| anyhow::anyhow!("--role: {e}"))?;
+            if team.is_some() {
+                // The config's teams, so `--team` can name one before `heard serve` has run.
+                apply_catalogue(&store, &config).await?;
+            }
             let password_hash = match std::env::var("HEARD_PASSWORD") {
                 Ok(p) if p.len() >= 12 => Some(heard_web::hash_password(&p).map_err(anyhow::Error::msg)?),
                 Ok(_) => bail!("HEARD_PASSWORD: use at least 12 characters"),
                 Err(_) => None,
             };
-            let detail = serde_json::json!({"email": email, "role": role, "services": services,
+            let detail = serde_json::json!({"email": email, "role": role, "services": services, "team": team,
                                             "password_set": password_hash.is_some()});
             let id = store
                 .upsert_user(&heard_store::users::NewUser {
                     email,
                     name,
                     role,
-                    team: None,
+                    team,
                     services,
                     password_hash,
                 })
