@@ -262,9 +262,10 @@ impl Store {
                 Escalated::Any => String::new(),
                 Escalated::To(user) => format!(" AND e.manager_id = {}", sql.bind(Param::Int(user))),
             };
+            // From the escalations (few) to their cases, not a walk of every open case.
             sql.push(&format!(
                 " AND k.status NOT IN ('resolved', 'closed') \
-                 AND EXISTS (SELECT 1 FROM case_escalations e WHERE e.case_id = k.id{to})"
+                 AND k.id IN (SELECT e.case_id FROM case_escalations e WHERE 1 = 1{to})"
             ));
         }
         if let Some(t) = f.action_before {
