@@ -141,6 +141,20 @@ impl Public {
     }
 }
 
+/// The page frame's parts: `lang`, the council, and this page in the other language.
+pub(crate) fn public(state: &crate::AppState, lang: Lang, uri: &axum::http::Uri) -> Public {
+    Public {
+        lang,
+        council: state.settings().council_name.clone(),
+        toggle: crate::i18n::switch_link(uri.path(), uri.query(), lang.other()),
+    }
+}
+
+/// A form's own `lang` field wins over the request's (a post has no `?lang=`).
+pub(crate) fn form_lang(field: Option<&str>, fallback: Lang) -> Lang {
+    field.and_then(Lang::parse).unwrap_or(fallback)
+}
+
 /// `en` in `lang`: the Welsh from the table, or the English when the table has none.
 pub fn t(lang: Lang, en: &str) -> &str {
     match lang {
@@ -399,6 +413,86 @@ const CATALOGUE: &[(&str, &str)] = &[
     (
         "Sorry, your message could not be saved. Try again in a few minutes",
         "Mae'n ddrwg gennym, nid oedd modd cadw eich neges. Rhowch gynnig arall arni ymhen ychydig funudau",
+    ),
+    // Report it or contact us.
+    ("Report it or contact us", "Rhoi gwybod neu gysylltu â ni"),
+    (
+        "Choose what your report or question is about.",
+        "Dewiswch beth yw pwnc eich adroddiad neu eich cwestiwn.",
+    ),
+    ("What do you want to tell us?", "Beth ydych chi am ei ddweud wrthym?"),
+    (
+        "Describe the problem or your question. Do not include card or bank details.",
+        "Disgrifiwch y broblem neu eich cwestiwn. Peidiwch â chynnwys manylion cerdyn neu fanc.",
+    ),
+    ("(optional)", "(dewisol)"),
+    ("Choose one", "Dewiswch un"),
+    ("Where is it?", "Ble mae hyn?"),
+    ("Postcode (optional)", "Cod post (dewisol)"),
+    (
+        "Street, building or landmark (optional)",
+        "Stryd, adeilad neu dirnod (dewisol)",
+    ),
+    (
+        "For example, outside 12 Wharf Road, by the bus stop",
+        "Er enghraifft, y tu allan i 12 Wharf Road, wrth yr arhosfan bysiau",
+    ),
+    ("Your details", "Eich manylion"),
+    ("Full name (optional)", "Enw llawn (dewisol)"),
+    (
+        "We will only use this to tell you about your report. Give an email address or a phone number.",
+        "Byddwn yn defnyddio hwn dim ond i roi gwybod i chi am eich adroddiad. Rhowch gyfeiriad e-bost neu rif ffôn.",
+    ),
+    ("Phone number", "Rhif ffôn"),
+    ("Send report", "Anfon adroddiad"),
+    (
+        "This form has expired. Check your answers and send it again",
+        "Mae'r ffurflen hon wedi dod i ben. Gwiriwch eich atebion a'i hanfon eto",
+    ),
+    (
+        "Your name must be 200 characters or fewer",
+        "Rhaid i'ch enw fod yn 200 nod neu lai",
+    ),
+    (
+        "Enter a telephone number, like 01632 960 001 or 07700 900 982",
+        "Rhowch rif ffôn, fel 01632 960 001 neu 07700 900 982",
+    ),
+    (
+        "Enter your email address or phone number, so we can tell you what happens",
+        "Rhowch eich cyfeiriad e-bost neu eich rhif ffôn, er mwyn i ni allu rhoi gwybod i chi beth sy'n digwydd",
+    ),
+    (
+        "Enter a real postcode, like DS1 4AB",
+        "Rhowch god post go iawn, fel DS1 4AB",
+    ),
+    (
+        "Where it is must be 500 characters or fewer",
+        "Rhaid i'r lleoliad fod yn 500 nod neu lai",
+    ),
+    (
+        "Tell us what you want to report or ask",
+        "Dywedwch wrthym beth rydych am roi gwybod amdano neu ei ofyn",
+    ),
+    (
+        "Sorry, your report could not be saved. Try again in a few minutes",
+        "Mae'n ddrwg gennym, nid oedd modd cadw eich adroddiad. Rhowch gynnig arall arni ymhen ychydig funudau",
+    ),
+    ("Answer: {label}", "Atebwch: {label}"),
+    ("Report received", "Adroddiad wedi dod i law"),
+    ("Your reference is", "Eich cyfeirnod yw"),
+    ("Follow your report", "Dilyn eich adroddiad"),
+    (
+        "See what happens to your report",
+        "Gweld beth sy'n digwydd i'ch adroddiad",
+    ),
+    (
+        ", and add more information or a photo. Keep this link: it works for 6 months. You can also enter your reference and email address at",
+        ", ac ychwanegu rhagor o wybodaeth neu lun. Cadwch y ddolen hon: mae'n gweithio am 6 mis. Gallwch hefyd roi eich cyfeirnod a'ch cyfeiriad e-bost yn",
+    ),
+    ("Report something else", "Rhoi gwybod am rywbeth arall"),
+    (
+        "We have passed your report to {service}. Quote your reference {reference} if you contact us about it.",
+        "Rydym wedi anfon eich adroddiad at {service}. Dyfynnwch eich cyfeirnod {reference} os byddwch yn cysylltu â ni amdano.",
     ),
     // Stopping updates.
     ("Emails stopped", "Negeseuon e-bost wedi'u hatal"),

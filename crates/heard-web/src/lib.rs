@@ -268,6 +268,11 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     let u = &state.settings().updates;
     if !(u.statuses.is_empty() && u.acknowledge.is_empty() && u.per_service.is_empty()) {
+        // One round before the first request: on a new database it marks where telling
+        // starts, so nothing that arrives from now on can fall before the mark.
+        if let Err(e) = track::notices::tell(&state).await {
+            tracing::warn!(error = %e, "resident updates could not start; retrying in the background");
+        }
         tokio::spawn(track::notices::run(state.clone(), std::time::Duration::from_secs(5)));
     }
     let service = app(state.clone()).into_make_service_with_connect_info::<std::net::SocketAddr>();

@@ -50,7 +50,11 @@ async fn report(app: &TestApp, email: &str, description: &str) -> (String, Strin
         .split("href=\"/track/")
         .nth(1)
         .and_then(|r| r.split('"').next())
-        .map(|r| format!("/track/{}", r.replace("&amp;", "&")))
+        .map(|r| {
+            let r = r.replace("&amp;", "&").replace("&#38;", "&");
+            // The link carries the page's language; the key is what matters here.
+            format!("/track/{}", r.split("&lang=").next().unwrap_or(&r))
+        })
         .unwrap_or_else(|| panic!("no tracking link on the receipt: {receipt}"));
     assert!(link.starts_with(&format!("/track/{reference}?key=")), "{link}");
     (reference, link)
@@ -539,6 +543,18 @@ on_both!(
         };
         let (reference, _) = report(&app, "jo@example.org", "Twll mawr yn y ffordd").await;
         emails_to(&app, "jo@example.org", "We have received your report", 1).await;
+
+        // The report form in Welsh too.
+        let r = app.http.get(app.url("/report/highways?lang=cy")).send().await.unwrap();
+        let html = r.text().await.unwrap();
+        assert!(
+            html.contains("<html lang=\"cy\">") && html.contains("Beth ydych chi am ei ddweud wrthym?"),
+            "{html}"
+        );
+        assert!(
+            html.contains("name=\"lang\" value=\"cy\""),
+            "the form keeps its language: {html}"
+        );
 
         // Switching language: the page in Welsh, the choice remembered.
         let r = app.http.get(app.url("/track?lang=cy")).send().await.unwrap();

@@ -12,17 +12,17 @@
 pub(crate) mod photo;
 
 use crate::AppState;
+use crate::i18n::{Lang, Public, form_lang, public, t, tf};
 use crate::pages::render;
 use crate::reports::{ReportFile, new_token, take_in};
 use askama::Template;
-use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
+use axum::extract::{DefaultBodyLimit, Multipart, OriginalUri, Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use heard_core::contact::{AttachmentMeta, ContactInput};
 use heard_core::service_form::{FieldType, check_answers};
 use heard_core::{Identity, NewContact, Postcode};
-use heard_store::UserRecord;
 use heard_store::reports::{NewReport, ReportFilter, ServiceDefinition};
 use std::collections::BTreeMap;
 
@@ -40,21 +40,20 @@ pub fn router() -> axum::Router<AppState> {
         .route("/report/{service}", get(form).post(submit))
         .route("/report/receipt/{token}", get(receipt))
         .layer(DefaultBodyLimit::max(MAX_FORM_BYTES))
+        .layer(axum::middleware::from_fn(crate::i18n::remember))
 }
 
 #[derive(Template)]
 #[template(path = "report_index.html")]
 struct IndexPage {
-    user: Option<UserRecord>,
-    csrf: String,
+    p: Public,
     services: Vec<ServiceDefinition>,
 }
 
-async fn index(State(state): State<AppState>) -> Response {
+async fn index(State(state): State<AppState>, lang: Lang, OriginalUri(uri): OriginalUri) -> Response {
     match state.store().service_definitions().await {
         Ok(services) => render(&IndexPage {
-            user: None,
-            csrf: String::new(),
+            p: public(&state, lang, &uri),
             services,
         }),
         Err(e) => {
@@ -86,8 +85,7 @@ struct ChoiceView {
 #[derive(Template)]
 #[template(path = "report_form.html")]
 struct FormPage {
-    user: Option<UserRecord>,
-    csrf: String,
+    p: Public,
     service: ServiceDefinition,
     /// What was typed, by field name.
     values: BTreeMap<String, String>,
@@ -126,6 +124,7 @@ async fn service(state: &AppState, slug: &str) -> Result<ServiceDefinition, Resp
 /// cookie-paired token.
 fn page(
     state: &AppState,
+    lang: Lang,
     status: StatusCode,
     service: ServiceDefinition,
     values: BTreeMap<String, String>,
@@ -170,9 +169,11 @@ fn page(
             }
         })
         .collect();
+    let here: axum::http::Uri = format!("/report/{}", service.slug)
+        .parse()
+        .unwrap_or_else(|_| axum::http::Uri::from_static("/report"));
     let body = render(&FormPage {
-        user: None,
-        csrf: String::new(),
+        p: public(state, lang, &here),
         service,
         values,
         errors,
@@ -188,9 +189,9 @@ fn page(
     (status, [(header::SET_COOKIE, cookie)], body).into_response()
 }
 
-async fn form(State(state): State<AppState>, Path(slug): Path<String>) -> Response {
+async fn form(State(state): State<AppState>, lang: Lang, Path(slug): Path<String>) -> Response {
     match service(&state, &slug).await {
-        Ok(s) => page(&state, StatusCode::OK, s, BTreeMap::new(), &[], Vec::new()),
+        Ok(s) => page(&state, lang, StatusCode::OK, s, BTreeMap::new(), &[], Vec::new()),
         Err(r) => r,
     }
 }
@@ -289,6 +290,7 @@ fn same_site(headers: &HeaderMap, token: &str) -> bool {
 #[tracing::instrument(skip_all, fields(service = %slug))]
 async fn submit(
     State(state): State<AppState>,
+    lang: Lang,
     Path(slug): Path<String>,
     headers: HeaderMap,
     multipart: Multipart,
@@ -308,16 +310,17 @@ async fn submit(
                 .into_response();
         }
     };
+    let lang = form_lang(sent.values.get("lang").map(String::as_str), lang);
     let values = sent.values.clone();
     let answers = sent.answers.clone();
     let back = |status: StatusCode, errors: Vec<(String, String)>| {
         tracing::info!(%status, fields = ?errors.iter().map(|(f, _)| f.as_str()).collect::<Vec<_>>(), "form refused");
-        page(&state, status, service.clone(), values.clone(), &answers, errors)
+        page(&state, lang, status, service.clone(), values.clone(), &answers, errors)
     };
     if sent.too_large {
         return back(
             StatusCode::PAYLOAD_TOO_LARGE,
-            vec![("photo".into(), "The photo must be smaller than 10 MB".into())],
+            vec![("photo".into(), t(lang, "The photo must be smaller than 10 MB").into())],
         );
     }
     let token = sent.values.get("csrf_token").map_or("", String::as_str);
@@ -326,7 +329,7 @@ async fn submit(
             StatusCode::FORBIDDEN,
             vec![(
                 "description".into(),
-                "This form has expired. Check your answers and send it again".into(),
+                t(lang, "This form has expired. Check your answers and send it again").into(),
             )],
         );
     }
@@ -334,7 +337,10 @@ async fn submit(
     let mut errors: Vec<(String, String)> = Vec::new();
     let name = get("name").replace(['<', '>', '"'], "");
     if name.chars().count() > 200 {
-        errors.push(("name".into(), "Your name must be 200 characters or fewer".into()));
+        errors.push((
+            "name".into(),
+            t(lang, "Your name must be 200 characters or fewer").into(),
+        ));
     }
     let (email, phone) = (get("email"), get("phone"));
     let mut from = None;
@@ -343,7 +349,11 @@ async fn submit(
             Ok(i) => from = Some(i.value),
             Err(_) => errors.push((
                 "email".into(),
-                "Enter an email address in the correct format, like name@example.com".into(),
+                t(
+                    lang,
+                    "Enter an email address in the correct format, like name@example.com",
+                )
+                .into(),
             )),
         }
     }
@@ -354,14 +364,18 @@ async fn submit(
             }
             Err(_) => errors.push((
                 "phone".into(),
-                "Enter a telephone number, like 01632 960 001 or 07700 900 982".into(),
+                t(lang, "Enter a telephone number, like 01632 960 001 or 07700 900 982").into(),
             )),
         }
     }
     if email.is_empty() && phone.is_empty() {
         errors.push((
             "email".into(),
-            "Enter your email address or phone number, so we can tell you what happens".into(),
+            t(
+                lang,
+                "Enter your email address or phone number, so we can tell you what happens",
+            )
+            .into(),
         ));
     }
     let postcode = match get("postcode") {
@@ -369,20 +383,26 @@ async fn submit(
         raw => match Postcode::parse(raw) {
             Ok(p) => Some(p.to_string()),
             Err(_) => {
-                errors.push(("postcode".into(), "Enter a real postcode, like DS1 4AB".into()));
+                errors.push(("postcode".into(), t(lang, "Enter a real postcode, like DS1 4AB").into()));
                 None
             }
         },
     };
     let location = Some(get("location").to_string()).filter(|l| !l.is_empty());
     if location.as_ref().is_some_and(|l| l.chars().count() > 500) {
-        errors.push(("location".into(), "Where it is must be 500 characters or fewer".into()));
+        errors.push((
+            "location".into(),
+            t(lang, "Where it is must be 500 characters or fewer").into(),
+        ));
     }
     let description = get("description").to_string();
     if description.is_empty() {
-        errors.push(("description".into(), "Tell us what you want to report or ask".into()));
+        errors.push((
+            "description".into(),
+            t(lang, "Tell us what you want to report or ask").into(),
+        ));
     } else if description.len() > state.settings().limits.max_body_bytes {
-        errors.push(("description".into(), "Your message is too long".into()));
+        errors.push(("description".into(), t(lang, "Your message is too long").into()));
     }
     let answers = match check_answers(&service.fields, &sent.answers, |code| format!("f_{code}")) {
         Ok(a) => a,
@@ -394,7 +414,7 @@ async fn submit(
                     .find(|x| format!("f_{}", x.code) == f.field)
                     .map_or(String::new(), |x| x.description.clone());
                 let message = if f.reason.starts_with("is required") {
-                    format!("Answer: {label}")
+                    tf(lang, "Answer: {label}", &[("label", &label)])
                 } else {
                     format!("{label}: {}", f.reason)
                 };
@@ -413,7 +433,7 @@ async fn submit(
             }),
             None => errors.push((
                 "photo".into(),
-                "The photo must be a JPG, PNG, GIF, WebP or HEIC image".into(),
+                t(lang, "The photo must be a JPG, PNG, GIF, WebP or HEIC image").into(),
             )),
         }
     }
@@ -503,11 +523,23 @@ async fn submit(
                 e.status,
                 vec![(
                     "description".into(),
-                    "Sorry, your report could not be saved. Try again in a few minutes".into(),
+                    t(
+                        lang,
+                        "Sorry, your report could not be saved. Try again in a few minutes",
+                    )
+                    .into(),
                 )],
             );
         }
     };
+    // Every later message to them is written in the language they used here.
+    if let Err(e) = state
+        .store()
+        .set_customer_language(outcome.customer_id, lang.code())
+        .await
+    {
+        tracing::error!(error = %e, "language not stored");
+    }
     // A member of the public, not a signed-in user: recorded as `public`.
     let detail = serde_json::json!({"channel": "web_form", "via": "report form", "created": outcome.created,
                                     "case_created": outcome.case_created, "customer_created": outcome.customer_created});
@@ -525,7 +557,11 @@ async fn submit(
             e.status,
             vec![(
                 "description".into(),
-                "Sorry, your report could not be saved. Try again in a few minutes".into(),
+                t(
+                    lang,
+                    "Sorry, your report could not be saved. Try again in a few minutes",
+                )
+                .into(),
             )],
         );
     }
@@ -549,17 +585,22 @@ async fn submit(
 #[derive(Template)]
 #[template(path = "report_receipt.html")]
 struct ReceiptPage {
-    user: Option<UserRecord>,
-    csrf: String,
+    p: Public,
     reference: String,
-    service_name: String,
+    /// "We have passed your report to …".
+    passed: String,
     service_slug: String,
     /// A signed link to follow the case at `/track`.
     track: String,
 }
 
 /// The acknowledgement: the case reference, from the receipt token in the address.
-async fn receipt(State(state): State<AppState>, Path(token): Path<String>) -> Response {
+async fn receipt(
+    State(state): State<AppState>,
+    lang: Lang,
+    OriginalUri(uri): OriginalUri,
+    Path(token): Path<String>,
+) -> Response {
     let filter = ReportFilter {
         token: Some(token),
         limit: 1,
@@ -569,12 +610,15 @@ async fn receipt(State(state): State<AppState>, Path(token): Path<String>) -> Re
         Ok(found) => match found.into_iter().next() {
             Some(r) => match crate::track::link_for(&state, &r.reference).await {
                 Ok(track) => render(&ReceiptPage {
-                    user: None,
-                    csrf: String::new(),
+                    p: public(&state, lang, &uri),
+                    passed: tf(
+                        lang,
+                        "We have passed your report to {service}. Quote your reference {reference} if you contact us about it.",
+                        &[("service", &r.service_name), ("reference", &r.reference.to_string())],
+                    ),
                     reference: r.reference.to_string(),
-                    service_name: r.service_name,
                     service_slug: r.service,
-                    track,
+                    track: format!("{track}&lang={lang}"),
                 }),
                 Err(e) => {
                     tracing::error!(error = %e, "tracking link failed");

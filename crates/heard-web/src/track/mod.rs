@@ -18,7 +18,7 @@ pub(crate) mod notices;
 use crate::AppState;
 use crate::audit::{Action, Subject};
 use crate::forms::photo;
-use crate::i18n::{Lang, Public, t, tf};
+use crate::i18n::{Lang, Public, form_lang, public, t, tf};
 use crate::pages::render;
 use crate::reports::{ReportFile, take_in};
 use askama::Template;
@@ -55,20 +55,6 @@ pub fn router() -> axum::Router<AppState> {
         )
         .layer(axum::middleware::map_response(no_referrer))
         .layer(axum::middleware::from_fn(crate::i18n::remember))
-}
-
-/// The page frame's parts: `lang`, the council, and this page in the other language.
-fn public(state: &AppState, lang: Lang, uri: &axum::http::Uri) -> Public {
-    Public {
-        lang,
-        council: state.settings().council_name.clone(),
-        toggle: crate::i18n::switch_link(uri.path(), uri.query(), lang.other()),
-    }
-}
-
-/// A form's own `lang` field wins over the request's (a post has no `?lang=`).
-fn form_lang(field: Option<&str>, fallback: Lang) -> Lang {
-    field.and_then(Lang::parse).unwrap_or(fallback)
 }
 
 /// Link keys travel in addresses: no page here tells another site where it came from,
