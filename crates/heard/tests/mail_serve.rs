@@ -139,10 +139,21 @@ async fn serve_reads_mailboxes_and_sends_replies() {
     };
     outbox.queue(&reply).await.unwrap();
     let new = sink.join("new");
-    wait_until("the reply to reach the SMTP server", || {
+    // So does heard's own acknowledgement of the new case to the sender (`[updates]`).
+    wait_until("the reply and the acknowledgement to reach the SMTP server", || {
         let n = std::fs::read_dir(&new).map(|d| d.count()).unwrap_or(0);
-        async move { n == 1 }
+        async move { n == 2 }
     })
     .await;
-    assert_eq!(store.outbox(Some(case.id), Some("sent")).await.unwrap().len(), 1);
+    let mut sent: Vec<String> = store
+        .outbox(Some(case.id), Some("sent"))
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|m| m.subject)
+        .collect();
+    sent.sort();
+    assert_eq!(sent.len(), 2, "{sent:?}");
+    assert!(sent[0].starts_with("Re: Council tax"), "{sent:?}");
+    assert!(sent[1].starts_with("We have received your message ["), "{sent:?}");
 }
