@@ -14,6 +14,7 @@ pub mod identity;
 pub mod job;
 pub mod reply_template;
 pub mod routing;
+pub mod satisfaction;
 pub mod service_form;
 pub mod service_level;
 pub mod updates;

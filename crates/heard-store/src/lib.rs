@@ -21,6 +21,7 @@ pub mod outbox;
 pub mod queries;
 pub mod records;
 pub mod reports;
+pub mod satisfaction;
 pub mod seed;
 mod sqlite_writer;
 #[cfg(feature = "testing")]

@@ -112,6 +112,8 @@ macro_rules! refresh_next_action {
     };
 }
 
+pub(crate) use refresh_next_action;
+
 /// Fails with "not found" unless the case exists (inside the transaction).
 macro_rules! ensure_case {
     ($tx:ident, $case:expr) => {{

@@ -494,6 +494,40 @@ const CATALOGUE: &[(&str, &str)] = &[
         "We have passed your report to {service}. Quote your reference {reference} if you contact us about it.",
         "Rydym wedi anfon eich adroddiad at {service}. Dyfynnwch eich cyfeirnod {reference} os byddwch yn cysylltu â ni amdano.",
     ),
+    // Satisfaction.
+    (
+        "How satisfied are you with how we dealt with case {reference}?",
+        "Pa mor fodlon ydych chi gyda'r ffordd y gwnaethom ddelio ag achos {reference}?",
+    ),
+    ("Very satisfied", "Bodlon iawn"),
+    ("Satisfied", "Bodlon"),
+    ("Neither satisfied nor dissatisfied", "Ddim yn fodlon nac yn anfodlon"),
+    ("Dissatisfied", "Anfodlon"),
+    ("Very dissatisfied", "Anfodlon iawn"),
+    ("Tell us why (optional)", "Dywedwch wrthym pam (dewisol)"),
+    (
+        "Do not include card or bank details.",
+        "Peidiwch â chynnwys manylion cerdyn neu fanc.",
+    ),
+    ("Choose how satisfied you are", "Dewiswch pa mor fodlon ydych chi"),
+    (
+        "Your comment must be 2,000 characters or fewer",
+        "Rhaid i'ch sylw fod yn 2,000 nod neu lai",
+    ),
+    ("Thank you for your feedback", "Diolch am eich adborth"),
+    (
+        "We use what you tell us to improve our services.",
+        "Rydym yn defnyddio'r hyn rydych yn ei ddweud wrthym i wella ein gwasanaethau.",
+    ),
+    (
+        "We are sorry we did not get this right. A manager will look at what you told us and contact you within two working days. You can also make a complaint.",
+        "Mae'n ddrwg gennym na wnaethom hyn yn iawn. Bydd rheolwr yn edrych ar yr hyn a ddywedoch wrthym ac yn cysylltu â chi o fewn dau ddiwrnod gwaith. Gallwch hefyd wneud cwyn.",
+    ),
+    ("See your case", "Gweld eich achos"),
+    (
+        "How did we do? Tell us in one question:",
+        "Sut wnaethom ni? Dywedwch wrthym mewn un cwestiwn:",
+    ),
     // Stopping updates.
     ("Emails stopped", "Negeseuon e-bost wedi'u hatal"),
     ("Stop emails about this case?", "Atal negeseuon e-bost am yr achos hwn?"),

@@ -14,6 +14,7 @@ pub mod open311;
 mod pages;
 pub mod problem;
 mod reports;
+mod satisfaction;
 mod time;
 mod track;
 pub mod trends;
@@ -229,6 +230,8 @@ pub fn app(state: AppState) -> Router {
         .merge(open311::router())
         .merge(forms::router())
         .merge(track::router())
+        .route("/satisfaction", axum::routing::get(satisfaction::page))
+        .route("/satisfaction.csv", axum::routing::get(satisfaction::csv))
         .merge(calls::router())
         .route("/healthz", axum::routing::get(|| async { "ok" }))
         .layer(axum::middleware::from_fn_with_state(

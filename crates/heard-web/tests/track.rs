@@ -671,3 +671,134 @@ on_both!(
         );
     }
 );
+
+on_both!(
+    a_resolved_case_asks_one_question_and_an_unhappy_answer_goes_to_the_manager,
+    |app| {
+        let app = TestApp {
+            http: no_redirects(&app),
+            ..app
+        };
+        let manager = app
+            .store
+            .upsert_user(&NewUser {
+                email: "manager@test.heard".into(),
+                name: "Morgan Manager".into(),
+                role: Role::TeamManager,
+                team: Some("streets".into()),
+                services: vec![],
+                password_hash: None,
+            })
+            .await
+            .unwrap();
+        let (reference, _) = report(&app, "jo@example.org", "Deep pothole outside number 12").await;
+        let case: CaseReference = reference.parse().unwrap();
+        app.store
+            .set_case_status(&case, heard_core::CaseStatus::Resolved, None)
+            .await
+            .unwrap();
+        let done = emails_to(&app, "jo@example.org", "now: Resolved", 1).await;
+        assert!(
+            done[0].body.contains("How did we do? Tell us in one question:"),
+            "{}",
+            done[0].body
+        );
+        let survey = link_in(
+            &done[0].body[done[0].body.find("How did we do").unwrap()..],
+            "http://127.0.0.1:8080/track/",
+        );
+        assert!(survey.contains("/survey?key="), "{survey}");
+
+        let (s, html, _) = page(&app, &survey).await;
+        assert_eq!(s, StatusCode::OK, "{html}");
+        assert!(
+            html.contains(&format!(
+                "How satisfied are you with how we dealt with case {reference}?"
+            )),
+            "{html}"
+        );
+        assert!(
+            html.contains("Very dissatisfied") && html.contains("type=\"radio\""),
+            "{html}"
+        );
+        let (path, query) = survey.split_once('?').unwrap();
+        let key: String = serde_urlencoded::from_str::<Vec<(String, String)>>(query)
+            .unwrap()
+            .into_iter()
+            .find(|(k, _)| k == "key")
+            .unwrap()
+            .1;
+        let answer = |score: &'static str, comment: &'static str| {
+            let app = &app;
+            let (path, key) = (path.to_string(), key.clone());
+            async move {
+                let r = app
+                    .http
+                    .post(app.url(&path))
+                    .form(&[("key", key.as_str()), ("score", score), ("comment", comment)])
+                    .send()
+                    .await
+                    .unwrap();
+                (r.status(), r.text().await.unwrap())
+            }
+        };
+        let (s, html) = answer("", "no score").await;
+        assert_eq!(s, StatusCode::BAD_REQUEST);
+        assert!(
+            html.contains("Choose how satisfied you are") && html.contains("no score"),
+            "{html}"
+        );
+        let (s, html) = answer("5", "Thank you, quick work").await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(
+            html.contains("Thank you for your feedback") && html.contains("improve our services"),
+            "{html}"
+        );
+        assert_eq!(
+            app.store.case(&case).await.unwrap().status,
+            heard_core::CaseStatus::Resolved,
+            "a happy answer changes nothing"
+        );
+
+        // They think again: nobody came. The case reopens for the team's manager, with a
+        // follow-up that keeps it in front of them.
+        let (s, html) = answer("4", "Nobody has filled the hole, it is still there").await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(html.contains("A manager will look at what you told us"), "{html}");
+        let after = app.store.case(&case).await.unwrap();
+        assert_eq!(after.status, heard_core::CaseStatus::Open);
+        assert_eq!(after.owner.map(|o| o.id), Some(manager));
+        assert!(after.next_action_at.is_some(), "the follow-up is the next action");
+        let follow_ups = app.store.follow_ups(&case).await.unwrap();
+        assert_eq!(follow_ups.len(), 1);
+        assert!(follow_ups[0].note.contains("dissatisfied (4/5)") && follow_ups[0].note.contains("still there"));
+
+        let staff = app.sign_in_as("agent@test.heard", "Agent", Role::Agent, &[]).await;
+        let (_, html) = staff.page(&format!("/cases/{reference}")).await;
+        assert!(
+            html.contains("The resident rated how we dealt with this 4/5")
+                && html.contains("reopened for the team manager"),
+            "{html}"
+        );
+
+        // The report: one answer per resident (the latest), by service, channel and staff.
+        let staff = app.sign_in_as("agent@test.heard", "Agent", Role::Agent, &[]).await;
+        let (s, html) = staff.page("/satisfaction").await;
+        assert_eq!(s, StatusCode::OK, "{html}");
+        assert!(html.contains("<th scope=\"row\">Potholes and roads</th>"), "{html}");
+        assert!(html.contains("<th scope=\"row\">web_form</th>"), "{html}");
+        let r = staff
+            .http
+            .get(app.url("/satisfaction.csv?days=30"))
+            .header("cookie", &staff.cookie)
+            .send()
+            .await
+            .unwrap();
+        let csv = r.text().await.unwrap();
+        assert!(csv.contains("service,Potholes and roads,1,4.00,1.000,1.000"), "{csv}");
+        assert!(
+            csv.starts_with("by,group,answers,mean_score,satisfied_share,unhappy_share\n"),
+            "{csv}"
+        );
+    }
+);

@@ -14,6 +14,7 @@
 
 pub(crate) mod link;
 pub(crate) mod notices;
+mod survey;
 
 use crate::AppState;
 use crate::audit::{Action, Subject};
@@ -49,6 +50,7 @@ pub fn router() -> axum::Router<AppState> {
         .route("/track/code", post(enter_code))
         .route("/track/{reference}", get(view))
         .route("/track/{reference}/stop", get(stop_page).post(stop))
+        .route("/track/{reference}/survey", get(survey::page).post(survey::answer))
         .route(
             "/track/{reference}/add",
             post(add).layer(DefaultBodyLimit::max(2 * photo::MAX_PHOTO_BYTES)),

@@ -91,11 +91,8 @@ async fn compose(state: &AppState, e: &NoticeEvent) -> Result<Vec<NewOutgoingEma
     let mut out = Vec::with_capacity(recipients.len());
     for r in recipients {
         let own = r.own_case.to_string();
-        let track = format!(
-            "{}/track/{own}?key={}",
-            settings.public_url,
-            link::sign(&key, &own, now, link::LINK_LIFETIME)
-        );
+        let case_key = link::sign(&key, &own, now, link::LINK_LIFETIME);
+        let track = format!("{}/track/{own}?key={case_key}", settings.public_url);
         let stop = format!(
             "{}/track/{own}/stop?c={}&key={}",
             settings.public_url,
@@ -108,6 +105,16 @@ async fn compose(state: &AppState, e: &NoticeEvent) -> Result<Vec<NewOutgoingEma
             Some(n) if !r.name.contains('@') && !r.name.starts_with('+') => tf(lang, "Hello {name},", &[("name", n)]),
             _ => t(lang, "Hello,").to_string(),
         };
+        // A case done: one question on how it went.
+        let survey = match what {
+            What::Status(CaseStatus::Resolved | CaseStatus::Closed) => format!(
+                "\n\n{}\n{}/track/{own}/survey?key={case_key}&lang={lang}",
+                t(lang, "How did we do? Tell us in one question:"),
+                settings.public_url
+            ),
+            _ => String::new(),
+        };
+        let lines = format!("{lines}{survey}");
         let body = format!(
             "{greeting}\n\n{lines}\n\n{}\n{track}&lang={lang}\n\n{}\n\n{} {stop}&lang={lang}\n",
             t(lang, "See your case, and add information or a photo:"),

@@ -487,6 +487,17 @@ fn describe(e: &CaseEventRecord, names: &std::collections::HashMap<i64, String>)
             None => "Deadline removed".to_string(),
         },
         "clock_paused" => "Clock paused while awaiting the customer".to_string(),
+        "satisfaction" => {
+            let mut line = format!("The resident rated how we dealt with this {}/5", d["score"]);
+            let comment = s("comment");
+            if !comment.is_empty() {
+                line.push_str(&format!(": \"{}\"", d["comment"].as_str().unwrap_or("")));
+            }
+            if d["unhappy"].as_bool() == Some(true) {
+                line.push_str(" (dissatisfied: reopened for the team manager)");
+            }
+            line
+        }
         "escalated" => {
             let target = d["target"]
                 .as_str()
