@@ -8,6 +8,7 @@
 //! Times are stored as Unix epoch milliseconds in both engines: one representation, one
 //! behaviour, and integer comparisons in indexes.
 
+pub mod articles;
 pub mod audit;
 pub mod changes;
 pub mod clocks;

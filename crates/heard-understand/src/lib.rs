@@ -9,3 +9,4 @@
 pub mod extract;
 pub mod redact;
 pub mod route;
+pub mod similar;

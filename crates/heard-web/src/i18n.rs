@@ -528,6 +528,25 @@ const CATALOGUE: &[(&str, &str)] = &[
         "How did we do? Tell us in one question:",
         "Sut wnaethom ni? Dywedwch wrthym mewn un cwestiwn:",
     ),
+    // Answers to read.
+    ("Find an answer", "Dod o hyd i ateb"),
+    ("What do you need help with?", "Gyda beth mae angen help arnoch chi?"),
+    ("Search", "Chwilio"),
+    (
+        "Nothing matches. Try other words, or",
+        "Does dim byd yn cyfateb. Rhowch gynnig ar eiriau eraill, neu",
+    ),
+    ("contact us", "cysylltwch â ni"),
+    (
+        "Still need to tell us something?",
+        "Oes angen i chi ddweud rhywbeth wrthym o hyd?",
+    ),
+    ("There is no such page.", "Nid oes tudalen o'r fath."),
+    ("Answers that may help", "Atebion a allai helpu"),
+    (
+        "These may answer your question before you send it.",
+        "Efallai y bydd y rhain yn ateb eich cwestiwn cyn i chi ei anfon.",
+    ),
     // Stopping updates.
     ("Emails stopped", "Negeseuon e-bost wedi'u hatal"),
     ("Stop emails about this case?", "Atal negeseuon e-bost am yr achos hwn?"),

@@ -9,6 +9,7 @@ mod calls;
 mod extract;
 pub mod files;
 mod forms;
+mod help;
 mod i18n;
 pub mod open311;
 mod pages;
@@ -230,6 +231,7 @@ pub fn app(state: AppState) -> Router {
         .merge(open311::router())
         .merge(forms::router())
         .merge(track::router())
+        .merge(help::router())
         .route("/satisfaction", axum::routing::get(satisfaction::page))
         .route("/satisfaction.csv", axum::routing::get(satisfaction::csv))
         .merge(calls::router())

@@ -18,7 +18,11 @@ on_both!(the_form_takes_a_report_with_a_photo_and_gives_the_reference, |app| {
     assert!(index.contains("href=\"/report/highways\""), "{index}");
 
     let (token, cookie, html) = open_form(&app, "highways").await;
-    assert!(!html.contains("<script"), "works without JavaScript");
+    // Works without JavaScript: the only script is an optional, deferred enhancement.
+    assert!(
+        html.matches("<script").count() == 1 && html.contains("<script src=\"/static/report.js\" defer>"),
+        "{html}"
+    );
     assert!(html.contains("enctype=\"multipart/form-data\""));
     assert!(
         html.contains("<label for=\"f_depth\">How deep is it?</label>"),

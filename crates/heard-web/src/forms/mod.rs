@@ -12,6 +12,7 @@
 pub(crate) mod photo;
 
 use crate::AppState;
+use crate::help::ArticleLink;
 use crate::i18n::{Lang, Public, form_lang, public, t, tf};
 use crate::pages::render;
 use crate::reports::{ReportFile, new_token, take_in};
@@ -39,6 +40,7 @@ pub fn router() -> axum::Router<AppState> {
         .route("/report", get(index))
         .route("/report/{service}", get(form).post(submit))
         .route("/report/receipt/{token}", get(receipt))
+        .route("/static/report.js", get(script))
         .layer(DefaultBodyLimit::max(MAX_FORM_BYTES))
         .layer(axum::middleware::from_fn(crate::i18n::remember))
 }
@@ -61,6 +63,17 @@ async fn index(State(state): State<AppState>, lang: Lang, OriginalUri(uri): Orig
             (StatusCode::INTERNAL_SERVER_ERROR, "the page could not be shown").into_response()
         }
     }
+}
+
+/// The form's script: suggestions as the resident types (the form works without it).
+async fn script() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "max-age=300"),
+        ],
+        include_str!("../../static/report.js"),
+    )
 }
 
 /// One of the service's questions, as the page shows it.
@@ -93,6 +106,10 @@ struct FormPage {
     errors: Vec<(String, String)>,
     fields: Vec<FieldView>,
     token: String,
+    /// Answers that may help, each linked with this visit.
+    suggestions: Vec<ArticleLink>,
+    /// Where the script asks for suggestions as the resident types.
+    suggest_url: String,
 }
 
 impl FormPage {
@@ -122,16 +139,29 @@ async fn service(state: &AppState, slug: &str) -> Result<ServiceDefinition, Resp
 
 /// The page for `service`, with `values` typed and `errors` found, and a fresh
 /// cookie-paired token.
+/// What the resident typed, and what was wrong with it.
+#[derive(Default)]
+struct Entered<'a> {
+    values: BTreeMap<String, String>,
+    /// The service's questions: (code, value), repeated for checkboxes.
+    multi: &'a [(String, String)],
+    errors: Vec<(String, String)>,
+}
+
 fn page(
     state: &AppState,
     lang: Lang,
     status: StatusCode,
     service: ServiceDefinition,
-    values: BTreeMap<String, String>,
-    multi: &[(String, String)],
-    errors: Vec<(String, String)>,
+    entered: Entered<'_>,
+    mut suggestions: Vec<ArticleLink>,
 ) -> Response {
+    let Entered { values, multi, errors } = entered;
     let token = new_token();
+    for a in &mut suggestions {
+        a.url = format!("{}?v={token}", a.url);
+    }
+    let suggest_url = format!("/report/{}/suggest?v={token}&lang={lang}", service.slug);
     let fields = service
         .fields
         .iter()
@@ -179,6 +209,8 @@ fn page(
         errors,
         fields,
         token: token.clone(),
+        suggestions,
+        suggest_url,
     });
     let secure = if state.settings().secure_cookies {
         "; Secure"
@@ -191,7 +223,10 @@ fn page(
 
 async fn form(State(state): State<AppState>, lang: Lang, Path(slug): Path<String>) -> Response {
     match service(&state, &slug).await {
-        Ok(s) => page(&state, lang, StatusCode::OK, s, BTreeMap::new(), &[], Vec::new()),
+        Ok(s) => {
+            let suggested = crate::help::suggestions(&state, lang, &slug, "", None).await;
+            page(&state, lang, StatusCode::OK, s, Entered::default(), suggested)
+        }
         Err(r) => r,
     }
 }
@@ -313,9 +348,16 @@ async fn submit(
     let lang = form_lang(sent.values.get("lang").map(String::as_str), lang);
     let values = sent.values.clone();
     let answers = sent.answers.clone();
+    let typed = sent.values.get("description").map_or("", String::as_str);
+    let suggested = crate::help::suggestions(&state, lang, &service.slug, typed, None).await;
     let back = |status: StatusCode, errors: Vec<(String, String)>| {
         tracing::info!(%status, fields = ?errors.iter().map(|(f, _)| f.as_str()).collect::<Vec<_>>(), "form refused");
-        page(&state, lang, status, service.clone(), values.clone(), &answers, errors)
+        let entered = Entered {
+            values: values.clone(),
+            multi: &answers,
+            errors,
+        };
+        page(&state, lang, status, service.clone(), entered, suggested.clone())
     };
     if sent.too_large {
         return back(
@@ -532,6 +574,10 @@ async fn submit(
             );
         }
     };
+    // The visit sent a report: the answers it was shown did not end it.
+    if let Err(e) = state.store().form_visit_sent(token).await {
+        tracing::warn!(error = %e, "form visit not counted");
+    }
     // Every later message to them is written in the language they used here.
     if let Err(e) = state
         .store()

@@ -284,7 +284,32 @@ async fn build(
         .unwrap_or_else(|| channels[0].0.to_string());
     let names: std::collections::HashMap<i64, String> = users.iter().map(|u| (u.id, u.name.clone())).collect();
     let contact_count = detail.contacts.len();
-    let templates = fill_templates(state, caller, &case, &service_name, &read_values);
+    let mut templates = fill_templates(state, caller, &case, &service_name, &read_values);
+    // The service's published articles (and the general ones) go in as they are, with
+    // their address, so the resident can read them again.
+    match state.store().articles(true).await {
+        Ok(articles) => templates.extend(
+            articles
+                .into_iter()
+                .filter(|a| a.service.is_none() || a.service.as_deref() == Some(case.service.as_str()))
+                .map(|a| {
+                    let label = if a.language == "cy" {
+                        "Article (Cymraeg)"
+                    } else {
+                        "Article"
+                    };
+                    let body = format!(
+                        "{}\n\n{}\n\n{}/help/{}",
+                        a.title,
+                        a.body.trim(),
+                        state.settings().public_url,
+                        a.slug
+                    );
+                    (format!("{label}: {}", a.title), body)
+                }),
+        ),
+        Err(e) => tracing::warn!(error = %e, "articles not offered"),
+    }
     let clocks = super::clocks::clocks(&state.settings().service_levels, &case, Timestamp::now());
     let escalated = detail
         .history
