@@ -128,6 +128,43 @@ await scenario(
       run.check(summaries === 1, `an empty ${slug} report shows no error summary`);
       await run.checkPage(resident, `report-${slug}-errors`);
     }
+
+    // A report, its receipt, and the resident's own case from the receipt's signed link.
+    await run.goto(resident, '/report/street-lighting');
+    await resident.locator('#description').fill('The street light outside number 4 is out');
+    await resident.locator('#email').fill('resident-browser@example.org');
+    await Promise.all([resident.waitForNavigation(), resident.getByRole('button', { name: 'Send report' }).click()]);
+    await run.checkPage(resident, 'report-receipt');
+    const follow = resident.getByRole('link', { name: 'See what happens to your report' });
+    await Promise.all([resident.waitForNavigation(), follow.click()]);
+    run.check(new URL(resident.url()).pathname.startsWith('/track/'), `the receipt's link went to ${resident.url()}`);
+    await run.checkPage(resident, 'track-case');
+    const text = await resident.locator('main').innerText();
+    run.check(text.includes('The street light outside number 4 is out'), 'the track page does not show the report');
+
+    // Getting in by reference and email address; answers to read.
+    for (const [name, path] of [
+      ['track-start', '/track'],
+      ['help', '/help'],
+    ]) {
+      await run.goto(resident, path);
+      await run.checkPage(resident, name);
+    }
+    await run.goto(resident, '/track');
+    await Promise.all([resident.waitForNavigation(), resident.getByRole('button', { name: 'Send me a code' }).click()]);
+    run.check((await resident.locator('.error-summary').count()) === 1, 'an empty /track form shows no error summary');
+    await run.checkPage(resident, 'track-start-errors');
+
+    // The same pages in Welsh (the choice is remembered from here on).
+    for (const [name, path] of [
+      ['track-start-welsh', '/track?lang=cy'],
+      ['report-index-welsh', '/report'],
+      ['help-welsh', '/help'],
+    ]) {
+      await run.goto(resident, path);
+      run.check((await resident.getAttribute('html', 'lang')) === 'cy', `${path} is not in Welsh`);
+      await run.checkPage(resident, name);
+    }
   },
   { 'case-text': 'HEARD_CASE_TEXT' },
 );
