@@ -13,5 +13,6 @@ pub mod email;
 pub mod imap;
 pub mod ingest;
 pub mod mailbox;
+pub mod notify;
 pub mod prepare;
 pub mod smtp;

@@ -24,6 +24,7 @@ pub mod records;
 pub mod reports;
 pub mod satisfaction;
 pub mod seed;
+pub mod sms;
 mod sqlite_writer;
 #[cfg(feature = "testing")]
 pub mod testing;

@@ -196,7 +196,10 @@ pub struct NoticeEvent {
 pub struct Recipient {
     pub customer_id: i64,
     pub name: String,
-    pub email: String,
+    /// Their first deliverable email address: updates go there when there is one.
+    pub email: Option<String>,
+    /// Their first phone number (E.164): for a text message when they gave no email.
+    pub phone: Option<String>,
     /// The language they read (`cy` for Welsh), when known.
     pub language: Option<String>,
     /// Their own case: the case itself, or the one they reported that was linked to it
@@ -268,18 +271,19 @@ impl Store {
     }
 
     /// Who an update about `case` goes to: its customer, and the customers of cases
-    /// linked to it as duplicates, each at their first deliverable email address,
-    /// leaving out anyone who stopped updates on their own case.
+    /// linked to it as duplicates, each with their first deliverable email address and
+    /// first phone number, leaving out anyone who stopped updates on their own case and
+    /// anyone with neither.
     pub async fn notice_recipients(&self, case: &CaseReference) -> Result<Vec<Recipient>> {
         let prefix = case.prefix().to_string();
-        let rows: Vec<(i64, String, String, i64, Option<String>)> = read!(self, |pool, _d| {
+        let rows: Vec<(i64, String, String, String, i64, Option<String>)> = read!(self, |pool, _d| {
             let r = sqlx::query_as(
-                "SELECT c.id, c.name, i.value, o.case_id, c.language FROM ( \
+                "SELECT c.id, c.name, i.kind, i.value, o.case_id, c.language FROM ( \
                    SELECT id AS case_id, customer_id FROM cases WHERE id = $1 \
                    UNION SELECT k.id, k.customer_id FROM case_links l JOIN cases k ON k.id = l.from_case_id \
                    WHERE l.to_case_id = $1 AND l.kind = 'duplicate_of') o \
                  JOIN customers c ON c.id = o.customer_id \
-                 JOIN customer_identities i ON i.customer_id = c.id AND i.kind = 'email' AND NOT i.undeliverable \
+                 JOIN customer_identities i ON i.customer_id = c.id AND i.kind IN ('email', 'phone') AND NOT i.undeliverable \
                  WHERE NOT EXISTS (SELECT 1 FROM update_opt_outs x WHERE x.case_id = o.case_id AND x.customer_id = c.id) \
                  ORDER BY o.case_id, c.id, i.id",
             )
@@ -289,24 +293,36 @@ impl Store {
             Ok::<_, StoreError>(r)
         })?;
         let mut out: Vec<Recipient> = Vec::new();
-        for (customer_id, name, email, own, language) in rows {
-            if out.iter().any(|r| r.customer_id == customer_id) {
-                continue;
-            }
-            out.push(Recipient {
-                customer_id,
-                name,
-                email,
-                language,
-                own_case: CaseReference::new(&prefix, own).map_err(StoreError::Schema)?,
-            });
+        for (customer_id, name, kind, value, own, language) in rows {
+            let at = match out.iter().position(|r| r.customer_id == customer_id) {
+                Some(at) => at,
+                None => {
+                    out.push(Recipient {
+                        customer_id,
+                        name,
+                        email: None,
+                        phone: None,
+                        language,
+                        own_case: CaseReference::new(&prefix, own).map_err(StoreError::Schema)?,
+                    });
+                    out.len() - 1
+                }
+            };
+            let r = &mut out[at];
+            let slot = if kind == "email" { &mut r.email } else { &mut r.phone };
+            slot.get_or_insert(value);
         }
         Ok(out)
     }
 
-    /// Claims `event` and queues its `emails`, in one transaction. `false` when another
-    /// node claimed it first (nothing is queued).
-    pub async fn record_notice(&self, event: &NoticeEvent, emails: &[crate::outbox::NewOutgoingEmail]) -> Result<bool> {
+    /// Claims `event` and queues its `emails` and text messages, in one transaction.
+    /// `false` when another node claimed it first (nothing is queued).
+    pub async fn record_notice(
+        &self,
+        event: &NoticeEvent,
+        emails: &[crate::outbox::NewOutgoingEmail],
+        texts: &[crate::sms::NewSms],
+    ) -> Result<bool> {
         let now = to_millis(Timestamp::now());
         write_tx!(self, |tx, _d| {
             let claimed = sqlx::query(
@@ -316,7 +332,7 @@ impl Store {
             .bind(event.event_id)
             .bind(event.case.number())
             .bind(now)
-            .bind(emails.len() as i64)
+            .bind((emails.len() + texts.len()) as i64)
             .execute(&mut *tx)
             .await?
             .rows_affected();
@@ -325,6 +341,9 @@ impl Store {
             }
             for e in emails {
                 crate::outbox::insert_email!(tx, e, now);
+            }
+            for t in texts {
+                crate::sms::insert_sms!(tx, t, now);
             }
             Ok::<_, StoreError>(true)
         })

@@ -547,6 +547,24 @@ const CATALOGUE: &[(&str, &str)] = &[
         "These may answer your question before you send it.",
         "Efallai y bydd y rhain yn ateb eich cwestiwn cyn i chi ei anfon.",
     ),
+    // Text messages.
+    (
+        "Email address or mobile phone number",
+        "Cyfeiriad e-bost neu rif ffôn symudol",
+    ),
+    (
+        "The one you gave us. We will send a code to it.",
+        "Yr un a roesoch i ni. Byddwn yn anfon cod ato.",
+    ),
+    (
+        "If case {reference} was raised with {contact}, we have sent a 6-digit code to that number by text message. The code works once, for 15 minutes.",
+        "Os cafodd achos {reference} ei godi gyda {contact}, rydym wedi anfon cod 6 digid i'r rhif hwnnw mewn neges destun. Mae'r cod yn gweithio unwaith, am 15 munud.",
+    ),
+    (
+        "Your code to see case {reference} is {code}. It works once, for {minutes} minutes. If you did not ask for it, ignore this message.",
+        "Eich cod i weld achos {reference} yw {code}. Mae'n gweithio unwaith, am {minutes} munud. Os na wnaethoch ofyn amdano, anwybyddwch y neges hon.",
+    ),
+    ("See your case:", "Gweld eich achos:"),
     // Stopping updates.
     ("Emails stopped", "Negeseuon e-bost wedi'u hatal"),
     ("Stop emails about this case?", "Atal negeseuon e-bost am yr achos hwn?"),

@@ -63,6 +63,9 @@ pub struct WebSettings {
     pub council_name: String,
     /// Which acknowledgements and status changes reach residents unasked.
     pub updates: heard_core::updates::UpdatePolicy,
+    /// Text messages can be sent (GOV.UK Notify is configured): codes and updates go by
+    /// text to residents who gave only a phone number.
+    pub sms: bool,
 }
 
 impl Default for WebSettings {
@@ -82,6 +85,7 @@ impl Default for WebSettings {
             public_url: "http://127.0.0.1:8080".into(),
             council_name: "Our Council".into(),
             updates: Default::default(),
+            sms: false,
         }
     }
 }

@@ -802,3 +802,102 @@ on_both!(
         );
     }
 );
+
+/// The case opened by a text message from `from`.
+async fn texted_in(app: &TestApp, from: &str, body: &str) -> String {
+    let (s, v) = app
+        .api(
+            reqwest::Method::POST,
+            "/api/v1/contacts",
+            Some(serde_json::json!({"channel": "sms", "from": from, "body": body})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    v["case"]["reference"].as_str().unwrap().to_string()
+}
+
+mod by_text_message {
+    use super::*;
+    use common::spawn_with;
+
+    async fn app(db: TestDb) -> TestApp {
+        let settings = heard_web::WebSettings {
+            sms: true,
+            ..Default::default()
+        };
+        let app = spawn_with(db, settings).await;
+        TestApp {
+            http: no_redirects(&app),
+            ..app
+        }
+    }
+
+    async fn residents_with_only_a_phone_get_codes_and_updates_by_text(app: TestApp) {
+        let reference = texted_in(&app, "07700 900123", "The street light on Mill Lane is out").await;
+        let case: CaseReference = reference.parse().unwrap();
+        let (_, html, _) = page(&app, "/track").await;
+        assert!(html.contains("Email address or mobile phone number"), "{html}");
+
+        let (s, html) = app
+            .post("/track", &[("reference", &reference), ("contact", "07700 900123")])
+            .await;
+        assert_eq!(s, StatusCode::OK, "{html}");
+        assert!(html.contains("to that number by text message"), "{html}");
+        let texts = app.store.sms_outbox(Some(case.number())).await.unwrap();
+        assert_eq!(texts.len(), 1, "{texts:?}");
+        assert_eq!(texts[0].to, "+447700900123");
+        // "… case HRD-000001 is 123456. It works once …": the digits after "is".
+        let code: String = texts[0].body.split(" is ").nth(1).unwrap().chars().take(6).collect();
+        let r = app
+            .http
+            .post(app.url("/track/code"))
+            .form(&[
+                ("reference", reference.as_str()),
+                ("contact", "07700 900123"),
+                ("code", &code),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+
+        // An update by text message, with the links.
+        app.store
+            .set_case_status(&case, heard_core::CaseStatus::InProgress, None)
+            .await
+            .unwrap();
+        let mut update = None;
+        for _ in 0..150 {
+            let texts = app.store.sms_outbox(Some(case.number())).await.unwrap();
+            if let Some(t) = texts.iter().find(|t| t.body.contains("is now: In progress")) {
+                update = Some(t.clone());
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        let update = update.expect("an update by text message");
+        assert_eq!(update.to, "+447700900123");
+        assert!(update.body.starts_with("Our Council: Your case"), "{}", update.body);
+        assert!(
+            update.body.contains(&format!("/track/{reference}?key=")),
+            "{}",
+            update.body
+        );
+        assert!(
+            app.store.outbox(Some(case.number()), None).await.unwrap().is_empty(),
+            "no email to send to"
+        );
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sqlite() {
+        residents_with_only_a_phone_get_codes_and_updates_by_text(app(TestDb::sqlite()).await).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn postgres() {
+        if let Some(db) = TestDb::postgres().await {
+            residents_with_only_a_phone_get_codes_and_updates_by_text(app(db).await).await;
+        }
+    }
+}

@@ -22,6 +22,8 @@ pub struct Config {
     pub service_levels: Vec<heard_core::service_level::ServiceLevel>,
     /// What residents are told unasked: acknowledgements and status changes (`[updates]`).
     pub updates: heard_core::updates::UpdatePolicy,
+    /// Text messages through GOV.UK Notify (`[notify]`); without it, none are sent.
+    pub notify: Option<Notify>,
     /// Email: mailboxes and limits (see `mail_config.rs`).
     pub email: crate::mail_config::Email,
     /// Teams, services and sites to create or update at start (by slug).
@@ -111,6 +113,43 @@ impl Default for Limits {
             max_attachments: 20,
             max_attachment_mb: 25,
         }
+    }
+}
+
+/// A GOV.UK Notify account for text messages.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Notify {
+    /// The environment variable that holds the API key (the key never sits in the file).
+    pub api_key_env: String,
+    /// A Notify text message template whose whole text is `((body))`.
+    pub sms_template_id: String,
+    #[serde(default = "notify_base_url")]
+    pub base_url: String,
+    /// How often the text message outbox is sent, in seconds.
+    #[serde(default = "five")]
+    pub every_seconds: u64,
+}
+
+fn notify_base_url() -> String {
+    heard_channels::notify::DEFAULT_BASE_URL.to_string()
+}
+
+fn five() -> u64 {
+    5
+}
+
+impl Notify {
+    /// The client, with the key read from the environment; errors name what is missing.
+    pub fn client(&self) -> anyhow::Result<heard_channels::notify::NotifyClient> {
+        let api_key = std::env::var(&self.api_key_env)
+            .map_err(|_| anyhow::anyhow!("notify.api_key_env: ${} is not set", self.api_key_env))?;
+        heard_channels::notify::NotifyClient::new(&heard_channels::notify::NotifySettings {
+            base_url: self.base_url.clone(),
+            api_key,
+            sms_template_id: self.sms_template_id.clone(),
+        })
+        .map_err(|e| anyhow::anyhow!("notify: {e}"))
     }
 }
 
@@ -278,6 +317,7 @@ impl Config {
                 .trim_end_matches('/')
                 .to_string(),
             council_name: self.council.name.clone(),
+            sms: self.notify.is_some(),
             updates: {
                 let mut u = self.updates.clone();
                 u.per_service = self
@@ -315,6 +355,13 @@ pub const STARTER: &str = r#"# heard configuration. Every setting is optional; t
 # acknowledge = ["web_form", "email"]
 # Status changes told (a service can set its own list with update_statuses = [...]):
 # statuses = ["in_progress", "awaiting_third_party", "resolved", "closed"]
+
+# Text messages (tracking codes, updates to residents who gave only a phone number)
+# through GOV.UK Notify. Make a text message template whose whole text is ((body)).
+# [notify]
+# api_key_env = "NOTIFY_API_KEY"      # the environment variable holding the API key
+# sms_template_id = "f33517ff-2a88-4f6e-b855-c550268ce08a"
+# base_url = "https://api.notifications.service.gov.uk"
 
 [workspace]
 # Cases an agent may hold open as jobs at once (1 to 8).

@@ -356,6 +356,12 @@ async fn serve(
 ) -> anyhow::Result<()> {
     let files = heard_web::files::FileStore::local(data_dir.join("files"));
     mail_config::spawn(config, &store, &files).await?;
+    if let Some(notify) = &config.notify {
+        let outbox = heard_channels::notify::SmsOutbox::new(store.clone(), notify.client()?);
+        let every = std::time::Duration::from_secs(notify.every_seconds.max(1));
+        tokio::spawn(async move { outbox.run(every, std::future::pending()).await });
+        tracing::info!(base_url = %notify.base_url, "text message outbox running");
+    }
     spawn_escalations(store.clone());
     let state = heard_web::AppState::new(store.clone(), config.web_settings(), files).await?;
     let listener = tokio::net::TcpListener::bind(listen)

@@ -113,6 +113,8 @@ fn server_error(e: impl std::fmt::Display) -> Response {
 #[template(path = "track_start.html")]
 struct StartPage {
     p: Public,
+    /// Codes can go by text message too.
+    sms: bool,
     example: String,
     reference: String,
     contact: String,
@@ -140,6 +142,7 @@ async fn start(
     render(&StartPage {
         p: public(&state, lang, &uri),
         example: format!("{}-000123", state.settings().reference_prefix),
+        sms: state.settings().sms,
         reference: q.reference.chars().take(40).collect(),
         contact: String::new(),
         errors: Vec::new(),
@@ -171,11 +174,12 @@ struct CodePage {
 
 impl CodePage {
     fn new(p: Public, reference: String, contact: String, error: Option<String>) -> CodePage {
-        let sent = tf(
-            p.lang,
-            "If case {reference} was raised with {contact}, we have sent a 6-digit code to that address. The code works once, for 15 minutes.",
-            &[("reference", &reference), ("contact", &contact)],
-        );
+        let sentence = if contact.starts_with('+') {
+            "If case {reference} was raised with {contact}, we have sent a 6-digit code to that number by text message. The code works once, for 15 minutes."
+        } else {
+            "If case {reference} was raised with {contact}, we have sent a 6-digit code to that address. The code works once, for 15 minutes."
+        };
+        let sent = tf(p.lang, sentence, &[("reference", &reference), ("contact", &contact)]);
         CodePage {
             p,
             reference,
@@ -233,6 +237,10 @@ fn read_start(state: &AppState, lang: Lang, f: &CodeForm) -> Result<(CaseReferen
         None
     } else if let Ok(i) = Identity::email(contact) {
         Some(i.value)
+    } else if let Ok(i) = Identity::phone(contact)
+        && state.settings().sms
+    {
+        Some(i.value)
     } else if Identity::phone(contact).is_ok() {
         errors.push((
             "contact".into(),
@@ -277,6 +285,7 @@ async fn request_code(State(state): State<AppState>, lang: Lang, Form(f): Form<C
             let page = StartPage {
                 p: public(&state, lang, &here),
                 example: format!("{}-000123", state.settings().reference_prefix),
+                sms: state.settings().sms,
                 reference: f.reference.chars().take(40).collect(),
                 contact: f.contact.chars().take(200).collect(),
                 errors,
@@ -302,7 +311,9 @@ async fn request_code(State(state): State<AppState>, lang: Lang, Form(f): Form<C
 /// hourly limit. `Ok(false)` when nothing was sent.
 async fn send_code(state: &AppState, lang: Lang, reference: &CaseReference, email: &str) -> Result<bool, StoreError> {
     let store = state.store();
-    if !store.case_has_identity(reference, "email", email).await? {
+    // A number (E.164) gets a text message; anything else is an email address.
+    let kind = if email.starts_with('+') { "phone" } else { "email" };
+    if !store.case_has_identity(reference, kind, email).await? {
         return Ok(false);
     }
     let key = state.track_key().await?;
@@ -314,6 +325,22 @@ async fn send_code(state: &AppState, lang: Lang, reference: &CaseReference, emai
         .await?
     {
         return Ok(false);
+    }
+    let minutes = CODE_LIFETIME.as_mins().to_string();
+    if kind == "phone" {
+        let body = tf(
+            lang,
+            "Your code to see case {reference} is {code}. It works once, for {minutes} minutes. If you did not ask for it, ignore this message.",
+            &[("reference", &r), ("code", &code), ("minutes", &minutes)],
+        );
+        store
+            .enqueue_sms(&heard_store::sms::NewSms {
+                case_id: Some(reference.number()),
+                to: email.to_string(),
+                body,
+            })
+            .await?;
+        return Ok(true);
     }
     let from = &state.settings().reply_from;
     let domain = notices::domain(from);
@@ -332,7 +359,7 @@ async fn send_code(state: &AppState, lang: Lang, reference: &CaseReference, emai
                 &[
                     ("reference", &r),
                     ("code", &code),
-                    ("minutes", &CODE_LIFETIME.as_mins().to_string()),
+                    ("minutes", &minutes),
                 ],
             ),
             attachments: Vec::new(),

@@ -15,6 +15,7 @@ use crate::i18n::{Lang, day, t, tf};
 use heard_core::{CaseReference, CaseStatus, Channel};
 use heard_store::StoreError;
 use heard_store::outbox::NewOutgoingEmail;
+use heard_store::sms::NewSms;
 use heard_store::track::{NoticeEvent, Recipient};
 use jiff::{SignedDuration, Timestamp};
 
@@ -49,16 +50,18 @@ pub async fn tell(state: &AppState) -> Result<usize, StoreError> {
             return Ok(queued);
         }
         for e in &events {
-            let emails = compose(state, e).await?;
-            if store.record_notice(e, &emails).await? {
-                queued += emails.len();
+            let (emails, texts) = compose(state, e).await?;
+            if store.record_notice(e, &emails, &texts).await? {
+                queued += emails.len() + texts.len();
             }
         }
     }
 }
 
-/// The emails event `e` gives: none when the policy does not tell it.
-async fn compose(state: &AppState, e: &NoticeEvent) -> Result<Vec<NewOutgoingEmail>, StoreError> {
+/// The emails and text messages event `e` gives: none when the policy does not tell it.
+/// A resident with an email address gets an email; one with only a phone number gets a
+/// text message when Notify is configured.
+async fn compose(state: &AppState, e: &NoticeEvent) -> Result<(Vec<NewOutgoingEmail>, Vec<NewSms>), StoreError> {
     let policy = &state.settings().updates;
     let first: Option<Channel> = e.first_channel.as_deref().and_then(|c| c.parse().ok());
     let what = match e.kind.as_str() {
@@ -67,10 +70,10 @@ async fn compose(state: &AppState, e: &NoticeEvent) -> Result<Vec<NewOutgoingEma
             let status = |k: &str| e.detail.get(k).and_then(|v| v.as_str()).and_then(|s| s.parse().ok());
             match status("to") {
                 Some(to) if policy.tells(&e.service, status("from"), to) => What::Status(to),
-                _ => return Ok(Vec::new()),
+                _ => return Ok((Vec::new(), Vec::new())),
             }
         }
-        _ => return Ok(Vec::new()),
+        _ => return Ok((Vec::new(), Vec::new())),
     };
     let store = state.store();
     let case = store.case(&e.case).await?;
@@ -89,6 +92,7 @@ async fn compose(state: &AppState, e: &NoticeEvent) -> Result<Vec<NewOutgoingEma
     let now = Timestamp::now();
     let settings = state.settings();
     let mut out = Vec::with_capacity(recipients.len());
+    let mut texts = Vec::new();
     for r in recipients {
         let own = r.own_case.to_string();
         let case_key = link::sign(&key, &own, now, link::LINK_LIFETIME);
@@ -114,6 +118,22 @@ async fn compose(state: &AppState, e: &NoticeEvent) -> Result<Vec<NewOutgoingEma
             ),
             _ => String::new(),
         };
+        let Some(email) = r.email.clone() else {
+            // Only a phone number: a short text message, when Notify is set up.
+            if let Some(phone) = r.phone.clone().filter(|_| settings.sms) {
+                texts.push(NewSms {
+                    case_id: Some(r.own_case.number()),
+                    to: phone,
+                    body: format!(
+                        "{}: {lines}\n{} {track}&lang={lang}\n{} {stop}&lang={lang}",
+                        settings.council_name,
+                        t(lang, "See your case:"),
+                        t(lang, "To stop emails about this case:"),
+                    ),
+                });
+            }
+            continue;
+        };
         let lines = format!("{lines}{survey}");
         let body = format!(
             "{greeting}\n\n{lines}\n\n{}\n{track}&lang={lang}\n\n{}\n\n{} {stop}&lang={lang}\n",
@@ -131,13 +151,13 @@ async fn compose(state: &AppState, e: &NoticeEvent) -> Result<Vec<NewOutgoingEma
             in_reply_to: None,
             references: Vec::new(),
             from: settings.reply_from.clone(),
-            to: r.email.clone(),
+            to: email,
             subject: format!("{subject} [{own}]"),
             body,
             attachments: Vec::new(),
         });
     }
-    Ok(out)
+    Ok((out, texts))
 }
 
 /// What is being told.

@@ -289,6 +289,11 @@ pub fn highways_fields() -> Vec<ServiceField> {
 }
 
 pub async fn spawn(db: TestDb) -> TestApp {
+    spawn_with(db, WebSettings::default()).await
+}
+
+/// [`spawn`] with settings of the test's own (text messages on, say).
+pub async fn spawn_with(db: TestDb, settings: WebSettings) -> TestApp {
     let store = db.store().await;
     let svc = |slug: &str, name: &str| ServiceSpec {
         slug: slug.into(),
@@ -356,7 +361,7 @@ pub async fn spawn(db: TestDb) -> TestApp {
     }
     let dir = tempfile::tempdir().unwrap();
     let files = dir.path().join("files");
-    let state = AppState::new(store.clone(), WebSettings::default(), FileStore::local(&files))
+    let state = AppState::new(store.clone(), settings, FileStore::local(&files))
         .await
         .unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
