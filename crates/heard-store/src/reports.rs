@@ -26,6 +26,29 @@ pub struct ServiceDefinition {
     pub fields: Vec<ServiceField>,
     /// Whether Open311 clients see this service.
     pub open311: bool,
+    /// The name and description in Welsh; empty when not given.
+    pub name_cy: String,
+    pub description_cy: String,
+}
+
+impl ServiceDefinition {
+    /// The name residents read in `lang` (`cy` or `en`): the Welsh when there is one.
+    pub fn name_in(&self, lang: &str) -> &str {
+        if lang == "cy" && !self.name_cy.is_empty() {
+            &self.name_cy
+        } else {
+            &self.name
+        }
+    }
+
+    /// The description residents read in `lang`.
+    pub fn description_in(&self, lang: &str) -> &str {
+        if lang == "cy" && !self.description_cy.is_empty() {
+            &self.description_cy
+        } else {
+            &self.description
+        }
+    }
 }
 
 /// The part of a service definition the config sets beyond name and keywords.
@@ -36,6 +59,8 @@ pub struct ServiceDetails {
     pub group: String,
     pub fields: Vec<ServiceField>,
     pub open311: bool,
+    pub name_cy: String,
+    pub description_cy: String,
 }
 
 /// What a report carries beyond its contact, stored with it.
@@ -114,13 +139,16 @@ impl Store {
             for s in details {
                 let fields = serde_json::to_string(&s.fields).map_err(|e| StoreError::Engine(e.to_string()))?;
                 let done = sqlx::query(
-                    "UPDATE services SET description = $1, group_name = $2, fields = $3, open311 = $4 WHERE slug = $5",
+                    "UPDATE services SET description = $1, group_name = $2, fields = $3, open311 = $4, name_cy = $6, \
+                     description_cy = $7 WHERE slug = $5",
                 )
                 .bind(&s.description)
                 .bind(&s.group)
                 .bind(fields)
                 .bind(s.open311)
                 .bind(&s.slug)
+                .bind(&s.name_cy)
+                .bind(&s.description_cy)
                 .execute(&mut *tx)
                 .await?;
                 if done.rows_affected() == 0 {
@@ -142,7 +170,9 @@ impl Store {
     }
 
     async fn definitions(&self, slug: Option<&str>) -> Result<Vec<ServiceDefinition>> {
-        let mut sql = Sql::new("SELECT slug, name, description, group_name, keywords, fields, open311 FROM services");
+        let mut sql = Sql::new(
+            "SELECT slug, name, description, group_name, keywords, fields, open311, name_cy, description_cy FROM services",
+        );
         if let Some(slug) = slug {
             let p = sql.bind(Param::Text(slug.into()));
             sql.push(&format!(" WHERE slug = {p}"));
@@ -164,6 +194,8 @@ impl Store {
                     .collect(),
                 fields,
                 open311: r.flag(6)?,
+                name_cy: r.text(7)?,
+                description_cy: r.text(8)?,
             })
         }))
     }

@@ -515,7 +515,12 @@ on_both!(residents_hear_of_their_case_unasked_and_can_stop, |app| {
         .set_case_status(&a, heard_core::CaseStatus::Closed, None)
         .await
         .unwrap();
-    let (_, html, _) = page(&app, &link_in(&sam[0].body, "http://127.0.0.1:8080/track/")).await;
+    let body = &sam[0].body;
+    let case_link = link_in(
+        &body[body.find("See your case").unwrap()..],
+        "http://127.0.0.1:8080/track/",
+    );
+    let (_, html, _) = page(&app, &case_link).await;
     assert!(
         html.contains(&format!(
             "dealing with both together as case {first}. That case is: Closed"
@@ -554,6 +559,10 @@ on_both!(
         assert!(
             html.contains("name=\"lang\" value=\"cy\""),
             "the form keeps its language: {html}"
+        );
+        assert!(
+            html.contains("<h1>Tyllau yn y ffordd</h1>"),
+            "the service's Welsh name: {html}"
         );
 
         // Switching language: the page in Welsh, the choice remembered.

@@ -180,6 +180,11 @@ pub struct Service {
     /// Questions asked when a problem is reported: Open311 attributes and form fields.
     #[serde(default)]
     pub fields: Vec<heard_core::service_form::ServiceField>,
+    /// The name and description in Welsh, for residents reading in Welsh.
+    #[serde(default)]
+    pub name_cy: String,
+    #[serde(default)]
+    pub description_cy: String,
     /// Status changes told to residents for this service, instead of `[updates]`'s.
     #[serde(default)]
     pub update_statuses: Option<Vec<heard_core::CaseStatus>>,

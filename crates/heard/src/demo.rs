@@ -208,6 +208,7 @@ fn report_details(services: &[heard_demo::Service]) -> Vec<heard_store::reports:
                 group: group.into(),
                 open311: !fields.is_empty(),
                 fields,
+                ..Default::default()
             }
         })
         .collect()

@@ -337,6 +337,8 @@ async fn apply_catalogue(store: &Store, config: &Config) -> anyhow::Result<()> {
             group: s.group.clone(),
             fields: s.fields.clone(),
             open311: s.open311,
+            name_cy: s.name_cy.clone(),
+            description_cy: s.description_cy.clone(),
         })
         .collect();
     store

@@ -660,7 +660,10 @@ async fn receipt(
                     passed: tf(
                         lang,
                         "We have passed your report to {service}. Quote your reference {reference} if you contact us about it.",
-                        &[("service", &r.service_name), ("reference", &r.reference.to_string())],
+                        &[
+                            ("service", &receipt_service_name(&state, &r, lang).await),
+                            ("reference", &r.reference.to_string()),
+                        ],
                     ),
                     reference: r.reference.to_string(),
                     service_slug: r.service,
@@ -677,5 +680,16 @@ async fn receipt(
             tracing::error!(error = %e, "receipt lookup failed");
             (StatusCode::INTERNAL_SERVER_ERROR, "the page could not be shown").into_response()
         }
+    }
+}
+
+/// The report's service as the resident reads it (its Welsh name when they read Welsh).
+async fn receipt_service_name(state: &AppState, r: &heard_store::reports::ReportRecord, lang: Lang) -> String {
+    match state.service_definitions().await {
+        Ok(all) => all
+            .iter()
+            .find(|s| s.slug == r.service)
+            .map_or_else(|| r.service_name.clone(), |s| s.name_in(lang.code()).to_string()),
+        Err(_) => r.service_name.clone(),
     }
 }

@@ -641,10 +641,10 @@ async fn case_page(
     added: bool,
 ) -> Response {
     let service = match state.service_definitions().await {
-        Ok(all) => all
-            .iter()
-            .find(|s| s.slug == d.case.service)
-            .map_or_else(|| d.case.service.replace('-', " "), |s| s.name.clone()),
+        Ok(all) => all.iter().find(|s| s.slug == d.case.service).map_or_else(
+            || d.case.service.replace('-', " "),
+            |s| s.name_in(lang.code()).to_string(),
+        ),
         Err(e) => return server_error(e),
     };
     let (status, status_class) = status_words(d.case.status);

@@ -77,12 +77,18 @@ async fn compose(state: &AppState, e: &NoticeEvent) -> Result<(Vec<NewOutgoingEm
     };
     let store = state.store();
     let case = store.case(&e.case).await?;
-    let service = state
+    let definition = state
         .service_definitions()
         .await?
         .iter()
         .find(|s| s.slug == case.service)
-        .map_or_else(|| case.service.replace('-', " "), |s| s.name.clone());
+        .cloned();
+    let service_in = |lang: Lang| {
+        definition.as_ref().map_or_else(
+            || case.service.replace('-', " "),
+            |s| s.name_in(lang.code()).to_string(),
+        )
+    };
     let mut recipients = store.notice_recipients(&e.case).await?;
     if matches!(what, What::Received(_)) {
         // An acknowledgement is for the one who wrote, not for earlier reporters.
@@ -104,7 +110,7 @@ async fn compose(state: &AppState, e: &NoticeEvent) -> Result<(Vec<NewOutgoingEm
             link::sign(&key, &stop_subject(&own, r.customer_id), now, link::LINK_LIFETIME)
         );
         let lang = r.language.as_deref().and_then(Lang::parse).unwrap_or_default();
-        let (subject, lines) = words(lang, &what, &case.reference, &r, &service, case.due_at);
+        let (subject, lines) = words(lang, &what, &case.reference, &r, &service_in(lang), case.due_at);
         let greeting = match r.name.split_whitespace().next() {
             Some(n) if !r.name.contains('@') && !r.name.starts_with('+') => tf(lang, "Hello {name},", &[("name", n)]),
             _ => t(lang, "Hello,").to_string(),

@@ -325,6 +325,8 @@ pub async fn spawn_with(db: TestDb, settings: WebSettings) -> TestApp {
                 group: "Streets".into(),
                 fields: highways_fields(),
                 open311: true,
+                name_cy: "Tyllau yn y ffordd".into(),
+                description_cy: "Tyllau, palmentydd wedi torri, ffyrdd wedi'u difrodi".into(),
             },
             ServiceDetails {
                 slug: "street-lighting".into(),
@@ -332,6 +334,7 @@ pub async fn spawn_with(db: TestDb, settings: WebSettings) -> TestApp {
                 group: "Streets".into(),
                 fields: vec![],
                 open311: true,
+                ..Default::default()
             },
             ServiceDetails {
                 slug: "revenues-and-benefits".into(),

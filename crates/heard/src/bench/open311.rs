@@ -35,6 +35,7 @@ pub async fn run(clients: usize, requests: usize) -> anyhow::Result<()> {
                     },
                 ],
             }],
+            ..Default::default()
         }])
         .await?;
     store.close().await;
