@@ -68,6 +68,12 @@ pub async fn load(store: &Store, seed: u64) -> anyhow::Result<()> {
         .set_service_details(&report_details(&council.services))
         .await
         .context("loading the services' report questions")?;
+    for a in demo_articles() {
+        store
+            .save_article(&a, None)
+            .await
+            .with_context(|| format!("adding the article {}", a.title))?;
+    }
 
     // One hash for every demo account: argon2 is slow on purpose, and these share a password.
     let hash = heard_web::hash_password("demo").map_err(anyhow::Error::msg)?;
@@ -212,4 +218,73 @@ fn report_details(services: &[heard_demo::Service]) -> Vec<heard_store::reports:
             }
         })
         .collect()
+}
+
+/// Answers residents read at /help and the report form suggests: the questions a
+/// contact centre hears most, written as a council would.
+fn demo_articles() -> Vec<heard_store::articles::NewArticle> {
+    let article = |service: &str, language: &str, title: &str, body: &str| heard_store::articles::NewArticle {
+        id: None,
+        service: Some(service.to_string()),
+        language: language.to_string(),
+        title: title.to_string(),
+        body: body.to_string(),
+        published: true,
+    };
+    vec![
+        article(
+            "waste",
+            "en",
+            "Report a missed bin collection",
+            "If your bin was not emptied on your collection day, tell us by 5pm the next working day and we will come back within two working days.\n\n\
+             Please leave the bin out at the kerbside until it is emptied. Check your collection day first: after a bank holiday collections move one day later.",
+        ),
+        article(
+            "waste",
+            "en",
+            "Order a replacement or extra bin",
+            "You can order a replacement if your bin is lost, stolen or damaged beyond repair. There is no charge for a damaged bin; a lost or stolen bin costs £25.\n\n\
+             Larger households (six or more people) can ask for a larger general waste bin.",
+        ),
+        article(
+            "highways",
+            "en",
+            "Report a pothole",
+            "Tell us about a pothole on a road, pavement or cycle path, with a photo if you can and where it is.\n\n\
+             We make dangerous potholes safe within 24 hours and repair others within 28 days. If a pothole damaged your vehicle, you can claim for the cost.",
+        ),
+        article(
+            "street-lighting",
+            "en",
+            "Report a street light that is not working",
+            "Give the number on the lamp post if you can see it, or the nearest house number. Most faults are fixed within 5 working days; a fault with the electricity supply can take up to 20 working days.",
+        ),
+        article(
+            "registrar",
+            "en",
+            "Get a replacement birth, marriage or death certificate",
+            "You can order a copy of a certificate for a birth, marriage, civil partnership or death registered in the borough. A certificate costs £12.50 and is posted within 15 working days.\n\n\
+             You will need the full name, the date of the event and where it was registered.",
+        ),
+        article(
+            "revenues-and-benefits",
+            "en",
+            "Pay your council tax or set up a Direct Debit",
+            "You can pay council tax online, by Direct Debit on the 1st, 15th or 28th of the month, or by phone using the automated line.\n\n\
+             If you are finding it hard to pay, contact us as soon as you can: we can spread payments and check whether you can get a discount or Council Tax Reduction.",
+        ),
+        article(
+            "revenues-and-benefits",
+            "cy",
+            "Talu eich treth gyngor neu sefydlu Debyd Uniongyrchol",
+            "Gallwch dalu'r dreth gyngor ar-lein, drwy Ddebyd Uniongyrchol ar y 1af, y 15fed neu'r 28ain o'r mis, neu dros y ffôn.\n\n\
+             Os yw'n anodd i chi dalu, cysylltwch â ni cyn gynted ag y gallwch.",
+        ),
+        article(
+            "libraries",
+            "en",
+            "Renew your library books",
+            "You can renew books online with your library card number and PIN, by phone, or at any library. Items can be renewed up to three times unless someone else has reserved them.",
+        ),
+    ]
 }

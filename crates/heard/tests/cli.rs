@@ -207,6 +207,13 @@ async fn demo_loads_a_council_and_serves_it() {
     assert_eq!(highways["metadata"], true);
     let form = http.get(format!("{base}/report/highways")).send().await.unwrap();
     assert_eq!(form.status(), 200);
+    let form = form.text().await.unwrap();
+    assert!(
+        form.contains("Report a pothole"),
+        "the demo's answers are suggested: {form}"
+    );
+    let help = http.get(format!("{base}/help?q=bin+not+emptied")).send().await.unwrap();
+    assert!(help.text().await.unwrap().contains("Report a missed bin collection"));
 
     // Tokens from the command line work against the running server.
     let (ok, token) = run(heard(dir.path()).args(["token", "create", "--user", "agent@demo.heard", "--label", "test"]));
