@@ -13,6 +13,7 @@ mod help;
 mod i18n;
 pub mod open311;
 mod pages;
+mod privacy;
 pub mod problem;
 mod reports;
 mod satisfaction;
@@ -236,6 +237,7 @@ pub fn app(state: AppState) -> Router {
         .merge(forms::router())
         .merge(track::router())
         .merge(help::router())
+        .route("/customers/{id}/export", axum::routing::get(privacy::export))
         .route("/satisfaction", axum::routing::get(satisfaction::page))
         .route("/satisfaction.csv", axum::routing::get(satisfaction::csv))
         .merge(calls::router())
