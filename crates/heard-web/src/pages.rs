@@ -124,7 +124,7 @@ async fn logout(
     if caller.csrf_token.as_deref() != Some(f.csrf_token.as_str()) {
         return (StatusCode::FORBIDDEN, "the form has expired; reload the page").into_response();
     }
-    if let Err(e) = end_session(&state, &headers).await {
+    if let Err(e) = end_session(&state, &caller, &headers).await {
         return page_error(e);
     }
     (

@@ -49,15 +49,7 @@ pub async fn sign_out(
     caller: Caller,
     headers: axum::http::HeaderMap,
 ) -> ApiResult<Response> {
-    end_session(&state, &headers).await?;
-    state
-        .audit(
-            &caller,
-            crate::audit::Action::SIGN_OUT,
-            crate::audit::Subject::none(),
-            serde_json::json!({}),
-        )
-        .await?;
+    end_session(&state, &caller, &headers).await?;
     Ok((
         StatusCode::NO_CONTENT,
         [(header::SET_COOKIE, cookie_header(&state, "", 0))],
@@ -65,11 +57,19 @@ pub async fn sign_out(
         .into_response())
 }
 
-/// Deletes the session named by the request's cookie, if any.
-pub async fn end_session(state: &AppState, headers: &axum::http::HeaderMap) -> Result<(), ApiError> {
+/// Ends the session named by the request's cookie, if any, and records the sign-out:
+/// the API's `DELETE /session` and the pages' "Sign out" alike.
+pub async fn end_session(state: &AppState, caller: &Caller, headers: &axum::http::HeaderMap) -> Result<(), ApiError> {
     let secret = crate::auth::cookie(headers, SESSION_COOKIE);
     if let Some(secret) = secret {
         state.store().delete_session(secret).await?;
     }
-    Ok(())
+    state
+        .audit(
+            caller,
+            crate::audit::Action::SIGN_OUT,
+            crate::audit::Subject::none(),
+            serde_json::json!({}),
+        )
+        .await
 }
