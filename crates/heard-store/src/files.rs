@@ -61,6 +61,17 @@ impl FileStore {
         }
     }
 
+    /// Removes the bytes stored under `hash` (erasure); absent is fine.
+    pub async fn remove(&self, hash: &str) -> std::io::Result<()> {
+        if hash.len() != 64 || !hash.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()) {
+            return Ok(());
+        }
+        match tokio::fs::remove_file(self.path(hash)).await {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
+            _ => Ok(()),
+        }
+    }
+
     fn path(&self, hash: &str) -> PathBuf {
         self.root.join(&hash[..2]).join(hash)
     }

@@ -14,6 +14,7 @@ pub mod changes;
 pub mod clocks;
 mod db;
 pub mod email;
+pub mod erasure;
 pub mod error;
 pub mod files;
 pub mod intake;

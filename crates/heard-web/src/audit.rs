@@ -67,6 +67,7 @@ impl Action {
     pub const CASE_SATISFACTION: Action = Action::change("case.satisfaction");
     pub const ARTICLE_SAVE: Action = Action::change("article.save");
     pub const CUSTOMER_EXPORT: Action = Action::read("customer.export");
+    pub const CUSTOMER_ERASE: Action = Action::change("customer.erase");
     pub const CONTACT_NO_REPLY: Action = Action::change("contact.no_reply_needed");
     pub const CONTACT_LIST: Action = Action::read("contact.list");
     pub const CONTACT_READ: Action = Action::read("contact.read");

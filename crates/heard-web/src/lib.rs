@@ -238,6 +238,10 @@ pub fn app(state: AppState) -> Router {
         .merge(track::router())
         .merge(help::router())
         .route("/customers/{id}/export", axum::routing::get(privacy::export))
+        .route(
+            "/customers/{id}/erase",
+            axum::routing::get(privacy::erase_page).post(privacy::erase),
+        )
         .route("/satisfaction", axum::routing::get(satisfaction::page))
         .route("/satisfaction.csv", axum::routing::get(satisfaction::csv))
         .merge(calls::router())

@@ -254,3 +254,107 @@ mod tests {
         assert_eq!(super::zip_name(7, "photo 1.jpg"), "files/7-photo 1.jpg");
     }
 }
+
+#[derive(Template)]
+#[template(path = "erase.html")]
+struct ErasePage {
+    user: Option<heard_store::UserRecord>,
+    csrf: String,
+    customer: CustomerRecord,
+    cases: usize,
+    error: Option<String>,
+    /// After erasing: how much went.
+    done: Option<heard_store::erasure::Erased>,
+}
+
+#[derive(serde::Deserialize, Default)]
+pub(crate) struct EraseForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    reason: String,
+}
+
+async fn erase_page_for(state: &AppState, caller: &crate::Caller, id: i64) -> Result<ErasePage, Response> {
+    let customer = state.store().customer(id).await.map_err(|e| page_error(e.into()))?;
+    let cases = state
+        .store()
+        .count_cases(
+            &CaseFilter {
+                customer: Some(id),
+                ..Default::default()
+            },
+            10_000,
+        )
+        .await
+        .map_err(|e| page_error(e.into()))? as usize;
+    Ok(ErasePage {
+        user: Some(caller.user.clone()),
+        csrf: caller.csrf_token.clone().unwrap_or_default(),
+        customer,
+        cases,
+        error: None,
+        done: None,
+    })
+}
+
+/// The erasure's confirmation page: what will go, and a reason to give.
+pub(crate) async fn erase_page(State(state): State<AppState>, Staff(caller): Staff, Path(id): Path<i64>) -> Response {
+    if !caller.user.role.can_administer() {
+        return page_error(ApiError::forbidden("only administrators may erase a customer's data"));
+    }
+    match erase_page_for(&state, &caller, id).await {
+        Ok(p) => crate::pages::render(&p),
+        Err(r) => r,
+    }
+}
+
+/// Erases the customer (see `heard_store::erasure`), removes files nothing else uses,
+/// and records it in the audit log.
+#[tracing::instrument(skip_all, fields(customer = id))]
+pub(crate) async fn erase(
+    State(state): State<AppState>,
+    Staff(caller): Staff,
+    Path(id): Path<i64>,
+    axum::extract::Form(f): axum::extract::Form<EraseForm>,
+) -> Response {
+    if caller.csrf_token.as_deref() != Some(f.csrf_token.as_str()) {
+        return (StatusCode::FORBIDDEN, "the form has expired; reload the page").into_response();
+    }
+    if !caller.user.role.can_administer() {
+        return page_error(ApiError::forbidden("only administrators may erase a customer's data"));
+    }
+    let mut page = match erase_page_for(&state, &caller, id).await {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let erased = match state.store().erase_customer(id, caller.user.id, &f.reason).await {
+        Ok(e) => e,
+        Err(heard_store::StoreError::Invalid(e)) => {
+            page.error = e.errors.first().map(|e| format!("{}: {}", e.field, e.reason));
+            return (StatusCode::BAD_REQUEST, crate::pages::render(&page)).into_response();
+        }
+        Err(e) => return page_error(e.into()),
+    };
+    for f in &erased.orphaned_files {
+        if let Err(e) = state.files().remove(f).await {
+            tracing::error!(sha256 = %f, error = %e, "an erased file could not be removed");
+        }
+    }
+    let detail = serde_json::json!({"reason": f.reason.trim(), "cases": erased.cases, "contacts": erased.contacts,
+                                    "files": erased.orphaned_files.len()});
+    if let Err(e) = state
+        .audit(&caller, Action::CUSTOMER_ERASE, Subject::customer(id), detail)
+        .await
+    {
+        return page_error(e);
+    }
+    tracing::info!(cases = erased.cases, contacts = erased.contacts, "customer erased");
+    match erase_page_for(&state, &caller, id).await {
+        Ok(mut p) => {
+            p.done = Some(erased);
+            crate::pages::render(&p)
+        }
+        Err(r) => r,
+    }
+}

@@ -119,3 +119,105 @@ on_both!(one_action_exports_everything_held_about_a_customer, |app| {
         .unwrap();
     assert_eq!(audit["items"][0]["actor"], "admin@test.heard", "{audit}");
 });
+
+on_both!(erasure_removes_the_person_and_keeps_the_figures, |app| {
+    let app = TestApp {
+        http: no_redirects(&app),
+        ..app
+    };
+    let (token, cookie, _) = open_form(&app, "highways").await;
+    let (s, _, body) = send(
+        &app,
+        "highways",
+        Some(&cookie),
+        &[
+            Part::Text("csrf_token", &token),
+            Part::Text("description", "Deep pothole outside number 12 Wharf Road"),
+            Part::Text("f_depth", "deep"),
+            Part::Text("postcode", "LE1 5FQ"),
+            Part::Text("name", "Jo Bloggs"),
+            Part::Text("email", "jo@example.org"),
+            Part::File("photo", "hole.png", PNG),
+        ],
+    )
+    .await;
+    assert_eq!(s, StatusCode::SEE_OTHER, "{body}");
+    let case = app
+        .store
+        .list_cases(&Default::default(), "HRD")
+        .await
+        .unwrap()
+        .items
+        .remove(0);
+    let customer = case.customer.id;
+    let agent = app.sign_in_as("agent@test.heard", "Agent", Role::Agent, &[]).await;
+    app.store
+        .add_note(&case.reference, agent.user_id, "Jo is at home on Tuesdays")
+        .await
+        .unwrap();
+    let photo = app.store.list_contacts(&Default::default(), "HRD").await.unwrap().items[0].attachments[0]
+        .sha256
+        .clone();
+    let files = heard_store::files::FileStore::local(&app.files);
+    assert!(files.get(&photo).await.unwrap().is_some());
+
+    let path = format!("/customers/{customer}/erase");
+    let (s, _) = agent.page(&path).await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "only administrators erase");
+    let admin = app.sign_in_as("admin@test.heard", "Admin", Role::Admin, &[]).await;
+    let (s, html) = admin.page(&path).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        html.contains("Erase Jo Bloggs") && html.contains("cannot be undone"),
+        "{html}"
+    );
+    let (s, _, html) = admin.post(&path, &[("reason", " ")]).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert!(html.contains("reason: say why"), "{html}");
+    let (s, _, html) = admin
+        .post(&path, &[("reason", "Erasure request of 3 March, checked by the DPO")])
+        .await;
+    assert_eq!(s, StatusCode::OK, "{html}");
+    assert!(html.contains("Customer erased"), "{html}");
+
+    // The person is gone: name, identities, words, values, files, notes, location.
+    let gone = app.store.customer(customer).await.unwrap();
+    assert_eq!(gone.name, format!("Erased customer {customer}"));
+    assert!(gone.identities.is_empty() && gone.addresses.is_empty());
+    let contact = app
+        .store
+        .list_contacts(&Default::default(), "HRD")
+        .await
+        .unwrap()
+        .items
+        .remove(0);
+    assert_eq!(
+        (contact.body.as_str(), contact.sender.as_str()),
+        ("[erased]", "[erased]")
+    );
+    assert!(contact.attachments.is_empty() && contact.entities.is_empty() && contact.subject.is_none());
+    assert!(
+        files.get(&photo).await.unwrap().is_none(),
+        "the photo's bytes are removed"
+    );
+    let detail = app.store.case_detail(&case.reference).await.unwrap();
+    assert_eq!(detail.case.title, "[erased]");
+    assert!(
+        !format!("{:?}", detail.history).contains("Tuesdays"),
+        "notes are erased"
+    );
+    assert!(detail.history.iter().any(|e| e.kind == "erased"));
+    let (_, found) = app.api(reqwest::Method::GET, "/api/v1/search?q=Wharf", None).await;
+    assert_eq!(
+        found["items"].as_array().map(Vec::len),
+        Some(0),
+        "nothing left to find: {found}"
+    );
+    let (_, found) = app.api(reqwest::Method::GET, "/api/v1/search?q=Bloggs", None).await;
+    assert_eq!(found["items"].as_array().map(Vec::len), Some(0), "{found}");
+
+    // The figures stay: the case, its service, status and dates.
+    assert_eq!(app.case_count().await, 1);
+    assert_eq!(detail.case.service, "highways");
+    assert_eq!(detail.case.created_at, case.created_at);
+});

@@ -1,0 +1,126 @@
+//! Erasure (UK GDPR article 17): a customer's personal data removed, the council's
+//! statistics kept. In one transaction the customer becomes "Erased customer N" with no
+//! identities, addresses or links; every contact from or to them keeps its channel,
+//! direction and time but loses its sender, words, values read and files; their cases
+//! keep service, kind, status and dates but lose titles, notes, follow-up notes,
+//! report locations and answers; queued messages to them are withdrawn. Each case gets
+//! an `erased` history entry with the reason.
+//!
+//! The audit log is not touched: it is the record that the erasure happened, and holds
+//! ids rather than words.
+
+use crate::db::{insert_event, write_tx};
+use crate::{Result, Store, StoreError, to_millis};
+use heard_core::Invalid;
+use jiff::Timestamp;
+
+/// What an erasure removed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Erased {
+    pub cases: usize,
+    pub contacts: usize,
+    /// Files no longer attached to anything: the caller removes their bytes.
+    pub orphaned_files: Vec<String>,
+}
+
+/// The words left where personal data was.
+pub const ERASED: &str = "[erased]";
+
+impl Store {
+    /// Erases customer `id` (see the module docs); `reason` is required and recorded.
+    pub async fn erase_customer(&self, id: i64, actor: i64, reason: &str) -> Result<Erased> {
+        let reason = reason.trim();
+        if reason.is_empty() {
+            return Err(Invalid::field("reason", "say why the customer's data is erased").into());
+        }
+        let now = to_millis(Timestamp::now());
+        write_tx!(self, |tx, _d| {
+            let n = sqlx::query(
+                "UPDATE customers SET name = $2, search_text = '', language = NULL, updated_at = $3 WHERE id = $1",
+            )
+            .bind(id)
+            .bind(format!("Erased customer {id}"))
+            .bind(now)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if n == 0 {
+                return Err(StoreError::NotFound(format!("customer {id}")));
+            }
+            for sql in [
+                "DELETE FROM customer_identities WHERE customer_id = $1",
+                "DELETE FROM customer_addresses WHERE customer_id = $1",
+                "DELETE FROM customer_links WHERE person_id = $1 OR organisation_id = $1",
+                "DELETE FROM update_opt_outs WHERE customer_id = $1",
+                "UPDATE satisfaction SET comment = '' WHERE customer_id = $1",
+            ] {
+                sqlx::query(sql).bind(id).execute(&mut *tx).await?;
+            }
+            let cases: Vec<i64> = sqlx::query_scalar("SELECT id FROM cases WHERE customer_id = $1")
+                .bind(id)
+                .fetch_all(&mut *tx)
+                .await?;
+            let contacts: Vec<i64> = sqlx::query_scalar("SELECT id FROM contacts WHERE customer_id = $1")
+                .bind(id)
+                .fetch_all(&mut *tx)
+                .await?;
+            let files: Vec<String> = sqlx::query_scalar(
+                "SELECT DISTINCT a.sha256 FROM attachments a JOIN contacts c ON c.id = a.contact_id WHERE c.customer_id = $1",
+            )
+            .bind(id)
+            .fetch_all(&mut *tx)
+            .await?;
+            for sql in [
+                "DELETE FROM contact_entities WHERE contact_id IN (SELECT id FROM contacts WHERE customer_id = $1)",
+                "DELETE FROM attachments WHERE contact_id IN (SELECT id FROM contacts WHERE customer_id = $1)",
+                "UPDATE reports SET lat = NULL, long = NULL, address = NULL, address_id = NULL, postcode = NULL, \
+                 attributes = '[]', media_url = NULL, account_id = NULL, device_id = NULL \
+                 WHERE contact_id IN (SELECT id FROM contacts WHERE customer_id = $1)",
+                "UPDATE contacts SET sender = '[erased]', subject = NULL, body = '[erased]', body_html = NULL \
+                 WHERE customer_id = $1",
+                "UPDATE cases SET title = '[erased]' WHERE customer_id = $1",
+                "UPDATE case_events SET detail = '{\"text\": \"[erased]\"}' \
+                 WHERE kind IN ('note', 'satisfaction') AND case_id IN (SELECT id FROM cases WHERE customer_id = $1)",
+                "UPDATE case_follow_ups SET note = '[erased]' WHERE case_id IN (SELECT id FROM cases WHERE customer_id = $1)",
+                "UPDATE agent_jobs SET reply_draft = '', note_draft = '' \
+                 WHERE case_id IN (SELECT id FROM cases WHERE customer_id = $1)",
+                "DELETE FROM track_codes WHERE case_id IN (SELECT id FROM cases WHERE customer_id = $1)",
+                "UPDATE email_outbox SET to_addr = '[erased]', subject = '[erased]', body = '[erased]', attachments = '[]', \
+                 status = CASE WHEN status = 'pending' THEN 'failed' ELSE status END, \
+                 last_error = CASE WHEN status = 'pending' THEN 'withdrawn: the customer was erased' ELSE last_error END \
+                 WHERE case_id IN (SELECT id FROM cases WHERE customer_id = $1)",
+                "UPDATE sms_outbox SET to_number = '[erased]', body = '[erased]', \
+                 status = CASE WHEN status = 'pending' THEN 'failed' ELSE status END, \
+                 last_error = CASE WHEN status = 'pending' THEN 'withdrawn: the customer was erased' ELSE last_error END \
+                 WHERE case_id IN (SELECT id FROM cases WHERE customer_id = $1)",
+            ] {
+                sqlx::query(sql).bind(id).execute(&mut *tx).await?;
+            }
+            for case in &cases {
+                insert_event!(
+                    tx,
+                    *case,
+                    now,
+                    Some(actor),
+                    "erased",
+                    serde_json::json!({ "reason": reason })
+                );
+            }
+            let mut orphaned = Vec::new();
+            for f in files {
+                let still: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM attachments WHERE sha256 = $1")
+                    .bind(&f)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                if still == 0 {
+                    orphaned.push(f);
+                }
+            }
+            Ok::<_, StoreError>(Erased {
+                cases: cases.len(),
+                contacts: contacts.len(),
+                orphaned_files: orphaned,
+            })
+        })
+    }
+}
