@@ -20,6 +20,7 @@ use std::time::{Duration, Instant};
 mod audit;
 mod import_mail;
 mod open311;
+mod track;
 mod workspace;
 
 #[derive(Debug, clap::Subcommand)]
@@ -105,6 +106,32 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 0)]
         pause_ms: u64,
     },
+    /// The resident's pages (the case by its signed link, the start page) under concurrent
+    /// residents, with the staff case page of the same cases as the same-run baseline,
+    /// over the `bench search` store; loads it first when empty.
+    Track {
+        /// The same folder as `bench search` and `bench workspace` by default.
+        #[arg(long, default_value = "./heard-bench-search")]
+        store_dir: PathBuf,
+        #[arg(long, default_value_t = 1_000_000)]
+        contacts: usize,
+        /// Residents at once, each on its own connection (and as many agents for the baseline).
+        #[arg(long, default_value_t = 50)]
+        residents: usize,
+        /// Requests timed, shared by the residents (and again by the agents).
+        #[arg(long, default_value_t = 10_000)]
+        requests: usize,
+        /// Requests first, untimed (each side).
+        #[arg(long, default_value_t = 500)]
+        warmup: usize,
+        /// Mean pause (ms) of each client between requests, as a person reads the page;
+        /// 0 keeps all clients busy (the throughput ceiling).
+        #[arg(long, default_value_t = 0)]
+        pause_ms: u64,
+        /// Cases whose pages are requested and weighed (plus the heavy case).
+        #[arg(long, default_value_t = 500)]
+        sample: usize,
+    },
 }
 
 pub async fn run(command: BenchCommand) -> anyhow::Result<()> {
@@ -140,6 +167,15 @@ pub async fn run(command: BenchCommand) -> anyhow::Result<()> {
             warmup,
             pause_ms,
         } => workspace::run(&store_dir, contacts, sessions, requests, warmup, pause_ms).await,
+        BenchCommand::Track {
+            store_dir,
+            contacts,
+            residents,
+            requests,
+            warmup,
+            pause_ms,
+            sample,
+        } => track::run(&store_dir, contacts, residents, requests, warmup, pause_ms, sample).await,
     }
 }
 

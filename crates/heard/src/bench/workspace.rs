@@ -39,9 +39,9 @@ const VIEWS: [&str; 6] = ["mine", "slipping", "unassigned", "awaiting", "open", 
 /// Open cases each bench agent owns (a quarter of them awaiting the customer).
 const OWNED_PER_AGENT: usize = 40;
 /// Contacts on the heavy case: the most the case page shows.
-const HEAVY_CONTACTS: usize = 100;
+pub(super) const HEAVY_CONTACTS: usize = 100;
 /// A word only the heavy case's contacts hold, to find it again in a reused store.
-const HEAVY_MARK: &str = "pageweightheavy";
+pub(super) const HEAVY_MARK: &str = "pageweightheavy";
 /// Cases whose page is weighed.
 const WEIGH_SAMPLE: usize = 200;
 /// The goals (issue 4).
@@ -49,11 +49,11 @@ const GOAL_P95_MS: f64 = 50.0;
 const GOAL_PAGE_BYTES: usize = 100 * 1024;
 
 /// One signed-in agent: a client with its own connection, and the jobs it has open.
-struct Session {
-    http: reqwest::Client,
-    cookie: String,
-    csrf: String,
-    jobs: VecDeque<String>,
+pub(super) struct Session {
+    pub(super) http: reqwest::Client,
+    pub(super) cookie: String,
+    pub(super) csrf: String,
+    pub(super) jobs: VecDeque<String>,
 }
 
 /// What the requests are drawn from.
@@ -176,7 +176,7 @@ pub async fn run(
 
 /// The bench agents (`agent0@bench.heard`, …), all with the same password; the last one
 /// weighs pages. Their jobs from an earlier run are closed, so every run starts alike.
-async fn agents(store: &Store, n: usize) -> anyhow::Result<Vec<(i64, String)>> {
+pub(super) async fn agents(store: &Store, n: usize) -> anyhow::Result<Vec<(i64, String)>> {
     let hash = heard_web::hash_password(PASSWORD).map_err(anyhow::Error::msg)?;
     let mut out = Vec::with_capacity(n);
     for i in 0..n {
@@ -241,7 +241,7 @@ async fn give_cases(store: &Store, agents: &[(i64, String)]) -> anyhow::Result<(
 }
 
 /// The case with [`HEAVY_CONTACTS`] contacts, made once per store.
-async fn heavy_case(store: &Store) -> anyhow::Result<String> {
+pub(super) async fn heavy_case(store: &Store) -> anyhow::Result<String> {
     let find = CaseFilter {
         q: Some(HEAVY_MARK.into()),
         limit: Some(1),
@@ -297,7 +297,7 @@ async fn heavy_case(store: &Store) -> anyhow::Result<String> {
 }
 
 /// Signs `email` in as a browser does; the session's cookie and form token.
-async fn sign_in(base: &str, email: &str) -> anyhow::Result<Session> {
+pub(super) async fn sign_in(base: &str, email: &str) -> anyhow::Result<Session> {
     let http = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .pool_max_idle_per_host(1)
@@ -332,7 +332,7 @@ async fn sign_in(base: &str, email: &str) -> anyhow::Result<Session> {
 }
 
 /// GETs `path` for `s`: (status, body).
-async fn get(base: &str, s: &Session, path: &str) -> anyhow::Result<(u16, String)> {
+pub(super) async fn get(base: &str, s: &Session, path: &str) -> anyhow::Result<(u16, String)> {
     let r = s
         .http
         .get(format!("{base}{path}"))
