@@ -13,6 +13,7 @@ pub mod error;
 pub mod identity;
 pub mod job;
 pub mod reply_template;
+pub mod retention;
 pub mod routing;
 pub mod satisfaction;
 pub mod service_form;

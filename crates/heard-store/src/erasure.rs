@@ -26,6 +26,80 @@ pub struct Erased {
 /// The words left where personal data was.
 pub const ERASED: &str = "[erased]";
 
+/// Which contacts and cases a scrub reaches: two subqueries of ids, each using `$1`.
+pub(crate) struct Scope {
+    pub contacts: &'static str,
+    pub cases: &'static str,
+}
+
+impl Scope {
+    /// The statements that take personal data out of the scope's contacts and cases and
+    /// leave their figures (channel, direction, times; service, kind, status, dates).
+    /// Erasure and the retention schedule run the same ones, on a customer or a case.
+    pub(crate) fn statements(&self) -> Vec<String> {
+        let (contacts, cases) = (self.contacts, self.cases);
+        vec![
+            format!("DELETE FROM contact_entities WHERE contact_id IN ({contacts})"),
+            format!("DELETE FROM attachments WHERE contact_id IN ({contacts})"),
+            format!(
+                "UPDATE reports SET lat = NULL, long = NULL, address = NULL, address_id = NULL, postcode = NULL, \
+                 attributes = '[]', media_url = NULL, account_id = NULL, device_id = NULL WHERE contact_id IN ({contacts})"
+            ),
+            format!(
+                "UPDATE contacts SET sender = '{ERASED}', subject = NULL, body = '{ERASED}', body_html = NULL \
+                 WHERE id IN ({contacts})"
+            ),
+            format!("UPDATE cases SET title = '{ERASED}' WHERE id IN ({cases})"),
+            format!(
+                "UPDATE case_events SET detail = '{{\"text\": \"{ERASED}\"}}' \
+                 WHERE kind IN ('note', 'satisfaction') AND case_id IN ({cases})"
+            ),
+            format!("UPDATE case_follow_ups SET note = '{ERASED}' WHERE case_id IN ({cases})"),
+            format!("UPDATE satisfaction SET comment = '' WHERE case_id IN ({cases})"),
+            format!("UPDATE agent_jobs SET reply_draft = '', note_draft = '' WHERE case_id IN ({cases})"),
+            format!("DELETE FROM track_codes WHERE case_id IN ({cases})"),
+            format!(
+                "UPDATE email_outbox SET to_addr = '{ERASED}', subject = '{ERASED}', body = '{ERASED}', attachments = '[]', \
+                 status = CASE WHEN status = 'pending' THEN 'failed' ELSE status END, \
+                 last_error = CASE WHEN status = 'pending' THEN 'withdrawn: its personal data was removed' ELSE last_error END \
+                 WHERE case_id IN ({cases})"
+            ),
+            format!(
+                "UPDATE sms_outbox SET to_number = '{ERASED}', body = '{ERASED}', \
+                 status = CASE WHEN status = 'pending' THEN 'failed' ELSE status END, \
+                 last_error = CASE WHEN status = 'pending' THEN 'withdrawn: its personal data was removed' ELSE last_error END \
+                 WHERE case_id IN ({cases})"
+            ),
+        ]
+    }
+
+    /// The files of the scope's contacts, read before a scrub.
+    pub(crate) fn files(&self) -> String {
+        format!(
+            "SELECT DISTINCT sha256 FROM attachments WHERE contact_id IN ({})",
+            self.contacts
+        )
+    }
+}
+
+/// Of `files`, those no attachment uses any more (inside the transaction).
+macro_rules! orphaned {
+    ($tx:ident, $files:expr) => {{
+        let mut orphaned = Vec::new();
+        for f in $files {
+            let still: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM attachments WHERE sha256 = $1")
+                .bind(&f)
+                .fetch_one(&mut *$tx)
+                .await?;
+            if still == 0 {
+                orphaned.push(f);
+            }
+        }
+        orphaned
+    }};
+}
+pub(crate) use orphaned;
+
 impl Store {
     /// Erases customer `id` (see the module docs); `reason` is required and recorded.
     pub async fn erase_customer(&self, id: i64, actor: i64, reason: &str) -> Result<Erased> {
@@ -64,37 +138,16 @@ impl Store {
                 .bind(id)
                 .fetch_all(&mut *tx)
                 .await?;
-            let files: Vec<String> = sqlx::query_scalar(
-                "SELECT DISTINCT a.sha256 FROM attachments a JOIN contacts c ON c.id = a.contact_id WHERE c.customer_id = $1",
-            )
-            .bind(id)
-            .fetch_all(&mut *tx)
-            .await?;
-            for sql in [
-                "DELETE FROM contact_entities WHERE contact_id IN (SELECT id FROM contacts WHERE customer_id = $1)",
-                "DELETE FROM attachments WHERE contact_id IN (SELECT id FROM contacts WHERE customer_id = $1)",
-                "UPDATE reports SET lat = NULL, long = NULL, address = NULL, address_id = NULL, postcode = NULL, \
-                 attributes = '[]', media_url = NULL, account_id = NULL, device_id = NULL \
-                 WHERE contact_id IN (SELECT id FROM contacts WHERE customer_id = $1)",
-                "UPDATE contacts SET sender = '[erased]', subject = NULL, body = '[erased]', body_html = NULL \
-                 WHERE customer_id = $1",
-                "UPDATE cases SET title = '[erased]' WHERE customer_id = $1",
-                "UPDATE case_events SET detail = '{\"text\": \"[erased]\"}' \
-                 WHERE kind IN ('note', 'satisfaction') AND case_id IN (SELECT id FROM cases WHERE customer_id = $1)",
-                "UPDATE case_follow_ups SET note = '[erased]' WHERE case_id IN (SELECT id FROM cases WHERE customer_id = $1)",
-                "UPDATE agent_jobs SET reply_draft = '', note_draft = '' \
-                 WHERE case_id IN (SELECT id FROM cases WHERE customer_id = $1)",
-                "DELETE FROM track_codes WHERE case_id IN (SELECT id FROM cases WHERE customer_id = $1)",
-                "UPDATE email_outbox SET to_addr = '[erased]', subject = '[erased]', body = '[erased]', attachments = '[]', \
-                 status = CASE WHEN status = 'pending' THEN 'failed' ELSE status END, \
-                 last_error = CASE WHEN status = 'pending' THEN 'withdrawn: the customer was erased' ELSE last_error END \
-                 WHERE case_id IN (SELECT id FROM cases WHERE customer_id = $1)",
-                "UPDATE sms_outbox SET to_number = '[erased]', body = '[erased]', \
-                 status = CASE WHEN status = 'pending' THEN 'failed' ELSE status END, \
-                 last_error = CASE WHEN status = 'pending' THEN 'withdrawn: the customer was erased' ELSE last_error END \
-                 WHERE case_id IN (SELECT id FROM cases WHERE customer_id = $1)",
-            ] {
-                sqlx::query(sql).bind(id).execute(&mut *tx).await?;
+            let scope = Scope {
+                contacts: "SELECT id FROM contacts WHERE customer_id = $1",
+                cases: "SELECT id FROM cases WHERE customer_id = $1",
+            };
+            let files: Vec<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(scope.files()))
+                .bind(id)
+                .fetch_all(&mut *tx)
+                .await?;
+            for sql in scope.statements() {
+                sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id).execute(&mut *tx).await?;
             }
             for case in &cases {
                 insert_event!(
@@ -106,16 +159,7 @@ impl Store {
                     serde_json::json!({ "reason": reason })
                 );
             }
-            let mut orphaned = Vec::new();
-            for f in files {
-                let still: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM attachments WHERE sha256 = $1")
-                    .bind(&f)
-                    .fetch_one(&mut *tx)
-                    .await?;
-                if still == 0 {
-                    orphaned.push(f);
-                }
-            }
+            let orphaned = orphaned!(tx, files);
             Ok::<_, StoreError>(Erased {
                 cases: cases.len(),
                 contacts: contacts.len(),

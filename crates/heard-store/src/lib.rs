@@ -23,6 +23,7 @@ pub mod outbox;
 pub mod queries;
 pub mod records;
 pub mod reports;
+pub mod retention;
 pub mod satisfaction;
 pub mod seed;
 pub mod sms;

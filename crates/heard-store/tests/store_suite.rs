@@ -979,3 +979,69 @@ on_both!(track_codes_work_once_and_die_after_wrong_guesses, |store| {
     assert_eq!(store.site_key("track").await.unwrap(), k);
     assert_ne!(store.site_key("other").await.unwrap(), k);
 });
+
+on_both!(
+    the_retention_schedule_removes_personal_data_from_old_closed_cases_once,
+    |store| {
+        use heard_core::retention::RetentionRule;
+        let opened = |from: &'static str, kind: &'static str, body: &'static str| {
+            let store = store.clone();
+            async move {
+                let c = NewContact::validate(
+                    ContactInput {
+                        channel: "email".into(),
+                        from: from.into(),
+                        subject: Some("About my bin".into()),
+                        body: body.into(),
+                        kind: Some(kind.into()),
+                        ..Default::default()
+                    },
+                    Timestamp::now(),
+                    &ContactLimits::default(),
+                )
+                .unwrap();
+                let r = store.intake(&c, &[], &[], &config()).await.unwrap().case_reference;
+                store.set_case_status(&r, CaseStatus::Closed, None).await.unwrap();
+                r
+            }
+        };
+        let complaint = opened("old@example.org", "complaint", "The crew were rude to me").await;
+        let request = opened("recent@example.org", "request", "Please collect my bin").await;
+        let now = Timestamp::now();
+        store
+            .backdate_closing(&complaint, now - SignedDuration::from_hours(24 * 365 * 7))
+            .await
+            .unwrap();
+        store
+            .backdate_closing(&request, now - SignedDuration::from_hours(24 * 365))
+            .await
+            .unwrap();
+        let rules = vec![
+            RetentionRule {
+                service: None,
+                kind: None,
+                after_years: 2,
+            },
+            RetentionRule {
+                service: None,
+                kind: Some(CaseKind::Complaint),
+                after_years: 6,
+            },
+        ];
+        let due = store.retention_due(&rules, now, "HRD").await.unwrap();
+        assert_eq!(due.len(), 1, "{due:?}");
+        assert_eq!(due[0].case, complaint);
+        assert_eq!(due[0].rule, "complaint cases of every service, 6 years");
+        let applied = store.apply_retention(&due).await.unwrap();
+        assert_eq!(applied.cases.len(), 1);
+        let detail = store.case_detail(&complaint).await.unwrap();
+        assert_eq!(detail.contacts[0].body, "[erased]");
+        assert!(detail.history.iter().any(|e| e.kind == "retention"));
+        assert_eq!(detail.case.status, CaseStatus::Closed, "the figures stay");
+        // Taken once: a second run finds nothing, and the other case keeps its words.
+        assert!(store.retention_due(&rules, now, "HRD").await.unwrap().is_empty());
+        assert!(store.apply_retention(&due).await.unwrap().cases.is_empty());
+        let other = store.case_detail(&request).await.unwrap();
+        assert_eq!(other.contacts[0].body, "Please collect my bin");
+    }
+);

@@ -20,6 +20,8 @@ pub struct Config {
     /// working days, with the "due soon" warning in working hours; the most specific
     /// entry for a case's service and kind wins.
     pub service_levels: Vec<heard_core::service_level::ServiceLevel>,
+    /// How long closed cases keep their personal data (`[[retention]]`); none: kept.
+    pub retention: Vec<heard_core::retention::RetentionRule>,
     /// What residents are told unasked: acknowledgements and status changes (`[updates]`).
     pub updates: heard_core::updates::UpdatePolicy,
     /// Text messages through GOV.UK Notify (`[notify]`); without it, none are sent.
@@ -251,6 +253,7 @@ impl Config {
                 .map_err(|e| anyhow::anyhow!("reply_templates[{i}] (`{}`): {e}", t.name))?;
         }
         heard_core::service_level::ServiceLevels::new(self.service_levels.clone()).map_err(|e| anyhow::anyhow!(e))?;
+        heard_core::retention::validate(&self.retention).map_err(|e| anyhow::anyhow!(e))?;
         for (i, s) in self.services.iter().enumerate() {
             if !heard_core::contact::is_slug(&s.slug) {
                 bail!(
@@ -353,6 +356,15 @@ pub const STARTER: &str = r#"# heard configuration. Every setting is optional; t
 # trusted_proxy = false
 # The address residents reach heard at, for the links in emails to them.
 # public_url = "https://contact.council.gov.uk"
+
+# Retention schedule: closed cases lose their personal data (words, values, files, notes,
+# locations; the figures stay) this many years after closing. The most specific rule
+# wins; a case no rule matches is kept. `heard retention report` shows what is due.
+# [[retention]]
+# kind = "complaint"
+# after_years = 6
+# [[retention]]
+# after_years = 2
 
 [updates]
 # What residents are told without asking, by email, with a link to follow their case

@@ -88,6 +88,11 @@ enum Command {
         #[command(subcommand)]
         command: commands::import::Command,
     },
+    /// The retention schedule: what is due (report) and removing it (run).
+    Retention {
+        #[command(subcommand)]
+        command: commands::retention::Command,
+    },
     /// The audit log: check its hash chain, search it.
     Audit {
         #[command(subcommand)]
@@ -259,6 +264,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Trends { command } => commands::trends::run(command)?,
         Command::Import { command } => commands::import::run(command, &data_dir, cli.config.as_deref()).await?,
         Command::Audit { command } => commands::audit::run(command, &data_dir, cli.config.as_deref()).await?,
+        Command::Retention { command } => commands::retention::run(command, &data_dir, cli.config.as_deref()).await?,
     }
     Ok(())
 }
@@ -365,6 +371,7 @@ async fn serve(
         tracing::info!(base_url = %notify.base_url, "text message outbox running");
     }
     spawn_escalations(store.clone());
+    spawn_retention(store.clone(), config, data_dir);
     let state = heard_web::AppState::new(store.clone(), config.web_settings(), files).await?;
     let listener = tokio::net::TcpListener::bind(listen)
         .await
@@ -380,6 +387,36 @@ async fn serve(
     heard_web::serve(listener, state, shutdown_signal()).await?;
     store.close().await;
     Ok(())
+}
+
+/// Runs the retention schedule once a day (the first an hour after start). Safe on several
+/// nodes: each case is taken once, by its `retention_log` row.
+fn spawn_retention(store: Store, config: &Config, data_dir: &Path) {
+    if config.retention.is_empty() {
+        return;
+    }
+    let (rules, prefix, data_dir) = (
+        config.retention.clone(),
+        config.council.reference_prefix.clone(),
+        data_dir.to_path_buf(),
+    );
+    tokio::spawn(async move {
+        let day = std::time::Duration::from_secs(24 * 3600);
+        tokio::time::sleep(std::time::Duration::from_secs(3600)).await;
+        loop {
+            let round = async {
+                let due = store.retention_due(&rules, jiff::Timestamp::now(), &prefix).await?;
+                commands::retention::apply(&store, &data_dir, &due).await
+            };
+            match round.await {
+                Ok(done) if !done.is_empty() => tracing::info!(cases = done.len(), "retention schedule applied"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "retention schedule failed; trying again tomorrow"),
+            }
+            tokio::time::sleep(day).await;
+        }
+    });
+    tracing::info!("retention schedule running daily");
 }
 
 /// How often `heard serve` looks for missed service-level deadlines to escalate.

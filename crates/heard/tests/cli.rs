@@ -98,6 +98,22 @@ fn init_writes_a_config_once_and_bad_configs_are_named() {
     std::fs::write(dir.path().join("heard.toml"), "[council]\nreference_prefix = \"1\"\n").unwrap();
     let (ok, out) = run(heard(dir.path()).arg("migrate"));
     assert!(!ok && out.contains("council.reference_prefix"), "{out}");
+    std::fs::write(dir.path().join("heard.toml"), "[[retention]]\nafter_years = 0\n").unwrap();
+    let (ok, out) = run(heard(dir.path()).arg("migrate"));
+    assert!(!ok && out.contains("retention[0].after_years"), "{out}");
+    // A good schedule: the dry run reports what is due (nothing, on a new store).
+    std::fs::write(
+        dir.path().join("heard.toml"),
+        "[[retention]]\nkind = \"complaint\"\nafter_years = 6\n",
+    )
+    .unwrap();
+    let (ok, out) = run(heard(dir.path()).arg("migrate"));
+    assert!(ok, "{out}");
+    let (ok, out) = run(heard(dir.path()).args(["retention", "report"]));
+    assert!(
+        ok && out.contains("0 case(s) would have their personal data removed"),
+        "{out}"
+    );
 }
 
 #[tokio::test]

@@ -4,5 +4,6 @@ pub mod audit;
 pub mod calendar;
 pub mod extract;
 pub mod import;
+pub mod retention;
 pub mod route;
 pub mod trends;
