@@ -910,3 +910,32 @@ mod by_text_message {
         }
     }
 }
+
+on_both!(a_case_of_long_emails_stays_light_and_shows_the_newest, |app| {
+    let app = TestApp {
+        http: no_redirects(&app),
+        ..app
+    };
+    let (reference, link) = report(&app, "jo@example.org", "Pothole outside number 12").await;
+    // 40 long emails on the case, numbered; the newest must show, the page stay small.
+    for n in 1..=40 {
+        let body = format!(
+            "Message {n:02}. {}",
+            "The pothole is still there and getting deeper. ".repeat(55)
+        );
+        let (s, v) = app
+            .api(
+                reqwest::Method::POST,
+                "/api/v1/contacts",
+                Some(serde_json::json!({"channel": "email", "from": "jo@example.org",
+                    "subject": format!("Re: pothole [{reference}]"), "body": body})),
+            )
+            .await;
+        assert!(s.is_success(), "{v}");
+    }
+    let (s, html, _) = page(&app, &link).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains("Message 40."), "the newest message shows");
+    assert!(!html.contains("Message 05."), "only the newest 30 updates");
+    assert!(html.len() < 50_000, "the page is {} bytes", html.len());
+});

@@ -43,6 +43,11 @@ const CODE_LIFETIME: SignedDuration = SignedDuration::from_mins(15);
 const MAX_UPDATES: usize = 30;
 /// Characters of one message shown; the rest is cut with an ellipsis.
 const MAX_SHOWN_CHARS: usize = 2_000;
+/// Characters of messages on one page in all: older messages are shortened first, to
+/// [`MIN_SHOWN_CHARS`], so a case of long emails stays under 50 KB.
+const PAGE_TEXT_BUDGET: usize = 24_000;
+/// The least of an older message shown once the budget is spent.
+const MIN_SHOWN_CHARS: usize = 280;
 
 pub fn router() -> axum::Router<AppState> {
     axum::Router::new()
@@ -551,9 +556,9 @@ fn what_next(lang: Lang, d: &CaseDetail, now: Timestamp) -> String {
     format!("{}{due}", t(lang, first))
 }
 
-fn cut(text: &str) -> String {
+fn cut(text: &str, at_most: usize) -> String {
     let text = text.trim();
-    match text.char_indices().nth(MAX_SHOWN_CHARS) {
+    match text.char_indices().nth(at_most) {
         Some((i, _)) => format!("{}…", &text[..i]),
         None => text.to_string(),
     }
@@ -599,7 +604,11 @@ fn updates(lang: Lang, d: &CaseDetail) -> Vec<Update> {
             Update {
                 at: crate::i18n::moment(lang, &c.received_at),
                 heading: t(lang, heading).into(),
-                body: if own_words { cut(&c.body) } else { String::new() },
+                body: if own_words {
+                    c.body.trim().to_string()
+                } else {
+                    String::new()
+                },
                 files: if own_words {
                     c.attachments.iter().map(|a| a.filename.clone()).collect()
                 } else {
@@ -628,13 +637,25 @@ fn updates(lang: Lang, d: &CaseDetail) -> Vec<Update> {
         ));
     }
     out.sort_by_key(|(at, _)| std::cmp::Reverse(*at));
-    out.into_iter().take(MAX_UPDATES).map(|(_, u)| u).collect()
+    // Newest first within the page's text budget: the newest messages in full (up to
+    // MAX_SHOWN_CHARS), older ones shortened once the budget is spent.
+    let mut budget = PAGE_TEXT_BUDGET;
+    out.into_iter()
+        .take(MAX_UPDATES)
+        .map(|(_, mut u)| {
+            if !u.body.is_empty() {
+                u.body = cut(&u.body, MAX_SHOWN_CHARS.min(budget.max(MIN_SHOWN_CHARS)));
+                budget = budget.saturating_sub(u.body.chars().count());
+            }
+            u
+        })
+        .collect()
 }
 
 async fn case_page(
     state: &AppState,
     lang: Lang,
-    d: CaseDetail,
+    mut d: CaseDetail,
     key: &str,
     message: String,
     errors: Vec<(String, String)>,
@@ -647,6 +668,24 @@ async fn case_page(
         ),
         Err(e) => return server_error(e),
     };
+    // The case detail holds a case's oldest contacts; the resident's page wants the newest.
+    if d.contacts.len() >= MAX_UPDATES {
+        let newest = state
+            .store()
+            .list_contacts(
+                &heard_store::queries::ContactFilter {
+                    case: Some(d.case.id),
+                    limit: Some(MAX_UPDATES as u32),
+                    ..Default::default()
+                },
+                &state.settings().reference_prefix,
+            )
+            .await;
+        match newest {
+            Ok(page) => d.contacts = page.items,
+            Err(e) => return server_error(e),
+        }
+    }
     let (status, status_class) = status_words(d.case.status);
     // A report linked as a duplicate follows the case that carries the work.
     let mut next = what_next(lang, &d, Timestamp::now());
