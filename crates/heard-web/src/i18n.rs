@@ -565,6 +565,7 @@ const CATALOGUE: &[(&str, &str)] = &[
         "Eich cod i weld achos {reference} yw {code}. Mae'n gweithio unwaith, am {minutes} munud. Os na wnaethoch ofyn amdano, anwybyddwch y neges hon.",
     ),
     ("See your case:", "Gweld eich achos:"),
+    ("To stop messages about this case:", "I atal negeseuon am yr achos hwn:"),
     // Stopping updates.
     ("Emails stopped", "Negeseuon e-bost wedi'u hatal"),
     ("Stop emails about this case?", "Atal negeseuon e-bost am yr achos hwn?"),

@@ -893,6 +893,11 @@ mod by_text_message {
             update.body
         );
         assert!(
+            update.body.contains("To stop messages about this case:"),
+            "{}",
+            update.body
+        );
+        assert!(
             app.store.outbox(Some(case.number()), None).await.unwrap().is_empty(),
             "no email to send to"
         );

@@ -131,10 +131,11 @@ async fn compose(state: &AppState, e: &NoticeEvent) -> Result<(Vec<NewOutgoingEm
                     case_id: Some(r.own_case.number()),
                     to: phone,
                     body: format!(
-                        "{}: {lines}\n{} {track}&lang={lang}\n{} {stop}&lang={lang}",
+                        "{}: {lines}\n{} {track}&lang={lang}{}\n{} {stop}&lang={lang}",
                         settings.council_name,
                         t(lang, "See your case:"),
-                        t(lang, "To stop emails about this case:"),
+                        survey.replace("\n\n", "\n"),
+                        t(lang, "To stop messages about this case:"),
                     ),
                 });
             }
