@@ -168,3 +168,80 @@ impl Store {
         })
     }
 }
+
+/// What redacting a contact removed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Redacted {
+    pub case_id: i64,
+    /// Files no longer attached to anything: the caller removes their bytes.
+    pub orphaned_files: Vec<String>,
+}
+
+impl Store {
+    /// Redacts one contact — its words, values read and files — or, with `attachment`,
+    /// just that one file; `reason` is required and goes in the case's history with it.
+    pub async fn redact_contact(
+        &self,
+        contact: i64,
+        attachment: Option<i64>,
+        actor: i64,
+        reason: &str,
+    ) -> Result<Redacted> {
+        let reason = reason.trim();
+        if reason.is_empty() {
+            return Err(Invalid::field("reason", "say why it is redacted").into());
+        }
+        let now = to_millis(Timestamp::now());
+        write_tx!(self, |tx, _d| {
+            let case: Option<i64> = sqlx::query_scalar("SELECT case_id FROM contacts WHERE id = $1")
+                .bind(contact)
+                .fetch_optional(&mut *tx)
+                .await?;
+            let case = case.ok_or_else(|| StoreError::NotFound(format!("contact {contact}")))?;
+            let files: Vec<String> = match attachment {
+                Some(a) => {
+                    let f: Option<String> =
+                        sqlx::query_scalar("SELECT sha256 FROM attachments WHERE id = $1 AND contact_id = $2")
+                            .bind(a)
+                            .bind(contact)
+                            .fetch_optional(&mut *tx)
+                            .await?;
+                    let f = f.ok_or_else(|| Invalid::field("attachment", "not a file of this message"))?;
+                    sqlx::query("DELETE FROM attachments WHERE id = $1")
+                        .bind(a)
+                        .execute(&mut *tx)
+                        .await?;
+                    vec![f]
+                }
+                None => {
+                    let f: Vec<String> =
+                        sqlx::query_scalar("SELECT DISTINCT sha256 FROM attachments WHERE contact_id = $1")
+                            .bind(contact)
+                            .fetch_all(&mut *tx)
+                            .await?;
+                    for sql in [
+                        "DELETE FROM attachments WHERE contact_id = $1",
+                        "DELETE FROM contact_entities WHERE contact_id = $1",
+                        "UPDATE contacts SET subject = NULL, body = '[redacted]', body_html = NULL WHERE id = $1",
+                    ] {
+                        sqlx::query(sql).bind(contact).execute(&mut *tx).await?;
+                    }
+                    f
+                }
+            };
+            insert_event!(
+                tx,
+                case,
+                now,
+                Some(actor),
+                "redacted",
+                serde_json::json!({"contact": contact, "attachment": attachment, "reason": reason})
+            );
+            let orphaned = orphaned!(tx, files);
+            Ok::<_, StoreError>(Redacted {
+                case_id: case,
+                orphaned_files: orphaned,
+            })
+        })
+    }
+}

@@ -68,6 +68,7 @@ impl Action {
     pub const ARTICLE_SAVE: Action = Action::change("article.save");
     pub const CUSTOMER_EXPORT: Action = Action::read("customer.export");
     pub const CUSTOMER_ERASE: Action = Action::change("customer.erase");
+    pub const CONTACT_REDACT: Action = Action::change("contact.redact");
     pub const CONTACT_NO_REPLY: Action = Action::change("contact.no_reply_needed");
     pub const CONTACT_LIST: Action = Action::read("contact.list");
     pub const CONTACT_READ: Action = Action::read("contact.read");

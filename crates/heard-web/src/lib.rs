@@ -239,6 +239,10 @@ pub fn app(state: AppState) -> Router {
         .merge(help::router())
         .route("/customers/{id}/export", axum::routing::get(privacy::export))
         .route(
+            "/contacts/{id}/redact",
+            axum::routing::get(privacy::redact_page).post(privacy::redact),
+        )
+        .route(
             "/customers/{id}/erase",
             axum::routing::get(privacy::erase_page).post(privacy::erase),
         )

@@ -358,3 +358,104 @@ pub(crate) async fn erase(
         Err(r) => r,
     }
 }
+
+#[derive(Template)]
+#[template(path = "redact.html")]
+struct RedactPage {
+    user: Option<heard_store::UserRecord>,
+    csrf: String,
+    contact: ContactRecord,
+    error: Option<String>,
+}
+
+#[derive(serde::Deserialize, Default)]
+pub(crate) struct RedactForm {
+    #[serde(default)]
+    csrf_token: String,
+    /// `all`, or an attachment's id.
+    #[serde(default)]
+    what: String,
+    #[serde(default)]
+    reason: String,
+}
+
+async fn redact_page_for(state: &AppState, caller: &crate::Caller, id: i64) -> Result<RedactPage, Response> {
+    let contact = state
+        .store()
+        .contact(id, &state.settings().reference_prefix)
+        .await
+        .map_err(|e| page_error(e.into()))?;
+    Ok(RedactPage {
+        user: Some(caller.user.clone()),
+        csrf: caller.csrf_token.clone().unwrap_or_default(),
+        contact,
+        error: None,
+    })
+}
+
+/// Choosing what of one message to redact (all of it, or one file), and why.
+pub(crate) async fn redact_page(State(state): State<AppState>, Staff(caller): Staff, Path(id): Path<i64>) -> Response {
+    if !caller.user.role.can_administer() {
+        return page_error(ApiError::forbidden("only administrators may redact a message"));
+    }
+    match redact_page_for(&state, &caller, id).await {
+        Ok(p) => crate::pages::render(&p),
+        Err(r) => r,
+    }
+}
+
+/// Redacts a message or one of its files (see `Store::redact_contact`), removes files
+/// nothing else uses, audits it, and goes back to the case.
+#[tracing::instrument(skip_all, fields(contact = id))]
+pub(crate) async fn redact(
+    State(state): State<AppState>,
+    Staff(caller): Staff,
+    Path(id): Path<i64>,
+    axum::extract::Form(f): axum::extract::Form<RedactForm>,
+) -> Response {
+    if caller.csrf_token.as_deref() != Some(f.csrf_token.as_str()) {
+        return (StatusCode::FORBIDDEN, "the form has expired; reload the page").into_response();
+    }
+    if !caller.user.role.can_administer() {
+        return page_error(ApiError::forbidden("only administrators may redact a message"));
+    }
+    let mut page = match redact_page_for(&state, &caller, id).await {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let attachment = match f.what.as_str() {
+        "all" => None,
+        other => match other.parse::<i64>() {
+            Ok(a) => Some(a),
+            Err(_) => {
+                page.error = Some("what: choose the whole message or one of its files".into());
+                return (StatusCode::BAD_REQUEST, crate::pages::render(&page)).into_response();
+            }
+        },
+    };
+    let done = match state
+        .store()
+        .redact_contact(id, attachment, caller.user.id, &f.reason)
+        .await
+    {
+        Ok(d) => d,
+        Err(heard_store::StoreError::Invalid(e)) => {
+            page.error = e.errors.first().map(|e| format!("{}: {}", e.field, e.reason));
+            return (StatusCode::BAD_REQUEST, crate::pages::render(&page)).into_response();
+        }
+        Err(e) => return page_error(e.into()),
+    };
+    for file in &done.orphaned_files {
+        if let Err(e) = state.files().remove(file).await {
+            tracing::error!(sha256 = %file, error = %e, "a redacted file could not be removed");
+        }
+    }
+    let detail = serde_json::json!({"attachment": attachment, "reason": f.reason.trim()});
+    if let Err(e) = state
+        .audit(&caller, Action::CONTACT_REDACT, Subject::contact(&page.contact), detail)
+        .await
+    {
+        return page_error(e);
+    }
+    axum::response::Redirect::to(&format!("/cases/{}", page.contact.case_reference)).into_response()
+}

@@ -221,3 +221,81 @@ on_both!(erasure_removes_the_person_and_keeps_the_figures, |app| {
     assert_eq!(detail.case.service, "highways");
     assert_eq!(detail.case.created_at, case.created_at);
 });
+
+on_both!(
+    an_administrator_redacts_one_file_or_a_whole_message_with_a_reason,
+    |app| {
+        let app = TestApp {
+            http: no_redirects(&app),
+            ..app
+        };
+        let (token, cookie, _) = open_form(&app, "highways").await;
+        let (s, _, body) = send(
+            &app,
+            "highways",
+            Some(&cookie),
+            &[
+                Part::Text("csrf_token", &token),
+                Part::Text(
+                    "description",
+                    "Pothole by number 12; my neighbour's car is in the photo",
+                ),
+                Part::Text("f_depth", "deep"),
+                Part::Text("email", "jo@example.org"),
+                Part::File("photo", "hole.png", PNG),
+            ],
+        )
+        .await;
+        assert_eq!(s, StatusCode::SEE_OTHER, "{body}");
+        let contact = app
+            .store
+            .list_contacts(&Default::default(), "HRD")
+            .await
+            .unwrap()
+            .items
+            .remove(0);
+        let file = contact.attachments[0].clone();
+        let path = format!("/contacts/{}/redact", contact.id);
+        let agent = app.sign_in_as("agent@test.heard", "Agent", Role::Agent, &[]).await;
+        let (s, _) = agent.page(&path).await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+        let admin = app.sign_in_as("admin@test.heard", "Admin", Role::Admin, &[]).await;
+        let (_, html) = admin.page(&format!("/cases/{}", contact.case_reference)).await;
+        assert!(html.contains(&format!("href=\"{path}\"")), "{html}");
+        let (s, html) = admin.page(&path).await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(html.contains("Only the file hole.png"), "{html}");
+
+        // One file first, then (no reason: refused) the whole message.
+        let (s, location, html) = admin
+            .post(
+                &path,
+                &[("what", &file.id.to_string()), ("reason", "A neighbour's number plate")],
+            )
+            .await;
+        assert_eq!(s, StatusCode::SEE_OTHER, "{html}");
+        assert_eq!(location, format!("/cases/{}", contact.case_reference));
+        let after = app.store.contact(contact.id, "HRD").await.unwrap();
+        assert!(after.attachments.is_empty());
+        assert!(after.body.contains("Pothole by number 12"), "only the file went");
+        let files = heard_store::files::FileStore::local(&app.files);
+        assert!(files.get(&file.sha256).await.unwrap().is_none());
+        let (s, _, html) = admin.post(&path, &[("what", "all"), ("reason", "")]).await;
+        assert_eq!(s, StatusCode::BAD_REQUEST);
+        assert!(html.contains("reason: say why"), "{html}");
+        let (s, _, _) = admin
+            .post(&path, &[("what", "all"), ("reason", "Names a third party")])
+            .await;
+        assert_eq!(s, StatusCode::SEE_OTHER);
+        let after = app.store.contact(contact.id, "HRD").await.unwrap();
+        assert_eq!(after.body, "[redacted]");
+        assert!(after.entities.is_empty());
+        let (_, html) = admin.page(&format!("/cases/{}", contact.case_reference)).await;
+        assert!(
+            html.contains("A file was redacted: A neighbour&#39;s number plate")
+                || html.contains("A file was redacted: A neighbour's number plate"),
+            "{html}"
+        );
+        assert!(html.contains("A message was redacted: Names a third party"), "{html}");
+    }
+);

@@ -512,6 +512,12 @@ fn describe(e: &CaseEventRecord, names: &std::collections::HashMap<i64, String>)
             None => "Deadline removed".to_string(),
         },
         "clock_paused" => "Clock paused while awaiting the customer".to_string(),
+        "redacted" => match d.get("attachment").and_then(|v| v.as_i64()) {
+            Some(_) => format!("A file was redacted: {}", s("reason")),
+            None => format!("A message was redacted: {}", s("reason")),
+        },
+        "erased" => format!("The customer's personal data was erased: {}", s("reason")),
+        "retention" => format!("Personal data removed under the retention schedule ({})", s("rule")),
         "satisfaction" => {
             let mut line = format!("The resident rated how we dealt with this {}/5", d["score"]);
             let comment = s("comment");
