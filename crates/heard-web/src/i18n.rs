@@ -340,6 +340,7 @@ const CATALOGUE: &[(&str, &str)] = &[
     ("Updates", "Diweddariadau"),
     ("No updates yet.", "Dim diweddariadau eto."),
     ("Attached:", "Wedi'i atodi:"),
+    ("Photo:", "Llun:"),
     ("Received", "Wedi dod i law"),
     ("In progress", "Ar y gweill"),
     ("Waiting for you", "Yn aros amdanoch chi"),

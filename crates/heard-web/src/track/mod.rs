@@ -55,6 +55,7 @@ pub fn router() -> axum::Router<AppState> {
         .route("/track/code", post(enter_code))
         .route("/track/{reference}", get(view))
         .route("/track/{reference}/stop", get(stop_page).post(stop))
+        .route("/track/{reference}/files/{id}", get(photo))
         .route("/track/{reference}/survey", get(survey::page).post(survey::answer))
         .route(
             "/track/{reference}/add",
@@ -476,7 +477,8 @@ struct Update {
     heading: String,
     /// What was written, when the resident wrote it or it was sent to them.
     body: String,
-    files: Vec<String>,
+    /// (file name, the attachment's id when it is a photo the page can show).
+    files: Vec<(String, Option<i64>)>,
 }
 
 #[derive(Template)]
@@ -610,7 +612,10 @@ fn updates(lang: Lang, d: &CaseDetail) -> Vec<Update> {
                     String::new()
                 },
                 files: if own_words {
-                    c.attachments.iter().map(|a| a.filename.clone()).collect()
+                    c.attachments
+                        .iter()
+                        .map(|a| (a.filename.clone(), shown_image(&a.content_type).then_some(a.id)))
+                        .collect()
                 } else {
                     Vec::new()
                 },
@@ -1017,4 +1022,64 @@ async fn stop(
 async fn remember_language(state: &AppState, case: &CaseReference, lang: Lang) -> Result<(), StoreError> {
     let customer = state.store().case(case).await?.customer.id;
     state.store().set_customer_language(customer, lang.code()).await
+}
+
+/// Image types a browser shows (HEIC is kept and listed, not shown).
+fn shown_image(content_type: &str) -> bool {
+    matches!(content_type, "image/jpeg" | "image/png" | "image/gif" | "image/webp")
+}
+
+/// A photo on the resident's page: only with the case's key, only a photo of a message
+/// the page shows (theirs or sent to them), never any other file.
+async fn photo(
+    State(state): State<AppState>,
+    lang: Lang,
+    Path((raw, id)): Path<(String, i64)>,
+    Query(q): Query<ViewQuery>,
+) -> Response {
+    let d = match opened(&state, lang, &raw, &q.key).await {
+        Ok(d) => d,
+        Err(r) => return r,
+    };
+    let newest = state
+        .store()
+        .list_contacts(
+            &heard_store::queries::ContactFilter {
+                case: Some(d.case.id),
+                limit: Some(MAX_UPDATES as u32),
+                ..Default::default()
+            },
+            &state.settings().reference_prefix,
+        )
+        .await;
+    let contacts = match newest {
+        Ok(page) => page.items,
+        Err(e) => return server_error(e),
+    };
+    let attachment = contacts
+        .iter()
+        .flat_map(|c| c.attachments.iter())
+        .find(|a| a.id == id)
+        .cloned();
+    // Shown on the page: a photo of a message the resident may see.
+    let shown = updates(lang, &CaseDetail { contacts, ..d })
+        .into_iter()
+        .flat_map(|u| u.files)
+        .any(|(_, shown)| shown == Some(id));
+    let attachment = match attachment {
+        Some(a) if shown && shown_image(&a.content_type) => a,
+        _ => return (StatusCode::NOT_FOUND, "There is no such photo.").into_response(),
+    };
+    match state.files().get(&attachment.sha256).await {
+        Ok(Some(bytes)) => (
+            [
+                (header::CONTENT_TYPE, attachment.content_type),
+                (header::CONTENT_DISPOSITION, "inline".to_string()),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Ok(None) => (StatusCode::NOT_FOUND, "There is no such photo.").into_response(),
+        Err(e) => server_error(e),
+    }
 }
