@@ -341,6 +341,7 @@ const CATALOGUE: &[(&str, &str)] = &[
     ("No updates yet.", "Dim diweddariadau eto."),
     ("Attached:", "Wedi'i atodi:"),
     ("Photo:", "Llun:"),
+    ("Read the whole message", "Darllen y neges gyfan"),
     ("Received", "Wedi dod i law"),
     ("In progress", "Ar y gweill"),
     ("Waiting for you", "Yn aros amdanoch chi"),

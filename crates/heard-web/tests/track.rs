@@ -940,7 +940,7 @@ on_both!(a_case_of_long_emails_stays_light_and_shows_the_newest, |app| {
     // 40 long emails on the case, numbered; the newest must show, the page stay small.
     for n in 1..=40 {
         let body = format!(
-            "Message {n:02}. {}",
+            "Message {n:02}. {} End of message {n:02}.",
             "The pothole is still there and getting deeper. ".repeat(55)
         );
         let (s, v) = app
@@ -959,4 +959,31 @@ on_both!(a_case_of_long_emails_stays_light_and_shows_the_newest, |app| {
     assert!(!html.contains("Message 05."), "only the newest 30 updates");
     eprintln!("a case of 40 long emails: the resident's page is {} bytes", html.len());
     assert!(html.len() < 50_000, "the page is {} bytes", html.len());
+    // A shortened message can be read whole, with the case's key only.
+    assert!(
+        !html.contains("End of message 11."),
+        "message 11 is shortened on the page"
+    );
+    let more = html
+        .split("<a href=\"")
+        .map(|r| r.split('"').next().unwrap_or(""))
+        .filter(|href| href.contains("/messages/"))
+        .map(|href| href.replace("&amp;", "&").replace("&#38;", "&"))
+        .collect::<Vec<_>>();
+    assert!(!more.is_empty(), "shortened messages have a link: {html}");
+    let mut whole = None;
+    for href in &more {
+        let (_, body, _) = page(&app, href).await;
+        if body.contains("End of message 11.") {
+            whole = Some((href.clone(), body));
+        }
+    }
+    let (href, body) = whole.expect("message 11 read whole");
+    assert!(
+        body.contains("Message 11.") && body.contains("You emailed us"),
+        "{body}"
+    );
+    let (no_key, _) = href.split_once("?key=").unwrap();
+    let (s, _, _) = page(&app, &format!("{no_key}?key=1.00")).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
 });

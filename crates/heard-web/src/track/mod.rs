@@ -56,6 +56,7 @@ pub fn router() -> axum::Router<AppState> {
         .route("/track/{reference}", get(view))
         .route("/track/{reference}/stop", get(stop_page).post(stop))
         .route("/track/{reference}/files/{id}", get(photo))
+        .route("/track/{reference}/messages/{id}", get(whole_message))
         .route("/track/{reference}/survey", get(survey::page).post(survey::answer))
         .route(
             "/track/{reference}/add",
@@ -479,6 +480,8 @@ struct Update {
     body: String,
     /// (file name, the attachment's id when it is a photo the page can show).
     files: Vec<(String, Option<i64>)>,
+    /// The message's contact id, when the page shortened it: a link reads it whole.
+    more: Option<i64>,
 }
 
 #[derive(Template)]
@@ -611,6 +614,7 @@ fn updates(lang: Lang, d: &CaseDetail) -> Vec<Update> {
                 } else {
                     String::new()
                 },
+                more: own_words.then_some(c.id),
                 files: if own_words {
                     c.attachments
                         .iter()
@@ -638,6 +642,7 @@ fn updates(lang: Lang, d: &CaseDetail) -> Vec<Update> {
                 heading,
                 body: String::new(),
                 files: Vec::new(),
+                more: None,
             },
         ));
     }
@@ -648,9 +653,14 @@ fn updates(lang: Lang, d: &CaseDetail) -> Vec<Update> {
     out.into_iter()
         .take(MAX_UPDATES)
         .map(|(_, mut u)| {
-            if !u.body.is_empty() {
+            let whole = u.body.chars().count();
+            if whole > 0 {
                 u.body = cut(&u.body, MAX_SHOWN_CHARS.min(budget.max(MIN_SHOWN_CHARS)));
                 budget = budget.saturating_sub(u.body.chars().count());
+            }
+            // The link to the whole message only when some of it was left out.
+            if u.body.chars().count() >= whole {
+                u.more = None;
             }
             u
         })
@@ -1082,4 +1092,52 @@ async fn photo(
         Ok(None) => (StatusCode::NOT_FOUND, "There is no such photo.").into_response(),
         Err(e) => server_error(e),
     }
+}
+
+#[derive(Template)]
+#[template(path = "track_message.html")]
+struct MessagePage {
+    p: Public,
+    reference: String,
+    key: String,
+    update: Update,
+}
+
+/// One message whole, when the case page shortened it: only with the case's key, only
+/// a message the resident may read (see [`updates`]).
+async fn whole_message(
+    State(state): State<AppState>,
+    lang: Lang,
+    OriginalUri(uri): OriginalUri,
+    Path((raw, id)): Path<(String, i64)>,
+    Query(q): Query<ViewQuery>,
+) -> Response {
+    let d = match opened(&state, lang, &raw, &q.key).await {
+        Ok(d) => d,
+        Err(r) => return r,
+    };
+    let contact = match state.store().contact(id, &state.settings().reference_prefix).await {
+        Ok(c) if c.case_reference == d.case.reference => c,
+        Ok(_) | Err(StoreError::NotFound(_)) => {
+            return (StatusCode::NOT_FOUND, "There is no such message.").into_response();
+        }
+        Err(e) => return server_error(e),
+    };
+    let body = contact.body.trim().to_string();
+    let one = CaseDetail {
+        contacts: vec![contact],
+        history: Vec::new(),
+        ..d
+    };
+    // Nothing, or no words: not a message the resident reads (another's, or staff notes of a call).
+    let Some(mut update) = updates(lang, &one).into_iter().next().filter(|u| !u.body.is_empty()) else {
+        return (StatusCode::NOT_FOUND, "There is no such message.").into_response();
+    };
+    update.body = body;
+    render(&MessagePage {
+        p: public(&state, lang, &uri),
+        reference: one.case.reference.to_string(),
+        key: q.key,
+        update,
+    })
 }
