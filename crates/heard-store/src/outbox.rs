@@ -135,6 +135,22 @@ macro_rules! insert_email {
 }
 pub(crate) use insert_email;
 
+/// The two outboxes, by table: email and text messages.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Outbox {
+    Email,
+    Sms,
+}
+
+impl Outbox {
+    fn table(self) -> &'static str {
+        match self {
+            Outbox::Email => "email_outbox",
+            Outbox::Sms => "sms_outbox",
+        }
+    }
+}
+
 impl Store {
     /// Puts an email in the outbox, due now. Returns its id.
     pub async fn enqueue_email(&self, e: &NewOutgoingEmail) -> Result<i64> {
@@ -182,17 +198,30 @@ impl Store {
 
     /// Records a failed attempt: retried at `retry_at`, or (None) refused for good.
     pub async fn email_failed(&self, id: i64, error: &str, retry_at: Option<Timestamp>) -> Result<()> {
+        self.attempt_failed(Outbox::Email, id, error, retry_at).await
+    }
+
+    /// A failed attempt on either outbox: they share one lifecycle (pending, then sent
+    /// or failed), so one statement serves both.
+    pub(crate) async fn attempt_failed(
+        &self,
+        outbox: Outbox,
+        id: i64,
+        error: &str,
+        retry_at: Option<Timestamp>,
+    ) -> Result<()> {
+        let sql = format!(
+            "UPDATE {} SET status = $1, next_attempt_at = COALESCE($2, next_attempt_at), last_error = $3 WHERE id = $4",
+            outbox.table()
+        );
         write_tx!(self, |tx, _d| {
-            sqlx::query(
-                "UPDATE email_outbox SET status = $1, next_attempt_at = COALESCE($2, next_attempt_at), last_error = $3 \
-                 WHERE id = $4",
-            )
-            .bind(if retry_at.is_some() { "pending" } else { "failed" })
-            .bind(retry_at.map(to_millis))
-            .bind(error.chars().take(2000).collect::<String>())
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
+            sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(if retry_at.is_some() { "pending" } else { "failed" })
+                .bind(retry_at.map(to_millis))
+                .bind(error.chars().take(2000).collect::<String>())
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
             Ok::<_, crate::StoreError>(())
         })
     }

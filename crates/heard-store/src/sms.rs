@@ -133,19 +133,8 @@ impl Store {
 
     /// Records a failed attempt: retried at `retry_at`, or (None) refused for good.
     pub async fn sms_failed(&self, id: i64, error: &str, retry_at: Option<Timestamp>) -> Result<()> {
-        write_tx!(self, |tx, _d| {
-            sqlx::query(
-                "UPDATE sms_outbox SET status = $1, next_attempt_at = COALESCE($2, next_attempt_at), last_error = $3 \
-                 WHERE id = $4",
-            )
-            .bind(if retry_at.is_some() { "pending" } else { "failed" })
-            .bind(retry_at.map(to_millis))
-            .bind(error.chars().take(2000).collect::<String>())
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-            Ok::<_, StoreError>(())
-        })
+        self.attempt_failed(crate::outbox::Outbox::Sms, id, error, retry_at)
+            .await
     }
 
     /// The text message outbox, oldest first, for one case or all.

@@ -363,11 +363,8 @@ async fn save_one(
 
 #[tracing::instrument(skip_all, fields(article = ?id))]
 async fn store_article(state: &AppState, caller: &crate::Caller, id: Option<i64>, f: ArticleForm) -> Response {
-    if caller.csrf_token.as_deref() != Some(f.csrf_token.as_str()) {
-        return (StatusCode::FORBIDDEN, "the form has expired; reload the page").into_response();
-    }
-    if let Err(e) = caller.require_write() {
-        return page_error(e);
+    if let Some(refused) = crate::workspace::check_form(caller, &f.csrf_token) {
+        return refused;
     }
     let article = NewArticle {
         id,

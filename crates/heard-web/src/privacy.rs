@@ -318,8 +318,8 @@ pub(crate) async fn erase(
     Path(id): Path<i64>,
     axum::extract::Form(f): axum::extract::Form<EraseForm>,
 ) -> Response {
-    if caller.csrf_token.as_deref() != Some(f.csrf_token.as_str()) {
-        return (StatusCode::FORBIDDEN, "the form has expired; reload the page").into_response();
+    if let Some(refused) = crate::workspace::check_form(&caller, &f.csrf_token) {
+        return refused;
     }
     if !caller.user.role.can_administer() {
         return page_error(ApiError::forbidden("only administrators may erase a customer's data"));
@@ -413,8 +413,8 @@ pub(crate) async fn redact(
     Path(id): Path<i64>,
     axum::extract::Form(f): axum::extract::Form<RedactForm>,
 ) -> Response {
-    if caller.csrf_token.as_deref() != Some(f.csrf_token.as_str()) {
-        return (StatusCode::FORBIDDEN, "the form has expired; reload the page").into_response();
+    if let Some(refused) = crate::workspace::check_form(&caller, &f.csrf_token) {
+        return refused;
     }
     if !caller.user.role.can_administer() {
         return page_error(ApiError::forbidden("only administrators may redact a message"));

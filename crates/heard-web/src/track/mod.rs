@@ -685,19 +685,8 @@ async fn case_page(
     };
     // The case detail holds a case's oldest contacts; the resident's page wants the newest.
     if d.contacts.len() >= MAX_UPDATES {
-        let newest = state
-            .store()
-            .list_contacts(
-                &heard_store::queries::ContactFilter {
-                    case: Some(d.case.id),
-                    limit: Some(MAX_UPDATES as u32),
-                    ..Default::default()
-                },
-                &state.settings().reference_prefix,
-            )
-            .await;
-        match newest {
-            Ok(page) => d.contacts = page.items,
+        match newest_contacts(state, d.case.id).await {
+            Ok(newest) => d.contacts = newest,
             Err(e) => return server_error(e),
         }
     }
@@ -749,6 +738,23 @@ async fn case_page(
         StatusCode::BAD_REQUEST
     };
     (status, render(&page)).into_response()
+}
+
+/// The case's newest contacts, as many as the page shows updates: what the page and its
+/// photos are built from.
+async fn newest_contacts(state: &AppState, case: i64) -> Result<Vec<heard_store::ContactRecord>, StoreError> {
+    let page = state
+        .store()
+        .list_contacts(
+            &heard_store::queries::ContactFilter {
+                case: Some(case),
+                limit: Some(MAX_UPDATES as u32),
+                ..Default::default()
+            },
+            &state.settings().reference_prefix,
+        )
+        .await?;
+    Ok(page.items)
 }
 
 /// A resident read their case: recorded in the audit log as `public`.
@@ -1051,19 +1057,8 @@ async fn photo(
         Ok(d) => d,
         Err(r) => return r,
     };
-    let newest = state
-        .store()
-        .list_contacts(
-            &heard_store::queries::ContactFilter {
-                case: Some(d.case.id),
-                limit: Some(MAX_UPDATES as u32),
-                ..Default::default()
-            },
-            &state.settings().reference_prefix,
-        )
-        .await;
-    let contacts = match newest {
-        Ok(page) => page.items,
+    let contacts = match newest_contacts(&state, d.case.id).await {
+        Ok(c) => c,
         Err(e) => return server_error(e),
     };
     let attachment = contacts
