@@ -66,6 +66,14 @@ async fn page(app: &TestApp, path: &str) -> (StatusCode, String, reqwest::header
     (s, r.text().await.unwrap(), h)
 }
 
+/// Sends the code page's form as a browser does: (status, Location, body).
+async fn enter_code(app: &TestApp, form: &[(&str, &str)]) -> (StatusCode, Option<String>, String) {
+    let r = app.http.post(app.url("/track/code")).form(form).send().await.unwrap();
+    let s = r.status();
+    let location = r.headers().get("location").map(|v| v.to_str().unwrap().to_string());
+    (s, location, r.text().await.unwrap())
+}
+
 async fn staff(app: &TestApp) -> i64 {
     app.store
         .upsert_user(&NewUser {
@@ -330,20 +338,15 @@ on_both!(a_resident_gets_in_with_a_code_sent_to_their_email, |app| {
         let app = &app;
         let reference = reference.clone();
         async move {
-            let r = app
-                .http
-                .post(app.url("/track/code"))
-                .form(&[
+            enter_code(
+                app,
+                &[
                     ("reference", reference.as_str()),
                     ("contact", "jo@example.org"),
                     ("code", &code),
-                ])
-                .send()
-                .await
-                .unwrap();
-            let s = r.status();
-            let loc = r.headers().get("location").map(|v| v.to_str().unwrap().to_string());
-            (s, loc, r.text().await.unwrap())
+                ],
+            )
+            .await
         }
     };
     let (s, _, html) = enter("12ab".into()).await;
@@ -364,26 +367,11 @@ on_both!(a_resident_gets_in_with_a_code_sent_to_their_email, |app| {
     assert_eq!(s, StatusCode::BAD_REQUEST);
 
     // The resident's view is in the audit log, as the public (written in the background).
-    let mut seen = false;
-    for _ in 0..50 {
-        let r = app
-            .http
-            .get(app.url(&format!("/api/v1/audit?case={reference}&action=case.read")))
-            .bearer_auth(&app.auditor_key)
-            .send()
-            .await
-            .unwrap();
-        let v: Value = r.json().await.unwrap();
-        if v["items"]
-            .as_array()
-            .is_some_and(|a| a.iter().any(|e| e["actor"] == "public"))
-        {
-            seen = true;
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    assert!(seen, "the resident's read is audited");
+    let read = format!("case={reference}&action=case.read");
+    assert!(
+        common::audited(&app, &read, |e| e["actor"] == "public").await,
+        "the resident's read is audited"
+    );
 
     // Guessing is slowed: one address gets ten tries in ten minutes, then waits.
     let mut refused = None;
@@ -642,20 +630,18 @@ on_both!(
             .find(|w| w.len() == 6 && w.bytes().all(|b| b.is_ascii_digit()))
             .unwrap()
             .to_string();
-        let r = app
-            .http
-            .post(app.url("/track/code"))
-            .form(&[
+        let (s, link, _) = enter_code(
+            &app,
+            &[
                 ("lang", "cy"),
                 ("reference", &reference),
                 ("contact", "jo@example.org"),
                 ("code", &code),
-            ])
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status(), StatusCode::SEE_OTHER);
-        let link = r.headers()["location"].to_str().unwrap().to_string();
+            ],
+        )
+        .await;
+        assert_eq!(s, StatusCode::SEE_OTHER);
+        let link = link.unwrap();
 
         // The case in Welsh: status, what next, dates.
         let (_, html, _) = page(&app, &format!("{link}&lang=cy")).await;
@@ -872,18 +858,16 @@ mod by_text_message {
         assert_eq!(texts[0].to, "+447700900123");
         // "… case HRD-000001 is 123456. It works once …": the digits after "is".
         let code: String = texts[0].body.split(" is ").nth(1).unwrap().chars().take(6).collect();
-        let r = app
-            .http
-            .post(app.url("/track/code"))
-            .form(&[
+        let (s, _, _) = enter_code(
+            &app,
+            &[
                 ("reference", reference.as_str()),
                 ("contact", "07700 900123"),
                 ("code", &code),
-            ])
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+            ],
+        )
+        .await;
+        assert_eq!(s, StatusCode::SEE_OTHER);
 
         // An update by text message, with the links.
         app.store

@@ -498,3 +498,23 @@ pub fn no_redirects(app: &TestApp) -> reqwest::Client {
         .build()
         .unwrap()
 }
+
+/// Whether the audit log (searched with `query`, as an auditor) holds an entry `matches`
+/// accepts, waiting up to 5 s: reads are written in the background.
+pub async fn audited(app: &TestApp, query: &str, matches: impl Fn(&Value) -> bool) -> bool {
+    for _ in 0..50 {
+        let r = app
+            .http
+            .get(app.url(&format!("/api/v1/audit?{query}")))
+            .bearer_auth(&app.auditor_key)
+            .send()
+            .await
+            .unwrap();
+        let v: Value = r.json().await.unwrap();
+        if v["items"].as_array().is_some_and(|a| a.iter().any(&matches)) {
+            return true;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    false
+}
