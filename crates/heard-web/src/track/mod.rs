@@ -452,13 +452,16 @@ fn expired(state: &AppState, lang: Lang, raw: &str) -> Response {
     (StatusCode::FORBIDDEN, render(&ExpiredPage { p, reference })).into_response()
 }
 
-/// The case a link opens, or the page to show instead.
-async fn opened(state: &AppState, lang: Lang, raw: &str, key: &str) -> Result<CaseDetail, Response> {
-    let Some(reference) = raw
-        .parse::<CaseReference>()
+/// A reference in a link's path, when it is one of this council's.
+fn ours(state: &AppState, raw: &str) -> Option<CaseReference> {
+    raw.parse::<CaseReference>()
         .ok()
         .filter(|r| r.prefix() == state.settings().reference_prefix)
-    else {
+}
+
+/// The case a link opens, or the page to show instead.
+async fn opened(state: &AppState, lang: Lang, raw: &str, key: &str) -> Result<CaseDetail, Response> {
+    let Some(reference) = ours(state, raw) else {
         return Err(expired(state, lang, raw));
     };
     let secret = state.track_key().await.map_err(server_error)?;
@@ -973,11 +976,7 @@ struct StopPage {
 
 /// Whether a stop link is good: signed for this case and this customer.
 async fn stop_link(state: &AppState, lang: Lang, raw: &str, q: &StopQuery) -> Result<CaseReference, Response> {
-    let Some(reference) = raw
-        .parse::<CaseReference>()
-        .ok()
-        .filter(|r| r.prefix() == state.settings().reference_prefix)
-    else {
+    let Some(reference) = ours(state, raw) else {
         return Err(expired(state, lang, raw));
     };
     let secret = state.track_key().await.map_err(server_error)?;
