@@ -66,6 +66,8 @@ pub struct MailSettings {
     /// The council's service levels (`[[service_levels]]`): a case opened by email gets
     /// its deadlines as one opened on the web does.
     pub service_levels: heard_core::service_level::ServiceLevels,
+    /// Routing learned from history, for mail no mailbox sends to a service.
+    pub learned: Option<heard_store::LearnedRouting>,
 }
 
 impl Default for MailSettings {
@@ -77,6 +79,7 @@ impl Default for MailSettings {
             loop_repeats: 3,
             loop_window: SignedDuration::from_hours(1),
             service_levels: Default::default(),
+            learned: None,
         }
     }
 }
@@ -106,6 +109,7 @@ impl Ingestor {
     ) -> Result<Ingestor, IngestError> {
         let mut intake = store.intake_config(reference_prefix, default_service).await?;
         intake.service_levels = settings.service_levels.clone();
+        intake.learned = settings.learned.clone();
         let extractor = heard_understand::extract::Extractor::new(&heard_understand::extract::ExtractConfig {
             case_prefix: reference_prefix.to_string(),
             ..Default::default()

@@ -6,6 +6,7 @@
 //! - [`imap`] reads council mailboxes over IMAP (IDLE, or polling), moving what it stored.
 //! - [`ingest`] stores a message: redacted, values read, raw kept, on the right case.
 //! - [`smtp`] sends replies through a persistent outbox, retried with back-off.
+//! - [`meta`] sends Facebook and Instagram replies through the Send API, by an outbox too.
 //! - [`prepare`] is what every channel does to a contact before intake (redaction and
 //!   value extraction), shared with the web API so it is written once.
 
@@ -13,6 +14,7 @@ pub mod email;
 pub mod imap;
 pub mod ingest;
 pub mod mailbox;
+pub mod meta;
 pub mod notify;
 pub mod prepare;
 pub mod smtp;

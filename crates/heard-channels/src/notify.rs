@@ -165,9 +165,8 @@ impl SmsOutbox {
                     self.store.sms_failed(m.id, &why, None).await?;
                 }
                 Err(e) => {
-                    // 30 s, 1 min, 2 min … at most an hour apart.
-                    let steps = (m.attempts.clamp(1, 8) - 1) as u32;
-                    let wait = SignedDuration::from_secs((30i64 << steps).min(3600));
+                    // The email outbox's schedule: 30 s, 1 min, 2 min … at most an hour apart.
+                    let wait = crate::smtp::backoff(m.attempts);
                     tracing::info!(id = m.id, error = %e, "text message not sent; will retry");
                     self.store
                         .sms_failed(m.id, &e.to_string(), Some(Timestamp::now() + wait))

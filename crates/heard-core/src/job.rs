@@ -62,7 +62,11 @@ impl std::fmt::Display for Blocker {
                     due_at.strftime("%-d %b %Y")
                 )
             }
-            Blocker::FieldMissing { field } => write!(f, "{field} is required before closing"),
+            Blocker::FieldMissing { field } => write!(
+                f,
+                "the {} is required before closing: confirm or correct it under \"Read from the contacts\"",
+                field.replace('_', " ")
+            ),
         }
     }
 }
@@ -80,6 +84,56 @@ pub fn unanswered(contacts: &[ContactFact]) -> Vec<&ContactFact> {
         .filter(|c| c.direction == Direction::Inbound && !c.no_reply_needed)
         .filter(|c| last_reply.is_none_or(|r| c.at > r))
         .collect()
+}
+
+/// Values a case must have confirmed before it closes (`[[required_fields]]`): e.g. a
+/// council tax complaint needs the account reference, a missed bin the address.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RequiredFields {
+    /// The service (slug) the rule is for; omitted: every service.
+    pub service: Option<String>,
+    /// The case kind; omitted: every kind.
+    pub kind: Option<crate::CaseKind>,
+    /// Value kinds as heard reads them (`postcode`, `address`, `council_tax_ref`, …).
+    pub fields: Vec<String>,
+}
+
+impl RequiredFields {
+    /// Checks the rule reads sensibly (field names as heard names values).
+    pub fn validate(&self) -> Result<(), String> {
+        if self.fields.is_empty() {
+            return Err("fields: name at least one value kind".into());
+        }
+        if let Some(f) = self.fields.iter().find(|f| {
+            f.is_empty()
+                || !f
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c == '_' || c.is_ascii_digit())
+        }) {
+            return Err(format!(
+                "fields: `{f}` is not a value kind (lower case and underscores, like `council_tax_ref`)"
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// The fields every rule matching `service` and `kind` requires that are not in `present`,
+/// each once, in the rules' order.
+pub fn missing_fields(rules: &[RequiredFields], service: &str, kind: crate::CaseKind, present: &[&str]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for r in rules {
+        if r.service.as_deref().is_some_and(|s| s != service) || r.kind.is_some_and(|k| k != kind) {
+            continue;
+        }
+        for f in &r.fields {
+            if !present.contains(&f.as_str()) && !out.contains(f) {
+                out.push(f.clone());
+            }
+        }
+    }
+    out
 }
 
 /// Everything that stops a case from closing, in the order an agent would deal with it.
@@ -172,10 +226,15 @@ mod tests {
             due_at: at("2026-03-09T00:00:00Z"),
             note: "ring back about the refund".into(),
         };
-        let b = close_blockers(&[], std::slice::from_ref(&f), &["Certificate type".to_string()]);
+        let b = close_blockers(&[], std::slice::from_ref(&f), &["certificate_type".to_string()]);
         assert_eq!(b.len(), 2);
         assert!(b[0].to_string().contains("ring back about the refund"));
-        assert_eq!(b[1].to_string(), "Certificate type is required before closing");
+        assert!(
+            b[1].to_string()
+                .starts_with("the certificate type is required before closing"),
+            "{}",
+            b[1]
+        );
     }
 
     #[test]
@@ -184,5 +243,41 @@ mod tests {
         assert_eq!(free_colour(&[0, 1, 3]), 2);
         let all: Vec<u8> = (0..JOB_COLOURS).collect();
         assert_eq!(free_colour(&all), 0);
+    }
+}
+
+#[cfg(test)]
+mod required_tests {
+    use super::*;
+    use crate::CaseKind;
+
+    #[test]
+    fn rules_match_by_service_and_kind_and_ask_only_for_what_is_missing() {
+        let rules = vec![
+            RequiredFields {
+                service: Some("revenues-and-benefits".into()),
+                kind: Some(CaseKind::Complaint),
+                fields: vec!["council_tax_ref".into(), "address".into()],
+            },
+            RequiredFields {
+                service: None,
+                kind: Some(CaseKind::Complaint),
+                fields: vec!["address".into()],
+            },
+        ];
+        let m = missing_fields(&rules, "revenues-and-benefits", CaseKind::Complaint, &["address"]);
+        assert_eq!(m, vec!["council_tax_ref".to_string()]);
+        assert_eq!(
+            missing_fields(&rules, "waste", CaseKind::Complaint, &[]),
+            vec!["address".to_string()]
+        );
+        assert!(missing_fields(&rules, "waste", CaseKind::Request, &[]).is_empty());
+        assert!(rules[0].validate().is_ok());
+        let bad = RequiredFields {
+            service: None,
+            kind: None,
+            fields: vec!["Post Code".into()],
+        };
+        assert!(bad.validate().unwrap_err().contains("Post Code"));
     }
 }

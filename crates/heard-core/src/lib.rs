@@ -27,7 +27,7 @@ pub use contact::{AttachmentMeta, NewContact};
 pub use customer::{Address, CustomerKind, Postcode, Uprn};
 pub use error::{FieldError, Invalid};
 pub use identity::{Identity, IdentityKind};
-pub use routing::{Router, ServiceRule};
+pub use routing::{Learned, LearnedRouter, Router, ServiceRule};
 pub use user::{Role, UserEmail};
 
 /// Declares a closed vocabulary: an enum whose values travel as snake_case strings

@@ -1,7 +1,10 @@
 //! First-line routing: which service a new contact belongs to, from its words.
 //!
-//! A keyword rule set, configured per service. The understanding layer replaces it
-//! with a model learned from history; this stays as the cold-start fallback.
+//! A keyword rule set, configured per service, and the seam for a model learned from the
+//! council's history ([`LearnedRouter`], implemented by the understanding layer). The model
+//! comes first when one is loaded; the keywords stay as the cold-start fallback.
+
+use crate::CaseKind;
 
 /// The words that send a contact to one service.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,6 +54,36 @@ impl Router {
         }
         best.map(|(s, _)| s)
     }
+
+    /// Whether `service` is one of the services the rules were built from.
+    pub fn knows(&self, service: &str) -> bool {
+        self.rules.iter().any(|r| r.service == service)
+    }
+}
+
+/// Separates service and case kind in a learned router's label (`highways/complaint`).
+pub const KIND_SEPARATOR: char = '/';
+
+/// What a learned router says about one contact.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Learned {
+    /// Confident enough: straight to this service, as this kind of case when the model
+    /// learnt kinds too.
+    Service {
+        service: String,
+        kind: Option<CaseKind>,
+        /// Calibrated probability of the service.
+        confidence: f32,
+    },
+    /// Below the council's threshold: a person decides. `best` is the likeliest service.
+    Triage { best: String, confidence: f32 },
+}
+
+/// Routing learned from the council's own history. A trait here, not a type, because
+/// intake (in the store) sits below the crate that trains and runs the model.
+pub trait LearnedRouter: Send + Sync + std::fmt::Debug {
+    /// `None` while no model is loaded: the keywords decide.
+    fn route(&self, subject: Option<&str>, text: &str) -> Option<Learned>;
 }
 
 /// Lower-cases and turns every run of non-alphanumerics into one space, so

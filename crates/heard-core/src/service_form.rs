@@ -26,6 +26,20 @@ vocabulary! {
 pub struct FieldChoice {
     pub key: String,
     pub name: String,
+    /// The answer's name in Welsh, for residents reading the form in Welsh.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub name_cy: String,
+}
+
+impl FieldChoice {
+    /// The answer's name in `lang` (`cy` falls back to English when no Welsh is given).
+    pub fn name_in(&self, lang: &str) -> &str {
+        if lang == "cy" && !self.name_cy.is_empty() {
+            &self.name_cy
+        } else {
+            &self.name
+        }
+    }
 }
 
 /// One question a service asks (an Open311 attribute; a field on the web form).
@@ -46,6 +60,12 @@ pub struct ServiceField {
     /// Allowed answers, for list fields.
     #[serde(default)]
     pub values: Vec<FieldChoice>,
+    /// The question in Welsh (the form falls back to English without it).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description_cy: String,
+    /// The help text in Welsh.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub datatype_description_cy: String,
 }
 
 fn default_type() -> FieldType {
@@ -56,6 +76,24 @@ fn default_type() -> FieldType {
 pub const MAX_ANSWER_BYTES: usize = 4000;
 
 impl ServiceField {
+    /// The question in `lang` (`cy` falls back to English when no Welsh is given).
+    pub fn description_in(&self, lang: &str) -> &str {
+        if lang == "cy" && !self.description_cy.is_empty() {
+            &self.description_cy
+        } else {
+            &self.description
+        }
+    }
+
+    /// The help text in `lang`.
+    pub fn hint_in(&self, lang: &str) -> &str {
+        if lang == "cy" && !self.datatype_description_cy.is_empty() {
+            &self.datatype_description_cy
+        } else {
+            &self.datatype_description
+        }
+    }
+
     /// Checks a field's own definition (config): code shape, list values present.
     pub fn check_definition(&self) -> Result<(), String> {
         if self.code.is_empty()
@@ -176,6 +214,8 @@ mod tests {
     fn fields() -> Vec<ServiceField> {
         vec![
             ServiceField {
+                description_cy: String::new(),
+                datatype_description_cy: String::new(),
                 code: "depth".into(),
                 description: "How deep?".into(),
                 datatype: FieldType::Singlevaluelist,
@@ -183,16 +223,20 @@ mod tests {
                 datatype_description: String::new(),
                 values: vec![
                     FieldChoice {
+                        name_cy: String::new(),
                         key: "shallow".into(),
                         name: "Shallow".into(),
                     },
                     FieldChoice {
+                        name_cy: String::new(),
                         key: "deep".into(),
                         name: "Deep".into(),
                     },
                 ],
             },
             ServiceField {
+                description_cy: String::new(),
+                datatype_description_cy: String::new(),
                 code: "width_cm".into(),
                 description: "Width".into(),
                 datatype: FieldType::Number,

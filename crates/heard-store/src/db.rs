@@ -66,6 +66,8 @@ pub enum SchemaState {
 #[derive(Debug, Clone)]
 pub struct Store {
     pub(crate) db: Db,
+    /// This process's own counts, for monitoring (see `stats`).
+    pub(crate) stats: std::sync::Arc<crate::stats::Stats>,
 }
 
 impl Store {
@@ -79,7 +81,10 @@ impl Store {
                 .acquire_timeout(Duration::from_secs(10))
                 .connect_with(connect)
                 .await?;
-            return Ok(Store { db: Db::Postgres(pool) });
+            return Ok(Store {
+                db: Db::Postgres(pool),
+                stats: Default::default(),
+            });
         }
         let path = url
             .strip_prefix("sqlite://")
@@ -110,6 +115,7 @@ impl Store {
         let writer = crate::sqlite_writer::SqliteWriter::start(path, options.sqlite_fsync_each_commit)?;
         Ok(Store {
             db: Db::Sqlite { write, read, writer },
+            stats: Default::default(),
         })
     }
 

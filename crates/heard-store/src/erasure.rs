@@ -70,6 +70,13 @@ impl Scope {
                  last_error = CASE WHEN status = 'pending' THEN 'withdrawn: its personal data was removed' ELSE last_error END \
                  WHERE case_id IN ({cases})"
             ),
+            format!(
+                "UPDATE social_outbox SET recipient = '{ERASED}', body = '{ERASED}', \
+                 status = CASE WHEN status IN ('pending', 'held') THEN 'failed' ELSE status END, \
+                 last_error = CASE WHEN status IN ('pending', 'held') THEN 'withdrawn: its personal data was removed' \
+                 ELSE last_error END \
+                 WHERE case_id IN ({cases})"
+            ),
         ]
     }
 

@@ -7,9 +7,12 @@
 //! 2. The sender's identity finds the customer, or a new customer is created for it.
 //! 3. A case reference quoted in the subject or body (`[HRD-000123]`) joins that case,
 //!    when it is open and the customer's own.
-//! 4. Otherwise the contact is routed to a service (the sender's hint, else keywords,
-//!    else the default) and joins the customer's open case in that service, or opens
-//!    a new case there (linked as related to any closed case it quoted).
+//! 4. Otherwise the contact is routed to a service (the sender's hint, else the model
+//!    learned from the council's history, else keywords, else the default) and joins the
+//!    customer's open case in that service, or opens a new case there (linked as related
+//!    to any closed case it quoted). When the model is not confident enough the contact
+//!    opens its case in the triage service, where a person routes it; the model's guess
+//!    is kept on the case's history so a correction can be learnt from.
 //!
 //! A channel that threads messages itself (email's `In-Reply-To`/`References`) passes
 //! the cases of the messages it answers to [`Store::intake_in_thread`]: the first open
@@ -32,9 +35,85 @@ pub struct IntakeConfig {
     pub router: Router,
     /// Where a contact goes when nothing routes it.
     pub default_service: String,
+    /// Routing learned from history, tried before the keywords (see [`LearnedRouting`]).
+    pub learned: Option<LearnedRouting>,
     /// First response and resolution targets per service and kind (`[[service_levels]]`):
     /// a new case's deadlines.
     pub service_levels: heard_core::service_level::ServiceLevels,
+}
+
+/// A model learned from the council's history, and where its unsure contacts go.
+#[derive(Debug, Clone)]
+pub struct LearnedRouting {
+    pub model: std::sync::Arc<dyn heard_core::LearnedRouter>,
+    /// The service whose queue holds contacts the model was not sure of (a person routes
+    /// them). When the store has no such service they take the keyword route instead.
+    pub triage_service: String,
+}
+
+/// How intake chose a new contact's service, kept on the new case's history.
+#[derive(Debug, Clone, PartialEq)]
+enum RoutedBy {
+    /// The sender named the service (a form, an Open311 `service_code`, the API).
+    Sender,
+    /// The learned model, confident.
+    Model {
+        confidence: f32,
+    },
+    /// The learned model, not confident: the triage service, with its best guess.
+    Triage {
+        guess: String,
+        confidence: f32,
+    },
+    Keywords,
+    Default,
+}
+
+impl RoutedBy {
+    fn detail(&self) -> serde_json::Value {
+        match self {
+            RoutedBy::Sender => serde_json::json!({"by": "sender"}),
+            RoutedBy::Model { confidence } => serde_json::json!({"by": "model", "confidence": round(*confidence)}),
+            RoutedBy::Triage { guess, confidence } => {
+                serde_json::json!({"by": "triage", "guess": guess, "confidence": round(*confidence)})
+            }
+            RoutedBy::Keywords => serde_json::json!({"by": "keywords"}),
+            RoutedBy::Default => serde_json::json!({"by": "default"}),
+        }
+    }
+}
+
+fn round(p: f32) -> f64 {
+    (f64::from(p) * 1000.0).round() / 1000.0
+}
+
+/// Where a contact goes: the sender's choice, the model, the keywords, the default.
+fn choose_service(contact: &NewContact, text: &str, config: &IntakeConfig) -> (String, Option<CaseKind>, RoutedBy) {
+    if let Some(s) = &contact.service {
+        return (s.clone(), None, RoutedBy::Sender);
+    }
+    if let Some(learned) = &config.learned {
+        match learned.model.route(contact.subject.as_deref(), &contact.body) {
+            Some(heard_core::Learned::Service {
+                service,
+                kind,
+                confidence,
+            }) if config.router.knows(&service) => return (service, kind, RoutedBy::Model { confidence }),
+            Some(heard_core::Learned::Triage { best, confidence }) if config.router.knows(&learned.triage_service) => {
+                let by = RoutedBy::Triage {
+                    guess: best,
+                    confidence,
+                };
+                return (learned.triage_service.clone(), None, by);
+            }
+            // No model yet, or it names a service this council no longer has.
+            _ => {}
+        }
+    }
+    match config.router.route(text) {
+        Some(s) => (s.to_string(), None, RoutedBy::Keywords),
+        None => (config.default_service.clone(), None, RoutedBy::Default),
+    }
 }
 
 /// An attachment whose bytes are already in the attachment store.
@@ -85,6 +164,9 @@ const RACE: &str = "concurrent intake of the same identity or external id";
 struct Plan {
     prefix: String,
     routed: String,
+    /// The case kind the model read, for a new case whose contact named none.
+    kind: Option<CaseKind>,
+    routed_by: RoutedBy,
     /// Cases of the messages this one answers (channel threading), tried first.
     thread: Vec<i64>,
     quoted: Vec<i64>,
@@ -123,6 +205,7 @@ impl Store {
             reference_prefix: reference_prefix.to_string(),
             router: Router::new(rules),
             default_service: default_service.to_string(),
+            learned: None,
             service_levels: Default::default(),
         })
     }
@@ -166,16 +249,12 @@ impl Store {
         report: Option<&crate::reports::NewReport>,
     ) -> Result<IntakeOutcome> {
         let text = contact.text();
+        let (routed, kind, routed_by) = choose_service(contact, &text, config);
         let plan = Plan {
             prefix: config.reference_prefix.clone(),
-            routed: match &contact.service {
-                Some(s) => s.clone(),
-                None => config
-                    .router
-                    .route(&text)
-                    .unwrap_or(&config.default_service)
-                    .to_string(),
-            },
+            routed,
+            kind,
+            routed_by,
             thread: thread.to_vec(),
             report: report.cloned(),
             levels: config.service_levels.clone(),
@@ -213,7 +292,12 @@ impl Store {
                 {
                     tracing::debug!(attempt, "intake raced another writer; retrying");
                 }
-                other => return other,
+                other => {
+                    if matches!(&other, Ok(o) if o.created) {
+                        self.stats.intake(contact.channel);
+                    }
+                    return other;
+                }
             }
         }
     }
@@ -411,7 +495,7 @@ async fn intake_steps(
             (id, status, slug, false)
         }
         None => {
-            let kind = c.kind.unwrap_or(if c.channel == Channel::ServiceDesk {
+            let kind = c.kind.or(plan.kind).unwrap_or(if c.channel == Channel::ServiceDesk {
                 CaseKind::Incident
             } else {
                 CaseKind::Enquiry
@@ -438,7 +522,7 @@ async fn intake_steps(
                 })
                 .await?;
             let detail = serde_json::json!({
-                "channel": c.channel, "service": plan.routed, "kind": kind,
+                "channel": c.channel, "service": plan.routed, "kind": kind, "routed": plan.routed_by.detail(),
                 "due": crate::clocks::stamp(due_at), "first_response_due": crate::clocks::stamp(first_response),
             });
             db.insert_event(id, now, "created", &detail.to_string()).await?;

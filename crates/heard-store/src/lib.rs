@@ -12,31 +12,43 @@ pub mod articles;
 pub mod audit;
 pub mod changes;
 pub mod clocks;
+pub mod customer_matches;
+pub mod customer_merges;
 mod db;
+pub mod duplicates;
 pub mod email;
 pub mod erasure;
 pub mod error;
 pub mod files;
 pub mod intake;
 pub mod jobs;
+pub mod learning;
+pub mod mot;
 pub mod outbox;
+pub mod problems;
 pub mod queries;
 pub mod records;
 pub mod reports;
 pub mod retention;
+pub mod routing;
 pub mod satisfaction;
 pub mod seed;
 pub mod sms;
+pub mod social;
+pub mod split;
 mod sqlite_writer;
+pub mod stats;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod track;
+pub mod two_factor;
 pub mod users;
+pub mod values;
 pub mod workspace;
 
 pub use db::{Dialect, SchemaState, Store, StoreOptions};
 pub use error::StoreError;
-pub use intake::{IntakeConfig, IntakeOutcome};
+pub use intake::{IntakeConfig, IntakeOutcome, LearnedRouting};
 pub use records::*;
 
 /// `Result` with a [`StoreError`].

@@ -140,6 +140,7 @@ pub(crate) use insert_email;
 pub(crate) enum Outbox {
     Email,
     Sms,
+    Social,
 }
 
 impl Outbox {
@@ -147,6 +148,7 @@ impl Outbox {
         match self {
             Outbox::Email => "email_outbox",
             Outbox::Sms => "sms_outbox",
+            Outbox::Social => "social_outbox",
         }
     }
 }
@@ -201,8 +203,8 @@ impl Store {
         self.attempt_failed(Outbox::Email, id, error, retry_at).await
     }
 
-    /// A failed attempt on either outbox: they share one lifecycle (pending, then sent
-    /// or failed), so one statement serves both.
+    /// A failed attempt on any outbox: they share one lifecycle (pending, then sent or
+    /// failed), so one statement serves them all.
     pub(crate) async fn attempt_failed(
         &self,
         outbox: Outbox,

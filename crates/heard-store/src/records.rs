@@ -191,9 +191,24 @@ pub struct CaseEventRecord {
 pub struct CaseDetail {
     #[serde(flatten)]
     pub case: CaseRecord,
+    /// The values agents confirmed from the contacts (postcode, account reference…): the
+    /// case's structured fields, each kind and value once.
+    pub values: Vec<CaseValue>,
+    /// Set when the case has more contacts than these (older ones): a cursor that reads
+    /// the page before them (`/api/v1/contacts?case=…&cursor=…`, or the case page's
+    /// "Earlier messages").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub earlier: Option<String>,
     pub contacts: Vec<ContactRecord>,
     pub links: Vec<CaseLinkRecord>,
     pub history: Vec<CaseEventRecord>,
+}
+
+/// A confirmed value of a case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct CaseValue {
+    pub kind: String,
+    pub value: String,
 }
 
 /// A file attached to a contact, stored by content hash.

@@ -24,6 +24,36 @@ pub struct NewUser {
     pub password_hash: Option<String>,
 }
 
+/// What an API token may do, within what its user may: everything (the default), only
+/// read, or only some services.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TokenScope {
+    pub read_only: bool,
+    /// Service slugs; empty: every service the user may see.
+    pub services: Vec<String>,
+}
+
+/// An API token as listed (never its secret).
+#[derive(Debug, Clone)]
+pub struct TokenRecord {
+    pub id: i64,
+    /// The user's email address.
+    pub user: String,
+    pub label: String,
+    pub scope: TokenScope,
+    pub created_at: Timestamp,
+    pub expires_at: Option<Timestamp>,
+    pub revoked_at: Option<Timestamp>,
+}
+
+fn split_services(list: &str) -> Vec<String> {
+    list.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(String::from)
+        .collect()
+}
+
 /// A signed-in session.
 #[derive(Debug, Clone)]
 pub struct Session {
@@ -162,30 +192,100 @@ impl Store {
         Ok(fetch_sql!(self, sql, |r| user_from_row(r)))
     }
 
-    /// Issues an API token for a user; the token is returned once and stored hashed.
+    /// Issues an API token for a user, with everything the user may do; the token is
+    /// returned once and stored hashed.
     pub async fn create_token(&self, user_id: i64, label: &str) -> Result<String> {
+        self.create_scoped_token(user_id, label, &TokenScope::default(), None)
+            .await
+    }
+
+    /// Issues an API token limited by `scope`, valid until `expires` (or revoked).
+    pub async fn create_scoped_token(
+        &self,
+        user_id: i64,
+        label: &str,
+        scope: &TokenScope,
+        expires: Option<Timestamp>,
+    ) -> Result<String> {
         let token = new_secret("hrd_");
         let now = to_millis(Timestamp::now());
         write_tx!(self, |tx, d| {
-            sqlx::query("INSERT INTO api_tokens (user_id, label, token_hash, created_at) VALUES ($1, $2, $3, $4)")
-                .bind(user_id)
-                .bind(label)
-                .bind(secret_hash(&token))
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query(
+                "INSERT INTO api_tokens (user_id, label, token_hash, created_at, read_only, services, expires_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(user_id)
+            .bind(label)
+            .bind(secret_hash(&token))
+            .bind(now)
+            .bind(scope.read_only)
+            .bind(scope.services.join(","))
+            .bind(expires.map(to_millis))
+            .execute(&mut *tx)
+            .await?;
         });
         Ok(token)
     }
 
-    /// The active user an unrevoked token belongs to.
-    pub async fn user_for_token(&self, token: &str) -> Result<Option<UserRecord>> {
+    /// The active user a live token (not revoked, not expired) belongs to, with the
+    /// token's limits.
+    pub async fn token_holder(&self, token: &str) -> Result<Option<(UserRecord, TokenScope)>> {
         let mut sql = Sql::new(&format!(
-            "{} JOIN api_tokens k ON k.user_id = u.id WHERE k.token_hash = $1 AND k.revoked_at IS NULL AND u.active",
-            user_select(self.dialect(), "")
+            "{} JOIN api_tokens k ON k.user_id = u.id WHERE k.token_hash = $1 AND k.revoked_at IS NULL AND u.active \
+             AND (k.expires_at IS NULL OR k.expires_at > $2)",
+            user_select(self.dialect(), ", k.read_only, k.services")
         ));
         sql.params.push(Param::Text(secret_hash(token)));
-        Ok(fetch_sql!(self, sql, |r| user_from_row(r)).into_iter().next())
+        sql.params.push(Param::Int(to_millis(Timestamp::now())));
+        Ok(fetch_sql!(self, sql, |r| Ok((
+            user_from_row(r)?,
+            TokenScope {
+                read_only: r.flag(7)?,
+                services: split_services(&r.text(8)?),
+            }
+        )))
+        .into_iter()
+        .next())
+    }
+
+    /// The active user an unrevoked, unexpired token belongs to (its limits aside: see
+    /// [`Store::token_holder`]).
+    pub async fn user_for_token(&self, token: &str) -> Result<Option<UserRecord>> {
+        Ok(self.token_holder(token).await?.map(|(u, _)| u))
+    }
+
+    /// Every token, newest first, without its secret.
+    pub async fn tokens(&self) -> Result<Vec<TokenRecord>> {
+        let sql = Sql::new(
+            "SELECT k.id, u.email, k.label, k.read_only, k.services, k.created_at, k.expires_at, k.revoked_at \
+             FROM api_tokens k JOIN users u ON u.id = k.user_id ORDER BY k.id DESC",
+        );
+        Ok(fetch_sql!(self, sql, |r| Ok(TokenRecord {
+            id: r.int(0)?,
+            user: r.text(1)?,
+            label: r.text(2)?,
+            scope: TokenScope {
+                read_only: r.flag(3)?,
+                services: split_services(&r.text(4)?),
+            },
+            created_at: r.time(5)?,
+            expires_at: r.opt_time(6)?,
+            revoked_at: r.opt_time(7)?,
+        })))
+    }
+
+    /// Revokes a token at once; `false` when there is no such live token.
+    pub async fn revoke_token(&self, id: i64) -> Result<bool> {
+        let now = to_millis(Timestamp::now());
+        write_tx!(self, |tx, _d| {
+            let done = sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
+                .bind(now)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            Ok(done == 1)
+        })
     }
 
     /// Starts a session for a user; returns the session secret (the cookie value).

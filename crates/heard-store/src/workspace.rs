@@ -508,6 +508,7 @@ impl Store {
                 "transferred",
                 serde_json::json!({"from": from, "to": service, "reason": reason})
             );
+            crate::routing::record_correction!(tx, case.number(), service, actor, now);
             Ok(())
         })
     }

@@ -74,6 +74,7 @@ fn config(levels: Vec<ServiceLevel>) -> IntakeConfig {
         reference_prefix: "HRD".into(),
         router: Router::new(Vec::new()),
         default_service: "customer-services".into(),
+        learned: None,
         service_levels: ServiceLevels::new(levels).unwrap(),
     }
 }

@@ -78,6 +78,7 @@ fn config() -> IntakeConfig {
             },
         ]),
         default_service: "customer-services".into(),
+        learned: None,
         service_levels: Default::default(),
     }
 }
@@ -1045,3 +1046,237 @@ on_both!(
         assert_eq!(other.contacts[0].body, "Please collect my bin");
     }
 );
+
+/// A stand-in for the learned model: sure about bins, unsure (guessing highways) about
+/// anything mentioning a "lamp", silent otherwise.
+#[derive(Debug)]
+struct FakeModel;
+
+impl heard_core::LearnedRouter for FakeModel {
+    fn route(&self, _subject: Option<&str>, text: &str) -> Option<heard_core::Learned> {
+        if text.contains("bin") {
+            Some(heard_core::Learned::Service {
+                service: "waste".into(),
+                kind: Some(CaseKind::Request),
+                confidence: 0.93,
+            })
+        } else if text.contains("lamp") {
+            Some(heard_core::Learned::Triage {
+                best: "highways".into(),
+                confidence: 0.41,
+            })
+        } else {
+            None
+        }
+    }
+}
+
+on_both!(
+    learned_routing_sends_unsure_contacts_to_triage_and_learns_from_corrections,
+    |store| {
+        store
+            .ensure_triage_service("triage", "Triage", Some("contact-centre"))
+            .await
+            .unwrap();
+        let config = IntakeConfig {
+            learned: Some(heard_store::LearnedRouting {
+                model: std::sync::Arc::new(FakeModel),
+                triage_service: "triage".into(),
+            }),
+            ..store.intake_config("HRD", "customer-services").await.unwrap()
+        };
+        // Confident: the model's service and kind, said on the case's history.
+        let bin = store
+            .intake(
+                &contact("web_form", "a@example.com", "Bin", "my bin was missed"),
+                &[],
+                &[],
+                &config,
+            )
+            .await
+            .unwrap();
+        assert_eq!(bin.service, "waste");
+        let case = store.case(&bin.case_reference).await.unwrap();
+        assert_eq!(
+            case.kind,
+            CaseKind::Request,
+            "the model's kind for a contact that named none"
+        );
+        // Unsure: triage, with the guess kept.
+        let lamp = store
+            .intake(
+                &contact("web_form", "b@example.com", "Light", "the lamp post flickers"),
+                &[],
+                &[],
+                &config,
+            )
+            .await
+            .unwrap();
+        assert_eq!(lamp.service, "triage");
+        // The model silent: keywords, as before.
+        let hole = store
+            .intake(
+                &contact("web_form", "c@example.com", "Road", "a pothole here"),
+                &[],
+                &[],
+                &config,
+            )
+            .await
+            .unwrap();
+        assert_eq!(hole.service, "highways");
+        // The sender's own choice wins over the model.
+        let mut named = contact("web_form", "d@example.com", "Bin", "my bin again");
+        named.service = Some("customer-services".into());
+        assert_eq!(
+            store.intake(&named, &[], &[], &config).await.unwrap().service,
+            "customer-services"
+        );
+
+        // Nothing settled yet: no history to learn from (the model's own guesses don't count).
+        assert!(store.routing_history("triage", 100).await.unwrap().is_empty());
+
+        // An agent routes the triage case: a correction, recorded once.
+        let agent = store
+            .upsert_user(&NewUser {
+                email: "router@demo.heard".into(),
+                name: "Router".into(),
+                role: Role::Agent,
+                team: Some("contact-centre".into()),
+                services: vec![],
+                password_hash: None,
+            })
+            .await
+            .unwrap();
+        let before = Timestamp::now() - SignedDuration::from_secs(1);
+        store
+            .transfer_case(&lamp.case_reference, "highways", "street lighting is highways", agent)
+            .await
+            .unwrap();
+        assert_eq!(store.routing_corrections_since(before).await.unwrap(), 1);
+        store
+            .transfer_case(&lamp.case_reference, "waste", "moved again", agent)
+            .await
+            .unwrap();
+        assert_eq!(
+            store.routing_corrections_since(before).await.unwrap(),
+            1,
+            "one correction per case"
+        );
+
+        // A keyword-routed case that is closed is settled too; the corrected one is marked.
+        store
+            .set_case_status(&hole.case_reference, CaseStatus::Closed, None)
+            .await
+            .unwrap();
+        let history = store.routing_history("triage", 100).await.unwrap();
+        let labels: Vec<(&str, bool)> = history.iter().map(|e| (e.label.as_str(), e.corrected)).collect();
+        assert!(labels.contains(&("highways/enquiry", false)), "{labels:?}");
+        assert!(
+            history.iter().any(|e| e.corrected && e.text.contains("lamp post")),
+            "{labels:?}"
+        );
+        assert!(
+            !history.iter().any(|e| e.text.contains("my bin")),
+            "unchecked model routes are not evidence"
+        );
+    }
+);
+
+// Two customers who are one person: a merge moves everything of one to the other and
+// records what moved; undoing moves exactly that back (a contact that arrived meanwhile
+// stays), revives the merged customer, and is refused twice.
+on_both!(merge_customers_and_undo_exactly, |store| {
+    let cfg = config();
+    let agent = store
+        .upsert_user(&NewUser {
+            email: "merger@demo.heard".into(),
+            name: "Merger".into(),
+            role: Role::Agent,
+            team: Some("contact-centre".into()),
+            services: vec![],
+            password_hash: None,
+        })
+        .await
+        .unwrap();
+    let home = contact(
+        "email",
+        "Ann Smith <ann@example.org>",
+        "Pothole",
+        "Pothole on Mill Lane",
+    );
+    let a = store.intake(&home, &[], &[], &cfg).await.unwrap();
+    let work = contact(
+        "email",
+        "Ann Smith <ann.smith@work.example>",
+        "Bin",
+        "My bin was missed",
+    );
+    let b = store.intake(&work, &[], &[], &cfg).await.unwrap();
+    let (keep, from) = (a.customer_id, b.customer_id);
+    assert_ne!(keep, from);
+    assert_eq!(
+        store.same_customer_candidates(keep).await.unwrap(),
+        vec![from],
+        "the shared name and email local part find each other"
+    );
+
+    for (k, f, reason) in [(keep, from, "  "), (keep, keep, "same")] {
+        assert!(matches!(
+            store.merge_customers(k, f, agent, reason).await,
+            Err(StoreError::Invalid(_))
+        ));
+    }
+    let merge = store
+        .merge_customers(keep, from, agent, "Same person: confirmed on the phone")
+        .await
+        .unwrap();
+    let kept = store.customer(keep).await.unwrap();
+    let values: Vec<&str> = kept.identities.iter().map(|i| i.value.as_str()).collect();
+    assert_eq!(values, ["ann@example.org", "ann.smith@work.example"]);
+    let theirs = CaseFilter {
+        customer: Some(keep),
+        ..Default::default()
+    };
+    assert_eq!(store.list_cases(&theirs, "HRD").await.unwrap().items.len(), 2);
+    assert_eq!(store.merged_into(from).await.unwrap(), Some(keep));
+    let listed = store.list_customers(&CustomerFilter::default()).await.unwrap();
+    assert!(
+        !listed.items.iter().any(|c| c.id == from),
+        "a merged customer is not listed"
+    );
+    assert!(store.same_customer_candidates(keep).await.unwrap().is_empty());
+    assert!(matches!(
+        store.merge_customers(keep, from, agent, "again").await,
+        Err(StoreError::Conflict(_))
+    ));
+    let record = store.customer_merge(merge).await.unwrap();
+    assert_eq!(record.moved.cases, vec![b.case_id]);
+    assert_eq!(record.moved.contacts, vec![b.contact_id]);
+    assert_eq!(record.merged_by.as_deref(), Some("Merger"));
+    let history = store.case_detail(&b.case_reference).await.unwrap().history;
+    assert!(history.iter().any(|e| e.kind == "customer_merged"));
+
+    // Meanwhile the work address writes again: it is the kept customer now, and stays so.
+    let later = contact("email", "ann.smith@work.example", "Bin again", "Still not collected");
+    let c = store.intake(&later, &[], &[], &cfg).await.unwrap();
+    assert_eq!(c.customer_id, keep);
+
+    let undone = store.undo_customer_merge(merge, agent).await.unwrap();
+    assert!(undone.undone_at.is_some());
+    assert_eq!(store.merged_into(from).await.unwrap(), None);
+    let back = store.customer(from).await.unwrap();
+    assert_eq!(back.identities.len(), 1);
+    assert_eq!(back.identities[0].value, "ann.smith@work.example");
+    assert_eq!(store.customer(keep).await.unwrap().identities.len(), 1);
+    assert_eq!(store.case(&b.case_reference).await.unwrap().customer.id, from);
+    let contacts = store.case_detail(&c.case_reference).await.unwrap().contacts;
+    let newer = contacts.iter().find(|x| x.id == c.contact_id).unwrap();
+    assert_eq!(newer.customer_id, keep, "what came after the merge stays");
+    let history = store.case_detail(&b.case_reference).await.unwrap().history;
+    assert!(history.iter().any(|e| e.kind == "customer_merge_undone"));
+    assert!(matches!(
+        store.undo_customer_merge(merge, agent).await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert_eq!(store.customer_merges(from).await.unwrap().len(), 1);
+});

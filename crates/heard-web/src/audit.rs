@@ -61,13 +61,26 @@ impl Action {
     pub const CASE_LINK: Action = Action::change("case.link");
     pub const CASE_REPLY: Action = Action::change("case.reply");
     pub const CASE_NOTE: Action = Action::change("case.note");
+    pub const CASE_VALUE: Action = Action::change("case.value");
+    pub const CASE_SPLIT: Action = Action::change("case.split");
     pub const CASE_FOLLOW_UP: Action = Action::change("case.follow_up");
     pub const CASE_TRANSFER: Action = Action::change("case.transfer");
     pub const CASE_MERGE: Action = Action::change("case.merge");
     pub const CASE_SATISFACTION: Action = Action::change("case.satisfaction");
     pub const ARTICLE_SAVE: Action = Action::change("article.save");
+    pub const ALARM_ACKNOWLEDGE: Action = Action::change("alarm.acknowledge");
+    pub const ALARM_DISMISS: Action = Action::change("alarm.dismiss");
+    pub const PROBLEM_CREATE: Action = Action::change("problem.create");
+    pub const PROBLEM_READ: Action = Action::read("problem.read");
+    pub const PROBLEM_UPDATE: Action = Action::change("problem.update");
+    pub const PROBLEM_LINK: Action = Action::change("problem.link");
+    pub const PROBLEM_UNLINK: Action = Action::change("problem.unlink");
+    pub const LEARNING_SAVE: Action = Action::change("learning.save");
+    pub const MOT_PACK: Action = Action::read("mot.pack");
     pub const CUSTOMER_EXPORT: Action = Action::read("customer.export");
     pub const CUSTOMER_ERASE: Action = Action::change("customer.erase");
+    pub const CUSTOMER_MERGE: Action = Action::change("customer.merge");
+    pub const CUSTOMER_MERGE_UNDO: Action = Action::change("customer.merge_undo");
     pub const CONTACT_REDACT: Action = Action::change("contact.redact");
     pub const CONTACT_NO_REPLY: Action = Action::change("contact.no_reply_needed");
     pub const CONTACT_LIST: Action = Action::read("contact.list");
@@ -82,6 +95,8 @@ impl Action {
     pub const SIGN_IN: Action = Action::change("session.sign_in");
     pub const SIGN_IN_FAILED: Action = Action::change("session.sign_in_failed");
     pub const SIGN_OUT: Action = Action::change("session.sign_out");
+    pub const TWO_FACTOR_ON: Action = Action::change("account.two_factor_on");
+    pub const TWO_FACTOR_OFF: Action = Action::change("account.two_factor_off");
 }
 
 /// Whose data an action touched: the record, and the case and customer it belongs to.
@@ -106,6 +121,24 @@ impl Subject {
             target: Some(c.reference.to_string()),
             case_reference: Some(c.reference.to_string()),
             customer_id: Some(c.customer.id),
+        }
+    }
+
+    /// A problem record (ITIL), by id.
+    pub fn problem(id: i64) -> Subject {
+        Subject {
+            kind: Some("problem"),
+            target: Some(id.to_string()),
+            ..Default::default()
+        }
+    }
+
+    /// A learning action, by id.
+    pub fn learning(id: i64) -> Subject {
+        Subject {
+            kind: Some("learning_action"),
+            target: Some(id.to_string()),
+            ..Default::default()
         }
     }
 

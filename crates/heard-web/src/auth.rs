@@ -24,12 +24,32 @@ pub struct Caller {
     /// The session's CSRF token; `None` for bearer tokens (not sent automatically by
     /// browsers, so not open to cross-site forgery).
     pub csrf_token: Option<String>,
+    /// A bearer token's limits within what its user may do (none for a session).
+    pub scope: heard_store::users::TokenScope,
 }
 
 impl Caller {
-    /// Refuses roles that may only read.
+    /// A caller by session: everything its user's role allows.
+    pub fn session(user: UserRecord, csrf_token: String) -> Caller {
+        Caller {
+            user,
+            csrf_token: Some(csrf_token),
+            scope: Default::default(),
+        }
+    }
+
+    /// Whether this caller may create or change things: its role may, and its token is
+    /// not read only.
+    pub fn can_write(&self) -> bool {
+        self.user.role.can_write() && !self.scope.read_only
+    }
+
+    /// Refuses roles that may only read, and read-only tokens.
     pub fn require_write(&self) -> Result<(), ApiError> {
-        if self.user.role.can_write() {
+        if self.scope.read_only && self.user.role.can_write() {
+            return Err(ApiError::forbidden("this token may read but not change anything"));
+        }
+        if self.can_write() {
             Ok(())
         } else {
             Err(ApiError::forbidden(format!(
@@ -39,14 +59,23 @@ impl Caller {
         }
     }
 
-    /// The services this caller may see, or `None` for all.
+    /// The services this caller may see, or `None` for all: the user's, narrowed by the
+    /// token's services.
     pub fn visible_services(&self) -> Option<Vec<String>> {
-        (!self.user.role.sees_all_services()).then(|| self.user.services.clone())
+        let own = (!self.user.role.sees_all_services()).then(|| self.user.services.clone());
+        if self.scope.services.is_empty() {
+            return own;
+        }
+        Some(match own {
+            None => self.scope.services.clone(),
+            Some(own) => own.into_iter().filter(|s| self.scope.services.contains(s)).collect(),
+        })
     }
 
     /// Whether this caller may see cases of `service`.
     pub fn sees(&self, service: &str) -> bool {
         self.user.sees_service(service)
+            && (self.scope.services.is_empty() || self.scope.services.iter().any(|s| s == service))
     }
 }
 
@@ -78,13 +107,17 @@ impl FromRequestParts<AppState> for Caller {
                         "the Authorization header must be `Bearer <token>`",
                     )
                 })?;
-            let user = state.store().user_for_token(token).await?.ok_or_else(|| {
+            let (user, scope) = state.store().token_holder(token).await?.ok_or_else(|| {
                 ApiError::new(
                     axum::http::StatusCode::UNAUTHORIZED,
-                    "the token is not valid, or was revoked",
+                    "the token is not valid, or was revoked, or has expired",
                 )
             })?;
-            return Ok(Caller { user, csrf_token: None });
+            return Ok(Caller {
+                user,
+                csrf_token: None,
+                scope,
+            });
         }
         let Some(secret) = cookie(&parts.headers, SESSION_COOKIE) else {
             return Err(ApiError::unauthorized());
@@ -109,10 +142,7 @@ impl FromRequestParts<AppState> for Caller {
                 ));
             }
         }
-        Ok(Caller {
-            user: session.user,
-            csrf_token: Some(session.csrf_token),
-        })
+        Ok(Caller::session(session.user, session.csrf_token))
     }
 }
 
@@ -129,13 +159,19 @@ pub fn verify_password(password: &str, phc: &str) -> bool {
     PasswordHash::new(phc).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
 }
 
-/// Checks a password and starts a session. Unknown users and wrong passwords get the
-/// same answer, after the same work, so the answer does not reveal which accounts exist.
-pub async fn sign_in(
-    state: &AppState,
-    email: &str,
-    password: &str,
-) -> Result<(String, heard_store::users::Session), ApiError> {
+/// What a right password leads to.
+#[derive(Debug)]
+pub enum PasswordOk {
+    /// Signed in: the session secret (the cookie value) and the session.
+    Session(String, heard_store::users::Session),
+    /// The account uses two-factor sign-in: a code must follow (see `two_factor`).
+    NeedsCode(UserRecord),
+}
+
+/// Checks a password and starts a session, or asks for the second factor. Unknown users
+/// and wrong passwords get the same answer, after the same work, so the answer does not
+/// reveal which accounts exist.
+pub async fn sign_in(state: &AppState, email: &str, password: &str) -> Result<PasswordOk, ApiError> {
     let tried: String = email.trim().to_lowercase().chars().take(254).collect();
     if let Some(wait) = state.sign_in_limiter().refuse(&tried) {
         return Err(too_many(format!(
@@ -193,19 +229,26 @@ pub async fn sign_in(
         ));
     };
     state.store().sign_in_succeeded(user.id).await?;
+    if state.store().two_factor(user.id).await?.secret.is_some() {
+        return Ok(PasswordOk::NeedsCode(user.clone()));
+    }
+    let (secret, session) = start_session(state, user, serde_json::json!({})).await?;
+    Ok(PasswordOk::Session(secret, session))
+}
+
+/// Starts a session for a user who has proved who they are, and records the sign-in.
+pub(crate) async fn start_session(
+    state: &AppState,
+    user: &UserRecord,
+    detail: serde_json::Value,
+) -> Result<(String, heard_store::users::Session), ApiError> {
     let hours = state.settings().session_hours;
     let signed_in = state
         .store()
         .create_session(user.id, jiff::SignedDuration::from_hours(hours))
         .await?;
     state
-        .audit_as(
-            Some(user.id),
-            &user.email,
-            Action::SIGN_IN,
-            Subject::none(),
-            serde_json::json!({}),
-        )
+        .audit_as(Some(user.id), &user.email, Action::SIGN_IN, Subject::none(), detail)
         .await?;
     Ok(signed_in)
 }

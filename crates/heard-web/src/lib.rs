@@ -2,24 +2,33 @@
 //! staff pages, and the health check. Handlers are thin: they validate, call the
 //! store, and shape the answer.
 
+mod alarms;
 pub mod api;
 mod audit;
 mod auth;
 mod calls;
+mod customers;
 mod extract;
 pub mod files;
 mod forms;
 mod help;
 mod i18n;
+mod learning;
+pub mod meta;
+mod metrics;
+mod mot;
 pub mod open311;
 mod pages;
 mod privacy;
 pub mod problem;
+mod problems;
 mod reports;
+pub mod routing;
 mod satisfaction;
 mod time;
 mod track;
 pub mod trends;
+pub mod two_factor;
 mod workspace;
 
 pub use auth::{Caller, hash_password, verify_password};
@@ -50,6 +59,8 @@ pub struct WebSettings {
     /// heard sits behind a reverse proxy that appends the client's address to
     /// `X-Forwarded-For`: the audit log records that last hop instead of the proxy's address.
     pub trusted_proxy: bool,
+    /// A bearer token that may read `/metrics` from anywhere (loopback clients need none).
+    pub metrics_token: Option<String>,
     /// How many jobs (open cases) an agent may hold at once.
     pub job_limit: usize,
     /// The From of emailed replies, e.g. `Our Council <contact@council.example>`.
@@ -67,6 +78,13 @@ pub struct WebSettings {
     /// Text messages can be sent (GOV.UK Notify is configured): codes and updates go by
     /// text to residents who gave only a phone number.
     pub sms: bool,
+    /// Routing learned from the council's history (`[routing]`); none: keywords only.
+    pub routing: Option<routing::Routing>,
+    /// Values a case must have confirmed before it closes (`[[required_fields]]`).
+    pub required_fields: Vec<heard_core::job::RequiredFields>,
+    /// Facebook Page and Instagram messages (`[meta]`); none: the webhook answers 404 and
+    /// no social replies are offered.
+    pub meta: Option<meta::MetaSettings>,
 }
 
 impl Default for WebSettings {
@@ -79,6 +97,7 @@ impl Default for WebSettings {
             session_hours: 9,
             secure_cookies: false,
             trusted_proxy: false,
+            metrics_token: None,
             job_limit: heard_core::job::DEFAULT_JOB_LIMIT,
             reply_from: "Council contact centre <contact@council.example>".into(),
             reply_templates: heard_core::reply_template::default_templates(),
@@ -87,6 +106,9 @@ impl Default for WebSettings {
             council_name: "Our Council".into(),
             updates: Default::default(),
             sms: false,
+            routing: None,
+            required_fields: Vec::new(),
+            meta: None,
         }
     }
 }
@@ -114,6 +136,10 @@ struct Inner {
     track_attempts: auth::SignInLimiter,
     /// The key that signs residents' tracking links, read once (see `track::link`).
     track_key: tokio::sync::OnceCell<Arc<Vec<u8>>>,
+    /// The customer matcher and when it was trained (see `customers::matcher`).
+    customer_matcher: tokio::sync::Mutex<customers::matcher::Cached>,
+    /// Request counts and timings for `/metrics` (see `metrics`).
+    metrics: metrics::Metrics,
 }
 
 /// How long a node serves service definitions from its cache: the config sets them at
@@ -138,6 +164,8 @@ impl AppState {
             sign_ins: auth::SignInLimiter::default(),
             track_attempts: auth::SignInLimiter::default(),
             track_key: tokio::sync::OnceCell::new(),
+            customer_matcher: tokio::sync::Mutex::new(None),
+            metrics: metrics::Metrics::new(),
             extractor,
             store,
             settings,
@@ -158,6 +186,10 @@ impl AppState {
 
     pub(crate) fn track_limiter(&self) -> &auth::SignInLimiter {
         &self.0.track_attempts
+    }
+
+    pub(crate) fn customer_matcher(&self) -> &tokio::sync::Mutex<customers::matcher::Cached> {
+        &self.0.customer_matcher
     }
 
     pub(crate) fn track_key_cell(&self) -> &tokio::sync::OnceCell<Arc<Vec<u8>>> {
@@ -220,6 +252,7 @@ async fn intake_config(store: &Store, settings: &WebSettings) -> Result<IntakeCo
         reference_prefix: settings.reference_prefix.clone(),
         router: heard_core::Router::new(rules),
         default_service: settings.default_service.clone(),
+        learned: settings.routing.as_ref().map(routing::Routing::learned),
         service_levels: settings.service_levels.clone(),
     })
 }
@@ -233,10 +266,15 @@ pub fn app(state: AppState) -> Router {
         .merge(pages::router())
         .merge(workspace::router())
         .merge(trends::router())
+        .merge(problems::router())
+        .merge(learning::router())
+        .merge(mot::router())
         .merge(open311::router())
         .merge(forms::router())
         .merge(track::router())
         .merge(help::router())
+        .merge(two_factor::router())
+        .merge(customers::router())
         .route("/customers/{id}/export", axum::routing::get(privacy::export))
         .route(
             "/contacts/{id}/redact",
@@ -249,14 +287,35 @@ pub fn app(state: AppState) -> Router {
         .route("/satisfaction", axum::routing::get(satisfaction::page))
         .route("/satisfaction.csv", axum::routing::get(satisfaction::csv))
         .merge(calls::router())
+        .merge(meta::router())
         .route("/healthz", axum::routing::get(|| async { "ok" }))
+        .route("/readyz", axum::routing::get(metrics::readyz))
+        .route("/metrics", axum::routing::get(metrics::metrics))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), metrics::track))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             audit::client_address,
         ))
-        .layer(TraceLayer::new_for_http())
+        .layer(TraceLayer::new_for_http().make_span_with(request_span))
+        // Every request has an id (the caller's `X-Request-Id`, or a new UUID), in its log
+        // span and echoed in the response, so a resident's "it failed at 10:02" can be found.
+        .layer(tower_http::request_id::PropagateRequestIdLayer::x_request_id())
+        .layer(tower_http::request_id::SetRequestIdLayer::x_request_id(
+            tower_http::request_id::MakeRequestUuid,
+        ))
         .layer(axum::middleware::from_fn(security_headers))
         .with_state(state)
+}
+
+/// The log span of one request: method, path (never the query: it may hold a resident's
+/// tracking key) and request id.
+fn request_span<B>(req: &axum::http::Request<B>) -> tracing::Span {
+    let id = req
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
 }
 
 /// Headers every response carries: no inline script may run, nothing may frame us.

@@ -87,10 +87,11 @@ struct LoginForm {
 
 async fn login(State(state): State<AppState>, Form(f): Form<LoginForm>) -> Response {
     match crate::auth::sign_in(&state, &f.email, &f.password).await {
-        Ok((secret, _)) => {
+        Ok(crate::auth::PasswordOk::Session(secret, _)) => {
             let cookie = cookie_header(&state, &secret, state.settings().session_hours * 3600);
             ([(header::SET_COOKIE, cookie)], Redirect::to("/cases")).into_response()
         }
+        Ok(crate::auth::PasswordOk::NeedsCode(user)) => crate::two_factor::ask_for_code(&state, &user).await,
         Err(e) => {
             // Refusals keep their status (401, or 429 when locked or rate limited).
             let status = if e.status.is_client_error() {

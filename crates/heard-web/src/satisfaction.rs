@@ -123,7 +123,7 @@ pub(crate) async fn csv(State(state): State<AppState>, Staff(caller): Staff, Que
 
 /// A CSV field, quoted when it must be; a leading `=`, `+`, `-` or `@` is defused so a
 /// spreadsheet never runs a staff name as a formula.
-fn csv_field(s: &str) -> String {
+pub(crate) fn csv_field(s: &str) -> String {
     let s = if s.starts_with(['=', '+', '-', '@']) {
         format!("'{s}")
     } else {

@@ -5,14 +5,12 @@
 //! The detector replays the last ~14 months of inbound contacts; the result is cached for a
 //! minute per node, so the page is cheap to open however often people look.
 
-use crate::pages::{Staff, render};
+use crate::pages::Staff;
 use crate::{AppState, problem::ApiError};
-use askama::Template;
 use axum::extract::State;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::get;
 use heard_core::CaseReference;
-use heard_store::UserRecord;
 use heard_store::queries::TrendContact;
 use heard_trends::demand::{Cause, Context, classify};
 use heard_trends::{ALARM_SCORE, Alarm, Detector, Evidence, Settings};
@@ -30,18 +28,27 @@ const MAX_CONTACTS: u32 = 300_000;
 const SHOWN_DAYS: i32 = 28;
 /// The pseudo-category of the pass that looks at each site across all services.
 const ACROSS: &str = "\u{1}across services";
+/// How the across-services pass's unit is stored with staff decisions.
+pub const ACROSS_UNIT: &str = "(across services)";
 /// The unit of a service's contacts whose case has no site.
 const NO_SITE: &str = "(no site recorded)";
 /// Days of daily counts in each chart.
 const CHART_DAYS: i32 = 90;
 
 pub fn router() -> axum::Router<AppState> {
-    axum::Router::new().route("/trends", get(trends_page))
+    axum::Router::new()
+        .route("/trends", get(trends_page))
+        .merge(crate::alarms::router())
 }
 
 /// One emerging issue as the page shows it.
 #[derive(Debug, Clone)]
 pub struct Issue {
+    /// The alarm's unit as stored with staff decisions: the service's name, or
+    /// [`ACROSS_UNIT`] for the pass across services; with `site` and `starts_on`, its key.
+    pub category: String,
+    /// The first day of the alarm's window (`YYYY-MM-DD`).
+    pub starts_on: String,
     /// The words its contacts share that the service's other contacts rarely use.
     pub label: String,
     /// The services its evidence comes from (one, or several for a problem at one site
@@ -105,50 +112,24 @@ pub struct TrendsView {
     pub computed_at: String,
 }
 
-#[derive(Template)]
-#[template(path = "trends.html")]
-struct TrendsPage {
-    user: Option<UserRecord>,
-    csrf: String,
-    issues: Vec<Issue>,
-    contacts: String,
-    computed_at: String,
-    threshold: f64,
-    demand_tables: Vec<DemandTable>,
+async fn trends_page(State(state): State<AppState>, Staff(caller): Staff) -> Response {
+    crate::alarms::page(&state, &caller, None).await
 }
 
-async fn trends_page(State(state): State<AppState>, Staff(caller): Staff) -> Response {
-    let view = match view(&state).await {
-        Ok(v) => v,
-        Err(e) => return (e.status, e.detail.unwrap_or_default()).into_response(),
-    };
-    let issues = view
-        .issues
-        .iter()
-        .filter(|i| i.services.iter().all(|s| caller.sees(s)))
-        .cloned()
-        .collect();
-    let demand_tables = vec![
+/// The failure-demand tables the caller may see: by service, and by channel.
+pub(crate) fn demand_tables(view: &TrendsView, caller: &crate::Caller) -> Vec<DemandTable> {
+    vec![
         DemandTable {
             caption: "By service",
             heading: "Service",
-            rows: demand_rows(&view.demand, &caller, |d| d.service_name.clone()),
+            rows: demand_rows(&view.demand, caller, |d| d.service_name.clone()),
         },
         DemandTable {
             caption: "By channel",
             heading: "Channel",
-            rows: demand_rows(&view.demand, &caller, |d| d.channel.clone()),
+            rows: demand_rows(&view.demand, caller, |d| d.channel.clone()),
         },
-    ];
-    render(&TrendsPage {
-        csrf: caller.csrf_token.clone().unwrap_or_default(),
-        user: Some(caller.user),
-        issues,
-        contacts: view.contacts.clone(),
-        demand_tables,
-        computed_at: view.computed_at.clone(),
-        threshold: ALARM_SCORE,
-    })
+    ]
 }
 
 /// Sums the visible services' failure demand by `key` (service or channel), largest share first.
@@ -315,6 +296,12 @@ pub fn detect(contacts: &[TrendContact], prefix: &str, now: Timestamp) -> Trends
                 )
             };
             Issue {
+                category: if a.category == ACROSS {
+                    ACROSS_UNIT.to_string()
+                } else {
+                    a.category.clone()
+                },
+                starts_on: heard_trends::replay::format_day(a.day - a.window_days + 1),
                 label: vocabulary.label(evidence.iter().map(|c| c.text.as_str()), 3),
                 services,
                 service_name,

@@ -9,10 +9,17 @@
   var summary = document.querySelector("[data-autofocus]");
   if (summary) { summary.focus(); }
 
-  // Alt+J / Alt+K: next / previous job.
+  // Alt+J / Alt+K: next / previous job. Alt+L: link the case as a duplicate of the first
+  // open case suggested as the same issue.
   var jobs = Array.prototype.slice.call(document.querySelectorAll("a[data-job]"));
   document.addEventListener("keydown", function (e) {
-    if (!e.altKey || e.ctrlKey || e.metaKey || jobs.length === 0) { return; }
+    if (!e.altKey || e.ctrlKey || e.metaKey) { return; }
+    if (e.code === "KeyL") {
+      var link = document.querySelector("form[data-duplicate] button");
+      if (link) { e.preventDefault(); link.click(); }
+      return;
+    }
+    if (jobs.length === 0) { return; }
     var step = e.code === "KeyJ" ? 1 : e.code === "KeyK" ? -1 : 0;
     if (step === 0) { return; }
     e.preventDefault();
@@ -93,11 +100,31 @@
   }
   if (channel) { channel.addEventListener("change", showEmailFields); showEmailFields(); }
 
-  // Live: who else has this case open, and has anything new arrived.
+  // Live: who else has this case open, and has anything new arrived. New messages are put
+  // into the timeline in place (the page's forms keep what is being typed); if that fails,
+  // the banner offers a reload.
   if (reference) {
     var shown = parseInt(header.getAttribute("data-contacts"), 10) || 0;
     var presence = document.querySelector("[data-presence]");
     var banner = document.querySelector("[data-live-banner]");
+    var timeline = document.querySelector("ol.timeline");
+    var showNew = function (count) {
+      shown = count;
+      var onLatest = !/[?&]before=/.test(window.location.search);
+      if (!timeline || !onLatest) { if (banner) { banner.hidden = false; } return; }
+      fetch("/cases/" + reference, { credentials: "same-origin" })
+        .then(function (r) { return r.ok ? r.text() : Promise.reject(r.status); })
+        .then(function (html) {
+          var fresh = new DOMParser().parseFromString(html, "text/html").querySelector("ol.timeline");
+          if (!fresh) { return Promise.reject("no timeline"); }
+          timeline.innerHTML = fresh.innerHTML;
+          if (banner) {
+            banner.querySelector("p").textContent = "A new message has arrived: it is at the top of the timeline.";
+            banner.hidden = false;
+          }
+        })
+        .catch(function () { if (banner) { banner.hidden = false; } });
+    };
     var poll = function () {
       fetch("/cases/" + reference + "/live", { credentials: "same-origin" })
         .then(function (r) { return r.ok ? r.json() : null; })
@@ -106,7 +133,7 @@
           if (presence) {
             presence.textContent = j.viewers.length ? "Also working on this case: " + j.viewers.join(", ") : "";
           }
-          if (banner && j.contacts > shown) { banner.hidden = false; }
+          if (j.contacts > shown) { showNew(j.contacts); }
         }).catch(function () {});
     };
     poll();

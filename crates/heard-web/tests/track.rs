@@ -567,6 +567,14 @@ on_both!(
             html.contains("<h1>Tyllau yn y ffordd</h1>"),
             "the service's Welsh name: {html}"
         );
+        assert!(
+            html.contains("Pa mor ddwfn yw e?") && html.contains("Llai na 4cm"),
+            "the service's questions and answers in Welsh: {html}"
+        );
+        assert!(
+            html.contains("Deeper than 4cm"),
+            "an answer with no Welsh falls back to English: {html}"
+        );
 
         // Switching language: the page in Welsh, the choice remembered.
         let r = app.http.get(app.url("/track?lang=cy")).send().await.unwrap();

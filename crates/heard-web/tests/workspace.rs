@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{Session, TestApp, spawn};
+use common::{Session, TestApp, hidden, spawn};
 use heard_core::Role;
 use heard_store::testing::TestDb;
 use reqwest::{Method, StatusCode};
@@ -22,15 +22,6 @@ async fn email_in(app: &TestApp, from: &str, subject: &str, body: &str, service:
         .await;
     assert!(s.is_success(), "{s} {v}");
     v["case"]["reference"].as_str().unwrap().to_string()
-}
-
-/// The value of the first hidden input called `name` on a page.
-fn hidden(html: &str, name: &str) -> String {
-    let at = html
-        .find(&format!("name=\"{name}\" value=\""))
-        .unwrap_or_else(|| panic!("no {name} on the page"));
-    let rest = &html[at + name.len() + 15..];
-    rest[..rest.find('"').unwrap()].to_string()
 }
 
 async fn agent(app: &TestApp) -> Session {
@@ -751,4 +742,152 @@ on_both!(signing_out_from_the_pages_ends_the_session_and_is_audited, |app| {
         common::audited(&app, "action=session.sign_out", |_| true).await,
         "the sign-out is in the audit log"
     );
+});
+
+on_both!(
+    a_long_case_shows_its_newest_messages_and_pages_back_to_the_first,
+    |app| {
+        // 130 messages from one resident join one case.
+        let mut reference = String::new();
+        for n in 1..=130 {
+            let (s, v) = app
+                .api(
+                    reqwest::Method::POST,
+                    "/api/v1/contacts",
+                    Some(serde_json::json!({"channel": "web_form", "from": "chatty@example.com",
+                    "body": format!("Message number {n:03} about the pothole"), "service": "highways"})),
+                )
+                .await;
+            assert_eq!(s, StatusCode::CREATED, "{v}");
+            reference = v["case"]["reference"].as_str().unwrap().to_string();
+        }
+        let agent = app
+            .sign_in_as("pager@test.heard", "Page Turner", Role::Agent, &[])
+            .await;
+        let (s, html) = agent.page(&format!("/cases/{reference}")).await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(html.contains("Message number 130"), "the newest is shown");
+        assert!(html.contains("Message number 031"), "a page of the newest hundred");
+        assert!(
+            html.contains("data-contacts=\"130\""),
+            "the live check counts them all, not the page"
+        );
+        assert!(
+            !html.contains("Message number 030"),
+            "older ones wait for the next page"
+        );
+        let at = html.find("?before=").expect("an Earlier messages link") + "?before=".len();
+        let cursor = &html[at..at + html[at..].find('"').unwrap()];
+        let (s, older) = agent.page(&format!("/cases/{reference}?before={cursor}")).await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(older.contains("These are earlier messages"), "{older}");
+        assert!(older.contains("Message number 001") && older.contains("Message number 030"));
+        assert!(!older.contains("Message number 031"));
+        assert!(!older.contains("data-earlier-link"), "nothing before the first");
+        // The API says there is more, and hands the same cursor.
+        let (_, v) = app
+            .api(reqwest::Method::GET, &format!("/api/v1/cases/{reference}"), None)
+            .await;
+        assert_eq!(v["contacts"].as_array().unwrap().len(), 100);
+        assert!(v["earlier"].is_string(), "{v}");
+    }
+);
+
+on_both!(queues_and_the_api_filter_by_team, |app| {
+    let (s, v) = app
+        .api(
+            reqwest::Method::POST,
+            "/api/v1/contacts",
+            Some(json!({"channel": "web_form", "from": "teamed@example.com", "body": "A pothole", "service": "highways"})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let reference = v["case"]["reference"].as_str().unwrap().to_string();
+    let agent = app.sign_in_as("teams@test.heard", "Tim Teams", Role::Agent, &[]).await;
+    let row = format!("href=\"/cases/{reference}\">{reference}</a></td>");
+    let (_, html) = agent.page("/cases?view=all&team=streets").await;
+    assert!(html.contains(&row), "the Streets team holds it: {html}");
+    assert!(
+        html.contains("<option value=\"streets\" selected>Streets</option>"),
+        "{html}"
+    );
+    let (_, html) = agent.page("/cases?view=all&team=nobody").await;
+    assert!(!html.contains(&row), "{html}");
+    let (_, v) = app.api(Method::GET, "/api/v1/cases?team=streets", None).await;
+    assert_eq!(v["items"].as_array().unwrap().len(), 1, "{v}");
+    let (_, v) = app.api(Method::GET, "/api/v1/cases?team=nobody", None).await;
+    assert!(v["items"].as_array().unwrap().is_empty(), "{v}");
+});
+
+on_both!(an_agent_splits_another_matter_into_its_own_case, |app| {
+    let mut reference = String::new();
+    for body in [
+        "Pothole outside number 12",
+        "Also, the street light by the church is out",
+    ] {
+        let (s, v) = app
+            .api(
+                Method::POST,
+                "/api/v1/contacts",
+                Some(json!({"channel": "web_form", "from": "two.things@example.com", "body": body, "service": "highways"})),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+        reference = v["case"]["reference"].as_str().unwrap().to_string();
+    }
+    let (_, v) = app.api(Method::GET, &format!("/api/v1/cases/{reference}"), None).await;
+    let contacts = v["contacts"].as_array().unwrap();
+    assert_eq!(contacts.len(), 2, "both joined one case");
+    let light = contacts[1]["id"].as_i64().unwrap().to_string();
+    let all: Vec<String> = contacts.iter().map(|c| c["id"].as_i64().unwrap().to_string()).collect();
+    let agent = app
+        .sign_in_as("splitter@test.heard", "Sam Splitter", Role::Agent, &[])
+        .await;
+    let (_, html) = agent.page(&format!("/cases/{reference}")).await;
+    assert!(html.contains("Split into a new case"), "{html}");
+
+    // Nothing chosen, or everything: refused by the field, nothing moved.
+    let (s, _, html) = agent
+        .post(&format!("/cases/{reference}/split"), &[("title", "Street light")])
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        html.contains("choose the messages that belong to the new case"),
+        "{html}"
+    );
+    let (s, _, html) = agent
+        .post(
+            &format!("/cases/{reference}/split"),
+            &[
+                ("contact", all[0].as_str()),
+                ("contact", all[1].as_str()),
+                ("title", "Street light"),
+            ],
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("leave at least one message"), "{html}");
+
+    let (s, location, _) = agent
+        .post(
+            &format!("/cases/{reference}/split"),
+            &[("contact", light.as_str()), ("title", "Street light out by the church")],
+        )
+        .await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    let new = location
+        .trim_start_matches("/cases/")
+        .split('?')
+        .next()
+        .unwrap()
+        .to_string();
+    assert_ne!(new, reference);
+    let (_, v) = app.api(Method::GET, &format!("/api/v1/cases/{new}"), None).await;
+    assert_eq!(v["title"], "Street light out by the church");
+    assert_eq!(v["contacts"].as_array().unwrap().len(), 1);
+    assert!(v["contacts"][0]["body"].as_str().unwrap().contains("street light"));
+    let (_, v) = app.api(Method::GET, &format!("/api/v1/cases/{reference}"), None).await;
+    assert_eq!(v["contacts"].as_array().unwrap().len(), 1, "one message stays");
+    let (_, html) = agent.page(&format!("/cases/{reference}")).await;
+    assert!(html.contains(&format!("Messages split off into {new}")), "{html}");
 });

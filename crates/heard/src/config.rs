@@ -22,12 +22,18 @@ pub struct Config {
     pub service_levels: Vec<heard_core::service_level::ServiceLevel>,
     /// How long closed cases keep their personal data (`[[retention]]`); none: kept.
     pub retention: Vec<heard_core::retention::RetentionRule>,
+    /// Values a case must have confirmed before it closes (`[[required_fields]]`).
+    pub required_fields: Vec<heard_core::job::RequiredFields>,
     /// What residents are told unasked: acknowledgements and status changes (`[updates]`).
     pub updates: heard_core::updates::UpdatePolicy,
     /// Text messages through GOV.UK Notify (`[notify]`); without it, none are sent.
     pub notify: Option<Notify>,
+    /// Facebook Page and Instagram messages in and out (`[meta]`); without it, none.
+    pub meta: Option<Meta>,
     /// Email: mailboxes and limits (see `mail_config.rs`).
     pub email: crate::mail_config::Email,
+    /// Routing learned from the council's history (`[routing]`).
+    pub routing: Routing,
     /// Teams, services and sites to create or update at start (by slug).
     pub teams: Vec<Team>,
     pub services: Vec<Service>,
@@ -48,6 +54,9 @@ pub struct Server {
     /// The address residents reach heard at (`https://contact.council.gov.uk`), for
     /// the links in emails to them; default: `http://` and `listen`.
     pub public_url: Option<String>,
+    /// The environment variable holding a bearer token that may read `/metrics` from
+    /// anywhere; without one only loopback clients may.
+    pub metrics_token_env: Option<String>,
 }
 
 impl Default for Server {
@@ -58,6 +67,41 @@ impl Default for Server {
             session_hours: 9,
             trusted_proxy: false,
             public_url: None,
+            metrics_token_env: None,
+        }
+    }
+}
+
+/// Routing learned from the council's history. On by default: heard trains a model from
+/// its own settled cases as soon as there are enough, and keywords route until then.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Routing {
+    pub enabled: bool,
+    /// The model folder, relative to the data folder (`heard route train --model` writes one).
+    pub model: PathBuf,
+    /// Below this confidence (0–1) a contact goes to the triage service, where a person routes it.
+    pub threshold: f32,
+    /// The service (slug) whose queue holds those contacts; created if missing.
+    pub triage_service: String,
+    /// The team that owns a newly created triage service (slug), e.g. the contact centre.
+    pub triage_team: Option<String>,
+    /// Retrain once this many routing corrections have been made.
+    pub retrain_after: u32,
+    /// Retrain at least this often, in days, as new cases settle.
+    pub retrain_days: u32,
+}
+
+impl Default for Routing {
+    fn default() -> Self {
+        Routing {
+            enabled: true,
+            model: PathBuf::from("route-model"),
+            threshold: heard_understand::route::DEFAULT_TRIAGE_THRESHOLD,
+            triage_service: "triage".into(),
+            triage_team: None,
+            retrain_after: 20,
+            retrain_days: 7,
         }
     }
 }
@@ -155,6 +199,63 @@ impl Notify {
     }
 }
 
+/// A Facebook Page (and the Instagram account linked to it) on Meta's Messenger Platform.
+/// Each secret is named by the environment variable holding it, never written here.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Meta {
+    /// The token Meta must echo when the webhook is subscribed (the council chooses it).
+    pub verify_token_env: String,
+    /// The app secret that signs every webhook delivery.
+    pub app_secret_env: String,
+    /// The Page access token replies are sent with.
+    pub page_access_token_env: String,
+    #[serde(default = "meta_base_url")]
+    pub base_url: String,
+    /// How often the social outbox is sent, in seconds.
+    #[serde(default = "five")]
+    pub every_seconds: u64,
+}
+
+fn meta_base_url() -> String {
+    heard_channels::meta::DEFAULT_BASE_URL.to_string()
+}
+
+impl Meta {
+    fn validate(&self) -> anyhow::Result<()> {
+        for (field, name) in [
+            ("verify_token_env", &self.verify_token_env),
+            ("app_secret_env", &self.app_secret_env),
+            ("page_access_token_env", &self.page_access_token_env),
+        ] {
+            if name.trim().is_empty() || name.contains(['=', '\0']) {
+                bail!("meta.{field}: must name an environment variable, got `{name}`");
+            }
+        }
+        if !(self.base_url.starts_with("https://") || self.base_url.starts_with("http://")) {
+            bail!("meta.base_url: must start with https://, got `{}`", self.base_url);
+        }
+        Ok(())
+    }
+
+    /// The settings, with each secret read from the environment; errors name what is missing.
+    pub fn settings(&self) -> anyhow::Result<heard_channels::meta::MetaSettings> {
+        let read = |field: &str, name: &str| {
+            std::env::var(name)
+                .ok()
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty())
+                .ok_or_else(|| anyhow::anyhow!("meta.{field}: ${name} is not set"))
+        };
+        Ok(heard_channels::meta::MetaSettings {
+            verify_token: read("verify_token_env", &self.verify_token_env)?,
+            app_secret: read("app_secret_env", &self.app_secret_env)?,
+            page_access_token: read("page_access_token_env", &self.page_access_token_env)?,
+            base_url: self.base_url.clone(),
+        })
+    }
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Team {
@@ -239,6 +340,21 @@ impl Config {
         {
             bail!("server.public_url: must start with https:// (or http:// for local use), got `{url}`");
         }
+        if !(0.0..=1.0).contains(&self.routing.threshold) {
+            bail!(
+                "routing.threshold: must be between 0 and 1, got {}",
+                self.routing.threshold
+            );
+        }
+        if !heard_core::contact::is_slug(&self.routing.triage_service) {
+            bail!(
+                "routing.triage_service: `{}` is not a service slug",
+                self.routing.triage_service
+            );
+        }
+        if self.routing.retrain_after == 0 || self.routing.retrain_days == 0 {
+            bail!("routing.retrain_after and routing.retrain_days: must be at least 1");
+        }
         if self.server.session_hours < 1 || self.server.session_hours > 24 * 30 {
             bail!("server.session_hours: must be between 1 and 720");
         }
@@ -254,6 +370,9 @@ impl Config {
         }
         heard_core::service_level::ServiceLevels::new(self.service_levels.clone()).map_err(|e| anyhow::anyhow!(e))?;
         heard_core::retention::validate(&self.retention).map_err(|e| anyhow::anyhow!(e))?;
+        for (i, r) in self.required_fields.iter().enumerate() {
+            r.validate().map_err(|e| anyhow::anyhow!("required_fields[{i}].{e}"))?;
+        }
         for (i, s) in self.services.iter().enumerate() {
             if !heard_core::contact::is_slug(&s.slug) {
                 bail!(
@@ -273,6 +392,9 @@ impl Config {
             }
         }
         self.email.validate()?;
+        if let Some(meta) = &self.meta {
+            meta.validate()?;
+        }
         if let Some(url) = &self.database_url
             && !(url.starts_with("sqlite:") || url.starts_with("postgres://") || url.starts_with("postgresql://"))
         {
@@ -302,6 +424,13 @@ impl Config {
             session_hours: self.server.session_hours,
             secure_cookies: self.server.secure_cookies,
             trusted_proxy: self.server.trusted_proxy,
+            metrics_token: self.server.metrics_token_env.as_ref().and_then(|name| {
+                let token = std::env::var(name).ok().filter(|t| !t.trim().is_empty());
+                if token.is_none() {
+                    tracing::warn!(variable = %name, "server.metrics_token_env names an unset variable: /metrics answers loopback clients only");
+                }
+                token.map(|t| t.trim().to_string())
+            }),
             job_limit: self.workspace.job_limit,
             reply_from: self
                 .email
@@ -335,6 +464,11 @@ impl Config {
                     .collect();
                 u
             },
+            // Loaded by `heard serve` (it needs the data folder and is shared with email).
+            routing: None,
+            required_fields: self.required_fields.clone(),
+            // Read from the environment by `heard serve` (see `Meta::settings`).
+            meta: None,
         }
     }
 }
@@ -356,6 +490,9 @@ pub const STARTER: &str = r#"# heard configuration. Every setting is optional; t
 # trusted_proxy = false
 # The address residents reach heard at, for the links in emails to them.
 # public_url = "https://contact.council.gov.uk"
+# /metrics answers loopback clients; to scrape it from elsewhere, name the environment
+# variable holding a bearer token the scraper sends.
+# metrics_token_env = "HEARD_METRICS_TOKEN"
 
 # Retention schedule: closed cases lose their personal data (words, values, files, notes,
 # locations; the figures stay) this many years after closing. The most specific rule
@@ -379,6 +516,15 @@ pub const STARTER: &str = r#"# heard configuration. Every setting is optional; t
 # api_key_env = "NOTIFY_API_KEY"      # the environment variable holding the API key
 # sms_template_id = "f33517ff-2a88-4f6e-b855-c550268ce08a"
 # base_url = "https://api.notifications.service.gov.uk"
+
+# Facebook Page and Instagram messages (Meta's Messenger Platform). Point the app's
+# webhook at https://<public_url>/webhooks/meta, subscribed to `messages`; each secret
+# is read from the environment variable named here.
+# [meta]
+# verify_token_env = "META_VERIFY_TOKEN"
+# app_secret_env = "META_APP_SECRET"
+# page_access_token_env = "META_PAGE_ACCESS_TOKEN"
+# base_url = "https://graph.facebook.com"
 
 [workspace]
 # Cases an agent may hold open as jobs at once (1 to 8).
@@ -417,6 +563,25 @@ pub const STARTER: &str = r#"# heard configuration. Every setting is optional; t
 # reference_prefix = "HRD"
 # Where a contact goes when nothing routes it.
 # default_service = "customer-services"
+
+# Values a case must have confirmed (under "Read from the contacts") before it can close.
+# [[required_fields]]
+# service = "revenues-and-benefits"   # omit for every service
+# kind = "complaint"                  # omit for every kind
+# fields = ["council_tax_ref", "address"]
+
+[routing]
+# Routing learned from the council's own history: heard trains a model from its settled
+# cases (closed, or moved by an agent) as soon as there are enough, retrains as agents
+# correct it, and keywords route until then. `heard route train --input last-year.jsonl
+# --model <data folder>/route-model` loads a model from history kept elsewhere.
+# enabled = true
+# model = "route-model"        # folder, relative to the data folder
+# threshold = 0.5              # below this confidence a contact goes to triage
+# triage_service = "triage"    # created if missing; a person routes what lands here
+# triage_team = "contact-centre"
+# retrain_after = 20           # corrections
+# retrain_days = 7
 
 [limits]
 # max_request_mb = 40      # largest API request (attachments travel base64-encoded)
@@ -491,6 +656,38 @@ mod tests {
                 .unwrap_err()
                 .to_string()
                 .contains("council.reference_prefix")
+        );
+    }
+
+    #[test]
+    fn meta_settings_are_checked_by_name() {
+        let bad: Config =
+            toml::from_str("[meta]\nverify_token_env = \"\"\napp_secret_env = \"S\"\npage_access_token_env = \"T\"\n")
+                .unwrap();
+        assert!(
+            bad.validate()
+                .unwrap_err()
+                .to_string()
+                .contains("meta.verify_token_env")
+        );
+        let bad: Config = toml::from_str(
+            "[meta]\nverify_token_env = \"V\"\napp_secret_env = \"S\"\npage_access_token_env = \"T\"\n\
+             base_url = \"graph.facebook.com\"\n",
+        )
+        .unwrap();
+        assert!(bad.validate().unwrap_err().to_string().contains("meta.base_url"));
+        let good: Config = toml::from_str(
+            "[meta]\nverify_token_env = \"HEARD_TEST_META_UNSET_V\"\napp_secret_env = \"S\"\n\
+             page_access_token_env = \"T\"\n",
+        )
+        .unwrap();
+        good.validate().unwrap();
+        let meta = good.meta.unwrap();
+        assert_eq!(meta.base_url, "https://graph.facebook.com");
+        let e = meta.settings().unwrap_err().to_string();
+        assert!(
+            e.contains("meta.verify_token_env") && e.contains("HEARD_TEST_META_UNSET_V"),
+            "{e}"
         );
     }
 

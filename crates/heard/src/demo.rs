@@ -166,6 +166,7 @@ pub async fn load(store: &Store, seed: u64) -> anyhow::Result<()> {
 fn report_details(services: &[heard_demo::Service]) -> Vec<heard_store::reports::ServiceDetails> {
     use heard_core::service_form::{FieldChoice, FieldType, ServiceField};
     let choice = |key: &str, name: &str| FieldChoice {
+        name_cy: String::new(),
         key: key.into(),
         name: name.into(),
     };
@@ -177,6 +178,8 @@ fn report_details(services: &[heard_demo::Service]) -> Vec<heard_store::reports:
                     "Potholes, broken pavements, street lights and road signs",
                     "Streets",
                     vec![ServiceField {
+                        description_cy: String::new(),
+                        datatype_description_cy: String::new(),
                         code: "problem".into(),
                         description: "What is the problem?".into(),
                         datatype: FieldType::Singlevaluelist,
@@ -194,6 +197,8 @@ fn report_details(services: &[heard_demo::Service]) -> Vec<heard_store::reports:
                     "Missed bins, fly-tipping and litter",
                     "Streets",
                     vec![ServiceField {
+                        description_cy: String::new(),
+                        datatype_description_cy: String::new(),
                         code: "bin".into(),
                         description: "Which bin, if a collection was missed?".into(),
                         datatype: FieldType::Singlevaluelist,

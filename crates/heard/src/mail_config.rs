@@ -154,6 +154,7 @@ pub async fn spawn(
     config: &crate::config::Config,
     store: &heard_store::Store,
     files: &heard_store::files::FileStore,
+    routing: Option<&heard_web::routing::Routing>,
 ) -> anyhow::Result<()> {
     let email = &config.email;
     if let Some(smtp) = &email.smtp {
@@ -165,7 +166,8 @@ pub async fn spawn(
     let Some(imap) = &email.imap else {
         return Ok(());
     };
-    let web = config.web_settings();
+    let mut web = config.web_settings();
+    web.routing = routing.cloned();
     let ingestor = heard_channels::ingest::Ingestor::new(
         store.clone(),
         files.clone(),
@@ -227,6 +229,7 @@ impl Email {
     pub fn mail_settings(&self, web: &heard_web::WebSettings) -> heard_channels::ingest::MailSettings {
         let limits = &web.limits;
         heard_channels::ingest::MailSettings {
+            learned: web.routing.as_ref().map(heard_web::routing::Routing::learned),
             mailboxes: self
                 .mailboxes
                 .iter()

@@ -78,6 +78,11 @@ enum Command {
         #[command(subcommand)]
         command: commands::route::Command,
     },
+    /// Recognising the customer: find duplicates in a customer list or link two lists (CSV).
+    Customers {
+        #[command(subcommand)]
+        command: commands::customers::Command,
+    },
     /// Trends: replay a history through the emerging-issue detector.
     Trends {
         #[command(subcommand)]
@@ -98,6 +103,10 @@ enum Command {
         #[command(subcommand)]
         command: commands::audit::Command,
     },
+    /// Back up a running SQLite store (database snapshot, attachments, manifest) into a new folder.
+    Backup(commands::backup::BackupArgs),
+    /// Restore a backup into the data folder (refuses a non-empty one without --force).
+    Restore(commands::backup::RestoreArgs),
     /// Measure heard (see docs/BENCHMARKS.md).
     Bench {
         #[command(subcommand)]
@@ -107,12 +116,28 @@ enum Command {
 
 #[derive(Debug, Subcommand)]
 enum TokenCommand {
-    /// Create an API bearer token for a user and print it.
+    /// Create an API bearer token for a user and print it (shown once; stored hashed).
     Create {
         #[arg(long)]
         user: String,
         #[arg(long, default_value = "cli")]
         label: String,
+        /// The token may read but not change anything.
+        #[arg(long)]
+        read_only: bool,
+        /// Only these services (comma-separated slugs), within what the user may see.
+        #[arg(long, value_delimiter = ',')]
+        services: Vec<String>,
+        /// The token stops working after this many days.
+        #[arg(long)]
+        expires_days: Option<u32>,
+    },
+    /// List tokens (never their secrets).
+    List,
+    /// Revoke a token at once, by the id `heard token list` shows.
+    Revoke {
+        #[arg(long)]
+        id: i64,
     },
 }
 
@@ -137,13 +162,18 @@ enum UserCommand {
 }
 
 fn main() -> anyhow::Result<()> {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "heard=info,heard_web=info,tower_http=warn".into()),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| "heard=info,heard_web=info,tower_http=warn".into());
+    let logs = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    // HEARD_LOG_FORMAT=json: one JSON object per line, with the request's span (request id,
+    // method, path), for a log collector.
+    if std::env::var("HEARD_LOG_FORMAT").is_ok_and(|f| f == "json") {
+        logs.json().with_current_span(true).with_span_list(false).init();
+    } else {
+        logs.init();
+    }
     let cli = Cli::parse();
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(run(cli))
@@ -202,7 +232,14 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             demo::load(&store, seed).await?;
         }
         Command::Token {
-            command: TokenCommand::Create { user, label },
+            command:
+                TokenCommand::Create {
+                    user,
+                    label,
+                    read_only,
+                    services,
+                    expires_days,
+                },
         } => {
             let config = Config::load(&data_dir, cli.config.as_deref())?;
             let store = open(&config, &data_dir).await?;
@@ -211,10 +248,64 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 .user_for_login(&user)
                 .await?
                 .with_context(|| format!("no user {user}"))?;
-            let token = store.create_token(u.id, &label).await?;
-            let detail = serde_json::json!({"user": u.email, "label": label});
+            let known: Vec<String> = store.services().await?.into_iter().map(|s| s.slug).collect();
+            if let Some(bad) = services.iter().find(|s| !known.contains(s)) {
+                bail!("--services: no service `{bad}` (known: {})", known.join(", "));
+            }
+            let scope = heard_store::users::TokenScope { read_only, services };
+            let expires =
+                expires_days.map(|d| jiff::Timestamp::now() + jiff::SignedDuration::from_hours(24 * i64::from(d)));
+            let token = store.create_scoped_token(u.id, &label, &scope, expires).await?;
+            let detail = serde_json::json!({
+                "user": u.email, "label": label, "read_only": scope.read_only,
+                "services": scope.services, "expires_days": expires_days,
+            });
             commands::audit::record_cli(&store, "token.create", ("user", u.id.to_string()), as_map(detail)).await?;
             println!("{token}");
+        }
+        Command::Token {
+            command: TokenCommand::List,
+        } => {
+            let config = Config::load(&data_dir, cli.config.as_deref())?;
+            let store = open(&config, &data_dir).await?;
+            store.ensure_current().await?;
+            for t in store.tokens().await? {
+                let state = match (t.revoked_at, t.expires_at) {
+                    (Some(at), _) => format!("revoked {at}"),
+                    (None, Some(at)) if at <= jiff::Timestamp::now() => format!("expired {at}"),
+                    (None, Some(at)) => format!("until {at}"),
+                    (None, None) => "live".to_string(),
+                };
+                let services = if t.scope.services.is_empty() {
+                    "all the user's services".to_string()
+                } else {
+                    t.scope.services.join(",")
+                };
+                let access = if t.scope.read_only {
+                    "read only"
+                } else {
+                    "read and write"
+                };
+                println!("{}\t{}\t{}\t{access}\t{services}\t{state}", t.id, t.user, t.label);
+            }
+        }
+        Command::Token {
+            command: TokenCommand::Revoke { id },
+        } => {
+            let config = Config::load(&data_dir, cli.config.as_deref())?;
+            let store = open(&config, &data_dir).await?;
+            store.ensure_current().await?;
+            if !store.revoke_token(id).await? {
+                bail!("--id: no live token {id} (see `heard token list`)");
+            }
+            commands::audit::record_cli(
+                &store,
+                "token.revoke",
+                ("token", id.to_string()),
+                serde_json::Map::new(),
+            )
+            .await?;
+            println!("token {id} revoked");
         }
         Command::User {
             command:
@@ -261,10 +352,13 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Calendar { command } => commands::calendar::run(command)?,
         Command::Extract(args) => commands::extract::run(args)?,
         Command::Route { command } => commands::route::run(command)?,
+        Command::Customers { command } => commands::customers::run(command)?,
         Command::Trends { command } => commands::trends::run(command)?,
         Command::Import { command } => commands::import::run(command, &data_dir, cli.config.as_deref()).await?,
         Command::Audit { command } => commands::audit::run(command, &data_dir, cli.config.as_deref()).await?,
         Command::Retention { command } => commands::retention::run(command, &data_dir, cli.config.as_deref()).await?,
+        Command::Backup(args) => commands::backup::backup(args, &data_dir, cli.config.as_deref())?,
+        Command::Restore(args) => commands::backup::restore(args, &data_dir, cli.config.as_deref())?,
     }
     Ok(())
 }
@@ -363,16 +457,31 @@ async fn serve(
     logins: Option<&[&str]>,
 ) -> anyhow::Result<()> {
     let files = heard_web::files::FileStore::local(data_dir.join("files"));
-    mail_config::spawn(config, &store, &files).await?;
+    let routing = learned_routing(&store, config, data_dir).await?;
+    mail_config::spawn(config, &store, &files, routing.as_ref()).await?;
     if let Some(notify) = &config.notify {
         let outbox = heard_channels::notify::SmsOutbox::new(store.clone(), notify.client()?);
         let every = std::time::Duration::from_secs(notify.every_seconds.max(1));
         tokio::spawn(async move { outbox.run(every, std::future::pending()).await });
         tracing::info!(base_url = %notify.base_url, "text message outbox running");
     }
+    let meta = config.meta.as_ref().map(|m| m.settings()).transpose()?;
+    if let (Some(m), Some(settings)) = (&config.meta, &meta) {
+        let client = heard_channels::meta::GraphClient::new(settings).map_err(|e| anyhow::anyhow!("meta: {e}"))?;
+        let outbox = heard_channels::meta::SocialOutbox::new(store.clone(), client);
+        let every = std::time::Duration::from_secs(m.every_seconds.max(1));
+        tokio::spawn(async move { outbox.run(every, std::future::pending()).await });
+        tracing::info!(base_url = %m.base_url, "Facebook and Instagram outbox running");
+    }
     spawn_escalations(store.clone());
     spawn_retention(store.clone(), config, data_dir);
-    let state = heard_web::AppState::new(store.clone(), config.web_settings(), files).await?;
+    if let Some(routing) = &routing {
+        heard_web::routing::spawn_training(store.clone(), routing.clone());
+    }
+    let mut settings = config.web_settings();
+    settings.routing = routing;
+    settings.meta = meta;
+    let state = heard_web::AppState::new(store.clone(), settings, files).await?;
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .with_context(|| format!("listening on {listen}"))?;
@@ -387,6 +496,39 @@ async fn serve(
     heard_web::serve(listener, state, shutdown_signal()).await?;
     store.close().await;
     Ok(())
+}
+
+/// Loads the routing model (when `[routing]` is on) and makes sure its triage service exists.
+async fn learned_routing(
+    store: &Store,
+    config: &Config,
+    data_dir: &Path,
+) -> anyhow::Result<Option<heard_web::routing::Routing>> {
+    let r = &config.routing;
+    if !r.enabled {
+        return Ok(None);
+    }
+    store
+        .ensure_triage_service(&r.triage_service, "Triage: to be routed", r.triage_team.as_deref())
+        .await
+        .context("creating the triage service")?;
+    let dir = data_dir.join(&r.model);
+    let (model, problem) = heard_understand::route::LiveRouter::open(&dir, r.threshold);
+    match (problem, model.current()) {
+        (Some(e), _) => {
+            tracing::warn!(error = %e, "the routing model cannot be used; keywords route until it is retrained")
+        }
+        (None, Some(m)) => {
+            tracing::info!(model = %dir.display(), labels = m.labels().len(), "routing by the learned model")
+        }
+        (None, None) => tracing::info!("no routing model yet; keywords route until there is history to learn from"),
+    }
+    Ok(Some(heard_web::routing::Routing {
+        model,
+        triage_service: r.triage_service.clone(),
+        retrain_after: r.retrain_after,
+        retrain_every: std::time::Duration::from_secs(u64::from(r.retrain_days) * 24 * 3600),
+    }))
 }
 
 /// Runs the retention schedule once a day (the first an hour after start). Safe on several

@@ -19,6 +19,8 @@ pub enum OwnerFilter {
 #[derive(Debug, Clone, Default)]
 pub struct CaseFilter {
     pub service: Option<String>,
+    /// Cases held by this team (slug).
+    pub team: Option<String>,
     pub status: Option<CaseStatus>,
     /// Only cases that still need work (not resolved or closed).
     pub open: Option<bool>,
@@ -39,6 +41,10 @@ pub struct CaseFilter {
     pub action_before: Option<Timestamp>,
     /// Only open cases escalated for a missed deadline (to this manager, when given).
     pub escalated: Option<Escalated>,
+    /// Only cases whose contacts were marked as needing action (`true`: at least one was,
+    /// or raised a safeguarding worry), or only cases none of whose contacts were (`false`:
+    /// thanks, comments, chatter — to acknowledge or close together).
+    pub needs_action: Option<bool>,
     /// Most urgent first (earliest next action) instead of most recently active; one
     /// page only, without a cursor.
     pub urgent_first: bool,
@@ -201,6 +207,10 @@ impl Store {
                 " AND k.service_id = (SELECT id FROM services WHERE slug = {p})"
             ));
         }
+        if let Some(t) = &f.team {
+            let p = sql.bind(Param::Text(t.clone()));
+            sql.push(&format!(" AND k.team_id = (SELECT id FROM teams WHERE slug = {p})"));
+        }
         if let Some(v) = &f.visible_services {
             only_services(sql, v, "k.service_id");
         }
@@ -268,6 +278,13 @@ impl Store {
                  AND k.id IN (SELECT e.case_id FROM case_escalations e WHERE 1 = 1{to})"
             ));
         }
+        if let Some(needs) = f.needs_action {
+            sql.push(&format!(
+                " AND {}EXISTS (SELECT 1 FROM contacts x JOIN contact_entities e ON e.contact_id = x.id \
+                 WHERE x.case_id = k.id AND ((e.kind = 'actionable' AND e.value = 'yes') OR e.kind = 'safeguarding'))",
+                if needs { "" } else { "NOT " }
+            ));
+        }
         if let Some(t) = f.action_before {
             let p = sql.bind(Param::Int(t.as_millisecond()));
             sql.push(&format!(
@@ -288,22 +305,32 @@ impl Store {
             .ok_or_else(|| StoreError::NotFound(format!("case {reference}")))
     }
 
-    /// One case with its contacts, links and history.
+    /// One case with its newest [`CASE_CONTACTS`] contacts (oldest of them first), links
+    /// and history.
     pub async fn case_detail(&self, reference: &CaseReference) -> Result<CaseDetail> {
+        self.case_detail_before(reference, None).await
+    }
+
+    /// [`Store::case_detail`] with the contacts before `before` (a cursor from
+    /// [`CaseDetail::earlier`]) instead of the newest: a case with hundreds of messages is
+    /// read a page at a time, newest first, and never loses its latest ones.
+    pub async fn case_detail_before(&self, reference: &CaseReference, before: Option<Cursor>) -> Result<CaseDetail> {
         let case = self.case(reference).await?;
         let prefix = reference.prefix().to_string();
-        let contacts = self
+        let page = self
             .list_contacts(
                 &super::ContactFilter {
                     case: Some(case.id),
-                    oldest_first: true,
-                    limit: Some(100),
+                    cursor: before,
+                    limit: Some(CASE_CONTACTS),
                     ..Default::default()
                 },
                 &prefix,
             )
-            .await?
-            .items;
+            .await?;
+        let earlier = page.next_cursor;
+        let mut contacts = page.items;
+        contacts.reverse();
         let mut sql = Sql::new(
             "SELECT kind, to_case_id, CAST(0 AS BIGINT) FROM case_links WHERE from_case_id = $1 \
              UNION ALL SELECT kind, from_case_id, CAST(1 AS BIGINT) FROM case_links WHERE to_case_id = $1",
@@ -332,14 +359,28 @@ impl Store {
             kind: r.text(4)?,
             detail: serde_json::from_str(&r.text(5)?).unwrap_or(serde_json::Value::Null),
         }));
+        let mut values: Vec<crate::CaseValue> = Vec::new();
+        for e in contacts.iter().flat_map(|c| &c.entities) {
+            if e.status == "accepted" && !values.iter().any(|v| v.kind == e.kind && v.value == e.value) {
+                values.push(crate::CaseValue {
+                    kind: e.kind.clone(),
+                    value: e.value.clone(),
+                });
+            }
+        }
         Ok(CaseDetail {
             case,
+            values,
+            earlier,
             contacts,
             links,
             history,
         })
     }
 }
+
+/// Contacts a case detail holds at most (a page; see [`Store::case_detail_before`]).
+pub const CASE_CONTACTS: u32 = 100;
 
 fn reference_of(prefix: &str, id: i64) -> Result<CaseReference> {
     reference(prefix, id)

@@ -21,8 +21,9 @@ impl Store {
     /// Customers, newest first.
     pub async fn list_customers(&self, f: &CustomerFilter) -> Result<Page<CustomerSummary>> {
         let limit = page_size(f.limit);
-        let mut sql =
-            Sql::new("SELECT c.id, c.kind, c.organisation_kind, c.name, c.created_at FROM customers c WHERE 1 = 1");
+        let mut sql = Sql::new(
+            "SELECT c.id, c.kind, c.organisation_kind, c.name, c.created_at FROM customers c WHERE c.merged_into IS NULL",
+        );
         if let Some(k) = f.kind {
             let p = sql.bind(Param::Text(k.as_str().into()));
             sql.push(&format!(" AND c.kind = {p}"));

@@ -39,12 +39,14 @@
 
 mod features;
 mod image;
+mod live;
 mod metrics;
 mod model;
 mod svm;
 mod train;
 
 pub use features::{FeatureConfig, MAX_CHARS};
+pub use live::LiveRouter;
 pub use metrics::{Evaluation, LabelScore, calibration_error};
 pub use model::{ModelInfo, Router};
 pub use train::TrainOptions;
@@ -56,8 +58,7 @@ use std::path::{Path, PathBuf};
 /// The confidence below which a contact goes to triage, unless configured otherwise.
 pub const DEFAULT_TRIAGE_THRESHOLD: f32 = 0.5;
 
-/// Separates service and case kind in a label (`highways/complaint`).
-pub const KIND_SEPARATOR: char = '/';
+pub use heard_core::routing::KIND_SEPARATOR;
 
 /// One contact, as read from a JSON Lines file: `{"id", "text", "label"}` with an optional
 /// `"subject"`; other fields are ignored.

@@ -33,6 +33,8 @@ pub struct CaseQuery {
     pub customer: Option<i64>,
     /// Cases with a contact on this channel.
     pub channel: Option<String>,
+    /// Cases held by this team (slug).
+    pub team: Option<String>,
     /// Opened at or after (date or RFC 3339).
     pub from: Option<String>,
     /// Opened before (date or RFC 3339).
@@ -68,6 +70,7 @@ pub async fn list_cases(
     };
     let filter = CaseFilter {
         service: q.service,
+        team: q.team.filter(|t| !t.is_empty()),
         status: opt(&mut c, "status", &q.status),
         open: q.open,
         kind: opt(&mut c, "kind", &q.kind),

@@ -15,6 +15,10 @@ use utoipa::ToSchema;
 pub struct SignIn {
     pub email: String,
     pub password: String,
+    /// For an account with two-factor sign-in: the current code from its authenticator
+    /// app, or a recovery code.
+    #[serde(default)]
+    pub code: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -30,7 +34,7 @@ pub struct SignedIn {
     responses((status = 200, body = SignedIn), (status = 401, body = Problem, content_type = "application/problem+json"))
 )]
 pub async fn sign_in(State(state): State<AppState>, ApiJson(b): ApiJson<SignIn>) -> ApiResult<Response> {
-    let (secret, session) = crate::auth::sign_in(&state, &b.email, &b.password).await?;
+    let (secret, session) = crate::two_factor::api_sign_in(&state, &b.email, &b.password, b.code.as_deref()).await?;
     let cookie = cookie_header(&state, &secret, state.settings().session_hours * 3600);
     Ok((
         [(header::SET_COOKIE, cookie)],

@@ -56,7 +56,17 @@ async fn index(State(state): State<AppState>, lang: Lang, OriginalUri(uri): Orig
     match state.store().service_definitions().await {
         Ok(services) => render(&IndexPage {
             p: public(&state, lang, &uri),
-            services,
+            // Triage is where routing puts what it is unsure of, not something to report.
+            services: services
+                .into_iter()
+                .filter(|s| {
+                    state
+                        .settings()
+                        .routing
+                        .as_ref()
+                        .is_none_or(|r| r.triage_service != s.slug)
+                })
+                .collect(),
         }),
         Err(e) => {
             tracing::error!(error = %e, "service list failed");
@@ -173,8 +183,8 @@ fn page(
                 .map(|(_, v)| v.as_str())
                 .collect();
             FieldView {
-                label: f.description.clone(),
-                hint: f.datatype_description.clone(),
+                label: f.description_in(lang.code()).to_string(),
+                hint: f.hint_in(lang.code()).to_string(),
                 control: match f.datatype {
                     FieldType::String => "text",
                     FieldType::Text => "textarea",
@@ -190,7 +200,7 @@ fn page(
                     .iter()
                     .map(|c| ChoiceView {
                         key: c.key.clone(),
-                        name: c.name.clone(),
+                        name: c.name_in(lang.code()).to_string(),
                         selected: picked.contains(&c.key.as_str()),
                     })
                     .collect(),

@@ -106,22 +106,25 @@ impl Params {
     }
 }
 
-/// The user behind an `api_key` that may change things (`doing` names what, for the
-/// refusal); 403 otherwise.
+/// The caller behind an `api_key` that may change things (`doing` names what, for the
+/// refusal); 403 otherwise (a read-only role or token).
 pub(crate) async fn api_writer(
     state: &AppState,
     params: &Params,
     headers: &HeaderMap,
     doing: &str,
-) -> Result<UserRecord, Fail> {
-    let user = api_user(state, params, headers).await?;
-    if !user.role.can_write() {
+) -> Result<crate::Caller, Fail> {
+    let caller = api_user(state, params, headers).await?;
+    if caller.scope.read_only {
+        return Err(Fail::forbidden(format!("api_key is read only, so may not {doing}")));
+    }
+    if !caller.can_write() {
         return Err(Fail::forbidden(format!(
             "api_key belongs to the {} role, which may not {doing}",
-            user.role
+            caller.user.role
         )));
     }
-    Ok(user)
+    Ok(caller)
 }
 
 /// The reporter as intake reads a sender: `First Last <email>`, else their phone, else
@@ -170,7 +173,7 @@ fn decodes_to_utf8(raw: &[u8]) -> bool {
 }
 
 /// The user behind `api_key` (or a bearer token); 403 when missing or not valid.
-pub(crate) async fn api_user(state: &AppState, params: &Params, headers: &HeaderMap) -> Result<UserRecord, Fail> {
+pub(crate) async fn api_user(state: &AppState, params: &Params, headers: &HeaderMap) -> Result<crate::Caller, Fail> {
     let key = params.get("api_key").or_else(|| {
         headers
             .get(axum::http::header::AUTHORIZATION)
@@ -181,8 +184,12 @@ pub(crate) async fn api_user(state: &AppState, params: &Params, headers: &Header
     let Some(key) = key else {
         return Err(Fail::forbidden("api_key is required"));
     };
-    match state.store().user_for_token(key).await? {
-        Some(user) if user.active => Ok(user),
+    match state.store().token_holder(key).await? {
+        Some((user, scope)) if user.active => Ok(crate::Caller {
+            user,
+            csrf_token: None,
+            scope,
+        }),
         _ => Err(Fail::forbidden("api_key is not valid")),
     }
 }

@@ -34,12 +34,13 @@ pub(crate) async fn create(
     headers: &HeaderMap,
     format: Format,
 ) -> Result<Response, Fail> {
-    let user = api_writer(state, params, headers, "make requests").await?;
+    let caller = api_writer(state, params, headers, "make requests").await?;
+    let user = &caller.user;
     let Some(code) = params.get("service_code") else {
         return Err(Fail::bad("service_code: is required"));
     };
     let service = services::find(state, code).await?;
-    if !user.sees_service(&service.slug) {
+    if !caller.sees(&service.slug) {
         return Err(Fail::forbidden(format!(
             "api_key may not make requests to service `{}`",
             service.slug
@@ -88,7 +89,7 @@ pub(crate) async fn create(
             Vec::new()
         }
     };
-    let from = reporter(params, &user);
+    let from = reporter(params, user);
     let mut subject = service.name.clone();
     if let Some(a) = &address {
         subject = format!("{subject}: {a}");

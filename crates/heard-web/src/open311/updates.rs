@@ -68,7 +68,8 @@ pub(crate) async fn create(
     headers: &HeaderMap,
     format: Format,
 ) -> Result<Response, Fail> {
-    let user = api_writer(state, params, headers, "send updates").await?;
+    let caller = api_writer(state, params, headers, "send updates").await?;
+    let user = &caller.user;
     let mut missing = Vec::new();
     for field in ["service_request_id", "status", "description"] {
         if params.get(field).is_none() {
@@ -103,7 +104,7 @@ pub(crate) async fn create(
             "service_request_id `{raw_id}` is not a request here"
         )));
     };
-    if !user.sees_service(&report.service) {
+    if !caller.sees(&report.service) {
         return Err(Fail::not_found(format!(
             "service_request_id `{raw_id}` is not a request here"
         )));
@@ -118,7 +119,7 @@ pub(crate) async fn create(
     }
     let input = ContactInput {
         channel: "open311".into(),
-        from: reporter(params, &user),
+        from: reporter(params, user),
         subject: Some(format!("Update on {}", report.reference)),
         body,
         received_at: params.get("updated_datetime").map(str::to_string),
@@ -135,7 +136,7 @@ pub(crate) async fn create(
     // A reporter reopening a closed report reopens it first, so the update joins it.
     let reopening = !report.status.is_open() && asked.is_open();
     if reopening {
-        change_status(state, &user, &report.reference, report.status, asked).await?;
+        change_status(state, user, &report.reference, report.status, asked).await?;
     }
     let entities = read_values(state, &contact);
     let config = state.intake().await;
@@ -154,7 +155,7 @@ pub(crate) async fn create(
         )
         .await?;
     if outcome.created && !reopening && outcome.case_id == report.case_id {
-        change_status(state, &user, &report.reference, outcome.case_status, asked).await?;
+        change_status(state, user, &report.reference, outcome.case_status, asked).await?;
     }
     tracing::info!(reference = %report.reference, created = outcome.created, "open311 update");
     let status = if outcome.created {

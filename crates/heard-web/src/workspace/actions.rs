@@ -32,7 +32,8 @@ pub(crate) struct ReplyForm {
     last_reply_seen: String,
 }
 
-/// Sends (email) or records (a call made, a letter, a visit) a reply to the customer.
+/// Sends (email, Facebook, Instagram) or records (a call made, a letter, a visit) a reply
+/// to the customer.
 pub(crate) async fn reply(
     State(state): State<AppState>,
     Staff(caller): Staff,
@@ -55,6 +56,7 @@ pub(crate) async fn reply(
     };
     let channel = match f.channel.parse::<Channel>() {
         Ok(c @ (Channel::Email | Channel::Phone | Channel::Letter | Channel::Visit)) => c,
+        Ok(c @ (Channel::Facebook | Channel::Instagram)) if state.settings().meta.is_some() => c,
         _ => {
             let form = keep(
                 vec![("reply_channel", "Choose how the reply goes".into())],
@@ -71,10 +73,49 @@ pub(crate) async fn reply(
     if channel == Channel::Email && !looks_like_email(&f.to) {
         errors.push(("reply_to", "Enter the email address to send the reply to".to_string()));
     }
+    // Facebook and Instagram: to the customer's page-scoped id, within Meta's window.
+    let mut social = None;
+    if matches!(channel, Channel::Facebook | Channel::Instagram) && errors.is_empty() {
+        let target = match state.store().case(&reference).await {
+            Ok(case) => crate::meta::target(&state, case.customer.id, channel).await,
+            Err(e) => Err(e),
+        };
+        match target {
+            Ok(crate::meta::Target::Ready(id)) => social = Some(id),
+            Ok(crate::meta::Target::Unreachable) => errors.push((
+                "reply_channel",
+                format!("The customer has not written to us on {channel}: choose another way"),
+            )),
+            Ok(crate::meta::Target::WindowClosed) => errors.push((
+                "reply_channel",
+                format!(
+                    "The customer last wrote on {channel} more than 24 hours ago, so Meta will not deliver a reply: \
+                     choose another way"
+                ),
+            )),
+            Err(e) => return store_error(&state, &caller, &reference, e, "reply_body").await,
+        }
+    }
     if !errors.is_empty() {
         let form = keep(errors, None, StatusCode::UNPROCESSABLE_ENTITY);
         return render_case(&state, &caller, &reference, form, None).await;
     }
+    // Written `held` first and released once the reply is recorded (heard_store::social).
+    let held = match &social {
+        Some(recipient) => {
+            let message = heard_store::social::NewSocialMessage {
+                case_id: Some(reference.number()),
+                platform: channel,
+                recipient: recipient.clone(),
+                body: f.body.clone(),
+            };
+            match state.store().hold_social(&message).await {
+                Ok(id) => Some(id),
+                Err(e) => return store_error(&state, &caller, &reference, e, "reply_body").await,
+            }
+        }
+        None => None,
+    };
     let email = if channel == Channel::Email {
         let reply = heard_channels::smtp::Reply {
             case_id: reference.number(),
@@ -114,7 +155,7 @@ pub(crate) async fn reply(
     };
     let to = match channel {
         Channel::Email => f.to.trim().to_string(),
-        _ => String::new(),
+        _ => social.clone().unwrap_or_default(),
     };
     let subject = (channel == Channel::Email).then(|| email.as_ref().map(|e| e.subject.clone()).unwrap_or_default());
     let result = state
@@ -130,9 +171,23 @@ pub(crate) async fn reply(
             last_reply_seen: f.last_reply_seen.trim().parse().ok(),
         })
         .await;
+    if let Some(id) = held {
+        let settled = match &result {
+            Ok(contact) => state.store().release_social(id, *contact).await,
+            Err(_) => state.store().drop_social(id).await,
+        };
+        if let Err(e) = settled {
+            // The outbox's next round settles it by whether the reply was recorded.
+            tracing::warn!(error = %e, id, "a held social message was not settled; the outbox will");
+        }
+    }
     match result {
         Ok(contact) => {
-            let done = if channel == Channel::Email { "email" } else { "reply" };
+            let done = match channel {
+                Channel::Email => "email",
+                Channel::Facebook | Channel::Instagram => "message",
+                _ => "reply",
+            };
             let detail = json!({"channel": channel, "contact": contact});
             changed(&state, &caller, &reference, Action::CASE_REPLY, detail, done).await
         }
@@ -310,7 +365,11 @@ async fn close_checked(state: &AppState, caller: &Caller, reference: &CaseRefere
         Ok(f) => f,
         Err(e) => return page_error(e.into()),
     };
-    let blockers = heard_core::job::close_blockers(&contacts, &follow_ups, &[]);
+    let missing = match required_missing(state, reference).await {
+        Ok(m) => m,
+        Err(e) => return page_error(e.into()),
+    };
+    let blockers = heard_core::job::close_blockers(&contacts, &follow_ups, &missing);
     if !blockers.is_empty() {
         let form = FormState {
             blockers: blockers.iter().map(describe_blocker).collect(),
@@ -331,6 +390,23 @@ async fn close_checked(state: &AppState, caller: &Caller, reference: &CaseRefere
         }
         Err(e) => store_error(state, caller, reference, e, "status").await,
     }
+}
+
+/// The fields the council requires of this case (by service and kind) that no agent has
+/// confirmed yet.
+async fn required_missing(state: &AppState, reference: &CaseReference) -> Result<Vec<String>, StoreError> {
+    let rules = &state.settings().required_fields;
+    if rules.is_empty() {
+        return Ok(Vec::new());
+    }
+    let detail = state.store().case_detail(reference).await?;
+    let present: Vec<&str> = detail.values.iter().map(|v| v.kind.as_str()).collect();
+    Ok(heard_core::job::missing_fields(
+        rules,
+        &detail.case.service,
+        detail.case.kind,
+        &present,
+    ))
 }
 
 /// A blocker in words, with its times in London time.
@@ -712,7 +788,12 @@ pub(crate) async fn close_job(
 
 /// The checks every action makes first: the session's form token, a role that may
 /// write, and a case the caller may see.
-async fn guard(state: &AppState, caller: &Caller, raw: &str, token: &str) -> Result<CaseReference, Response> {
+pub(super) async fn guard(
+    state: &AppState,
+    caller: &Caller,
+    raw: &str,
+    token: &str,
+) -> Result<CaseReference, Response> {
     if let Some(refused) = check_form(caller, token) {
         return Err(refused);
     }
@@ -740,7 +821,7 @@ async fn stale(state: &AppState, caller: &Caller, reference: &CaseReference, ver
 }
 
 /// A refusal from the store, shown on the page against `field`.
-async fn store_error(
+pub(super) async fn store_error(
     state: &AppState,
     caller: &Caller,
     reference: &CaseReference,

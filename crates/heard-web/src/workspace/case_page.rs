@@ -11,6 +11,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use heard_channels::prepare::signal_kinds::is_signal;
 use heard_core::{CaseReference, CaseStatus, Direction, IdentityKind};
 use heard_store::workspace::{FollowUpRecord, JobRecord};
 use heard_store::{CaseEventRecord, CaseLinkRecord, CaseRecord, ContactRecord, CustomerRecord, ServiceRecord, UserRef};
@@ -34,6 +35,8 @@ pub(crate) struct FormState {
     pub transfer_reason: String,
     pub link_to: String,
     pub merge_into: String,
+    /// The title typed for a case being split off.
+    pub split_title: String,
     /// What stops the case from closing, when closing was tried.
     pub blockers: Vec<String>,
     /// Someone changed the case while this form was open.
@@ -41,6 +44,8 @@ pub(crate) struct FormState {
     pub status: Option<StatusCode>,
     /// A template the agent asked to start the reply from.
     pub template: Option<String>,
+    /// Show the contacts before this cursor instead of the newest (earlier messages).
+    pub before: Option<String>,
 }
 
 impl FormState {
@@ -67,6 +72,8 @@ pub(crate) struct TimelineEntry {
     pub actor: Option<String>,
     /// An inbound contact nobody has answered nor marked as needing no answer.
     pub needs_reply: bool,
+    /// What the contact's signals say, in words ("Reads as dissatisfied: “still waiting”").
+    pub signals: Vec<String>,
 }
 
 /// A way the agent can answer: (value, label).
@@ -112,7 +119,7 @@ struct CasePage {
     note: String,
     last_reply_seen: String,
     version: i64,
-    read_values: Vec<(String, String)>,
+    read_values: Vec<super::values::ReadValue>,
     /// (name, filled body) of the templates offered on this case.
     templates: Vec<(String, String)>,
     can_write: bool,
@@ -122,6 +129,19 @@ struct CasePage {
     clocks: Vec<super::clocks::ClockView>,
     /// Who the case was last escalated to, while it is open.
     escalated: Option<String>,
+    /// While the case waits in triage: the routing model's best guess (slug, name, % sure).
+    routing_guess: Option<(String, String, u32)>,
+    /// Open cases that look like the same issue, for one-click linking.
+    duplicates: Vec<super::duplicates::DuplicateView>,
+    /// More messages before those shown: the cursor for "Earlier messages".
+    earlier: Option<String>,
+    /// These are earlier messages, not the newest.
+    showing_earlier: bool,
+    /// Other customers who may be this case's customer (see `customers::matcher`).
+    same_people: Vec<crate::customers::matcher::SamePerson>,
+    /// The newest message reads as dissatisfied and the case is not a complaint: its cues,
+    /// for the prompt to offer one.
+    complaint_prompt: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -129,6 +149,8 @@ pub(crate) struct PageQuery {
     done: Option<String>,
     /// A reply template to start the reply from (the no-script path of "Insert").
     template: Option<String>,
+    /// Earlier messages: the cursor from the page's "Earlier messages" link.
+    before: Option<String>,
 }
 
 pub(crate) async fn page(
@@ -144,6 +166,7 @@ pub(crate) async fn page(
     let done = q.done.as_deref().and_then(done_message);
     let form = FormState {
         template: q.template,
+        before: q.before,
         ..Default::default()
     };
     render_case(&state, &caller, &reference, form, done).await
@@ -154,7 +177,9 @@ fn done_message(done: &str) -> Option<&'static str> {
     Some(match done {
         "reply" => "Your reply was recorded on the case.",
         "email" => "Your reply is in the outbox and will be emailed to the customer.",
+        "message" => "Your reply is in the outbox and will be sent to the customer as a message.",
         "note" => "Note added.",
+        "value" => "Value reviewed.",
         "assign" => "Owner changed.",
         "status" => "Status changed.",
         "follow-up" => "Follow-up added.",
@@ -165,6 +190,7 @@ fn done_message(done: &str) -> Option<&'static str> {
         "merged" => "The case was merged into this one.",
         "unmerged" => "The merge was undone: this case is back as it was.",
         "transferred" => "Case transferred.",
+        "split" => "This case was split off: the messages you chose are here.",
         _ => return None,
     })
 }
@@ -205,7 +231,13 @@ async fn build(
             other => return Err(other.into()),
         }
     }
-    let mut detail = store.case_detail(reference).await?;
+    let before = match form.before.as_deref().map(heard_store::queries::Cursor::parse) {
+        None => None,
+        Some(Ok(c)) => Some(c),
+        Some(Err(e)) => return Err(e.into()),
+    };
+    let mut detail = store.case_detail_before(reference, before).await?;
+    let earlier = detail.earlier.clone();
     crate::api::contacts::mask_for(caller, &mut detail.contacts);
     state
         .audit(
@@ -247,14 +279,20 @@ async fn build(
             no_reply_needed: c.no_reply_needed,
         })
         .collect();
-    let unanswered: Vec<i64> = heard_core::job::unanswered(&facts).iter().map(|c| c.id).collect();
+    // Earlier messages are shown as they were; which still need a reply is the newest page's
+    // business (a later reply may answer them).
+    let unanswered: Vec<i64> = if before.is_some() {
+        Vec::new()
+    } else {
+        heard_core::job::unanswered(&facts).iter().map(|c| c.id).collect()
+    };
     let last_reply_seen = detail
         .contacts
         .iter()
         .filter(|c| c.direction == Direction::Outbound)
         .map(|c| c.id)
         .max();
-    let read_values = read_values(&detail.contacts);
+    let read_values = super::values::read_values(&detail.contacts);
     let email_to = customer
         .identities
         .iter()
@@ -275,6 +313,13 @@ async fn build(
     if email_to.is_some() {
         channels.push(EMAIL);
     }
+    // A customer who wrote on Facebook or Instagram is answered there first.
+    for social in crate::meta::reply_choices(state, &customer) {
+        match last_inbound.map(|c| c.channel.as_str()) {
+            Some(c) if c == social.0 => channels.insert(0, social),
+            _ => channels.push(social),
+        }
+    }
     channels.extend_from_slice(RECORDED);
     let job = jobs.iter().find(|j| j.case_id == case.id).cloned();
     let default_channel = job
@@ -283,7 +328,12 @@ async fn build(
         .filter(|c| channels.iter().any(|(v, _)| v == c))
         .unwrap_or_else(|| channels[0].0.to_string());
     let names: std::collections::HashMap<i64, String> = users.iter().map(|u| (u.id, u.name.clone())).collect();
-    let contact_count = detail.contacts.len();
+    // All the case's contacts, not only the page shown: the live check compares with this.
+    let contact_count = if detail.earlier.is_some() || before.is_some() {
+        usize::try_from(store.case_version(reference).await?.0).unwrap_or(0)
+    } else {
+        detail.contacts.len()
+    };
     let mut templates = fill_templates(state, caller, &case, &service_name, &read_values);
     // The service's published articles (and the general ones) go in as they are, with
     // their address, so the resident can read them again.
@@ -318,6 +368,14 @@ async fn build(
         .find(|e| e.kind == "escalated")
         .filter(|_| case.status.is_open())
         .map(|e| escalated_to(&e.detail));
+    let routing_guess = routing_guess(state, &case, &detail.history, &services);
+    let complaint_prompt = super::signals::complaint_prompt(&case, &detail.contacts);
+    let duplicates = if can_write && case.status.is_open() {
+        super::duplicates::suggestions(state, &case.reference).await
+    } else {
+        Vec::new()
+    };
+    let same_people = crate::customers::matcher::possibly_same(state, caller, customer.id).await;
     let timeline = timeline(detail.contacts, detail.history, &unanswered, &names);
     let assignees = users
         .into_iter()
@@ -385,6 +443,12 @@ async fn build(
         done,
         clocks,
         escalated,
+        routing_guess,
+        duplicates,
+        earlier,
+        showing_earlier: before.is_some(),
+        same_people,
+        complaint_prompt,
     };
     Ok((status, page))
 }
@@ -395,13 +459,14 @@ fn fill_templates(
     caller: &Caller,
     case: &CaseRecord,
     service_name: &str,
-    read: &[(String, String)],
+    read: &[super::values::ReadValue],
 ) -> Vec<(String, String)> {
     use heard_understand::extract::kinds;
+    // Confirmed values come first in `read`, so a template fills from them.
     let first = |kind: &[&str]| {
         read.iter()
-            .find(|(k, _)| kind.contains(&k.as_str()))
-            .map(|(_, v)| v.clone())
+            .find(|r| kind.contains(&r.kind.as_str()))
+            .map(|r| r.value.clone())
             .unwrap_or_default()
     };
     let values = std::collections::BTreeMap::from([
@@ -431,17 +496,6 @@ fn fill_templates(
         .collect()
 }
 
-/// Every value read from the case's contacts, once each, for one-click copying.
-fn read_values(contacts: &[ContactRecord]) -> Vec<(String, String)> {
-    let mut out: Vec<(String, String)> = Vec::new();
-    for e in contacts.iter().flat_map(|c| &c.entities) {
-        if e.status != "rejected" && !out.iter().any(|(k, v)| *k == e.kind && *v == e.value) {
-            out.push((e.kind.clone(), e.value.clone()));
-        }
-    }
-    out
-}
-
 /// Contacts and history as one list, newest first. A reply's history entry is left out:
 /// the reply itself is on the timeline.
 fn timeline(
@@ -452,17 +506,23 @@ fn timeline(
 ) -> Vec<TimelineEntry> {
     let mut out: Vec<TimelineEntry> = contacts
         .into_iter()
-        .map(|c| TimelineEntry {
-            at: c.received_at,
-            kind: if c.direction == Direction::Inbound {
-                "inbound"
-            } else {
-                "outbound"
-            },
-            needs_reply: unanswered.contains(&c.id),
-            text: String::new(),
-            actor: None,
-            contact: Some(c),
+        .map(|mut c| {
+            let signals = super::signals::described(&c);
+            // Signals are shown in words; the values list is for values.
+            c.entities.retain(|e| !is_signal(&e.kind));
+            TimelineEntry {
+                at: c.received_at,
+                kind: if c.direction == Direction::Inbound {
+                    "inbound"
+                } else {
+                    "outbound"
+                },
+                needs_reply: unanswered.contains(&c.id),
+                text: String::new(),
+                actor: None,
+                signals,
+                contact: Some(c),
+            }
         })
         .collect();
     for e in history {
@@ -474,12 +534,53 @@ fn timeline(
             text,
             actor: e.actor.map(|a| a.name),
             needs_reply: false,
+            signals: Vec::new(),
         });
     }
     // Newest first; at the same instant a contact goes above the history entry it caused
     // (the case opening it), so each reads as the cause below its effect.
     out.sort_by_key(|e| std::cmp::Reverse((e.at, e.contact.is_some())));
     out
+}
+
+/// How intake chose the service, as the "Case opened" entry ends.
+fn routed(how: Option<&serde_json::Value>) -> String {
+    let Some(how) = how else { return String::new() };
+    let percent = how
+        .get("confidence")
+        .and_then(|c| c.as_f64())
+        .map(|c| (c * 100.0).round());
+    let guess = how
+        .get("guess")
+        .and_then(|g| g.as_str())
+        .unwrap_or("")
+        .replace('_', " ");
+    match (how.get("by").and_then(|b| b.as_str()), percent) {
+        (Some("model"), Some(p)) => format!(" (routed by the model learned from past cases, {p}% sure)"),
+        (Some("triage"), Some(p)) => format!(" (routing was unsure: best guess {guess}, {p}% sure)"),
+        (Some("keywords"), _) => " (routed by the service's keywords)".to_string(),
+        (Some("default"), _) => " (nothing routed it: the default service)".to_string(),
+        _ => String::new(),
+    }
+}
+
+/// While `case` waits in the triage service, the routing model's best guess for it, when
+/// that service still exists.
+fn routing_guess(
+    state: &AppState,
+    case: &CaseRecord,
+    history: &[CaseEventRecord],
+    services: &[ServiceRecord],
+) -> Option<(String, String, u32)> {
+    let triage = state.settings().routing.as_ref()?;
+    if case.service != triage.triage_service || !case.status.is_open() {
+        return None;
+    }
+    let routed = history.iter().find(|e| e.kind == "created")?.detail.get("routed")?;
+    let guess = routed.get("guess")?.as_str()?;
+    let percent = (routed.get("confidence")?.as_f64()? * 100.0).round() as u32;
+    let service = services.iter().find(|s| s.slug == guess)?;
+    Some((service.slug.clone(), service.name.clone(), percent))
 }
 
 /// A history entry in words, or `None` for entries the timeline shows otherwise.
@@ -489,7 +590,10 @@ fn describe(e: &CaseEventRecord, names: &std::collections::HashMap<i64, String>)
     Some(match e.kind.as_str() {
         "replied" | "contact" => return None,
         "note" => s("text"),
-        "created" => format!("Case opened for {}", s("service")),
+        "value_accepted" => format!("{} {} confirmed", s("kind"), s("value")),
+        "value_rejected" => format!("{} {} turned down as misread", s("kind"), s("value")),
+        "value_corrected" => format!("{} corrected from {} to {}", s("kind"), s("from"), s("to")),
+        "created" => format!("Case opened for {}{}", s("service"), routed(d.get("routed"))),
         "status" => format!("Status changed from {} to {}", s("from"), s("to")),
         "assigned" => match d.get("to").and_then(|v| v.as_i64()) {
             Some(id) => format!(
@@ -506,6 +610,8 @@ fn describe(e: &CaseEventRecord, names: &std::collections::HashMap<i64, String>)
         "linked" => format!("Linked ({}) {} → {}", s("kind"), s("from"), s("to")),
         "merged_into" => format!("Merged into {} ({} contacts moved)", s("into"), d["contacts"]),
         "merged_from" => format!("{} was merged into this case", s("from")),
+        "split_to" => format!("Messages split off into {} ({} moved)", s("to"), d["contacts"]),
+        "split_from" => format!("Split off from {}", s("from")),
         "merge_undone" => format!("Merge of {} into {} undone", s("from"), s("into")),
         "due" => match d.get("due").and_then(|v| v.as_str()) {
             Some(t) => format!("Deadline set to {}", date_of(t)),
@@ -517,6 +623,8 @@ fn describe(e: &CaseEventRecord, names: &std::collections::HashMap<i64, String>)
             None => format!("A message was redacted: {}", s("reason")),
         },
         "erased" => format!("The customer's personal data was erased: {}", s("reason")),
+        "customer_merged" => format!("Customer {} merged into customer {} (one person)", d["from"], d["into"]),
+        "customer_merge_undone" => format!("Merge of customer {} into customer {} undone", d["from"], d["into"]),
         "retention" => format!("Personal data removed under the retention schedule ({})", s("rule")),
         "satisfaction" => {
             let mut line = format!("The resident rated how we dealt with this {}/5", d["score"]);

@@ -7,9 +7,13 @@
 mod actions;
 mod case_page;
 mod clocks;
+mod duplicates;
 mod live;
 mod queues;
 mod search;
+mod signals;
+mod split;
+mod values;
 
 use crate::AppState;
 use crate::audit::{Action, Subject};
@@ -37,6 +41,8 @@ pub fn router() -> axum::Router<AppState> {
         .route("/cases/{reference}/contacts/{id}/no-reply", post(actions::no_reply))
         .route("/cases/{reference}/transfer", post(actions::transfer))
         .route("/cases/{reference}/links", post(actions::link))
+        .route("/cases/{reference}/values", post(values::review))
+        .route("/cases/{reference}/split", post(split::split))
         .route("/cases/{reference}/merge", post(actions::merge))
         .route("/cases/{reference}/merges/{id}/undo", post(actions::undo_merge))
         .route("/cases/{reference}/close", post(actions::close))

@@ -1,5 +1,5 @@
 //! Queues: the cases page, `/cases`. A queue is a named view ("mine", "unassigned",
-//! "slipping", "escalated", "awaiting customer", all open) narrowed by filters that live
+//! "slipping", "escalated", "to route", "awaiting customer", all open) narrowed by filters that live
 //! in the URL, so a view can be bookmarked, shared or saved by name. Each view shows its
 //! count, and each row a case overdue or due soon against its service level.
 //! "Escalated" is a team manager's own: the open cases whose missed deadlines were
@@ -33,6 +33,7 @@ const VIEWS: &[(&str, &str)] = &[
     ("mine", "My cases"),
     ("slipping", "Slipping"),
     ("escalated", "Escalated"),
+    ("triage", "To route"),
     ("unassigned", "Unassigned"),
     ("awaiting", "Awaiting customer"),
     ("open", "All open"),
@@ -48,11 +49,17 @@ pub(crate) struct QueueQuery {
     #[serde(default)]
     service: String,
     #[serde(default)]
+    team: String,
+    #[serde(default)]
     status: String,
     #[serde(default)]
     kind: String,
     #[serde(default)]
     channel: String,
+    /// `needed`: cases a contact of which needs action (or raised a safeguarding worry);
+    /// `none`: the rest — thanks, comments, chatter — to acknowledge or close together.
+    #[serde(default)]
+    action: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     customer: Option<i64>,
     #[serde(default, skip_serializing)]
@@ -79,12 +86,18 @@ impl QueueQuery {
     }
 
     /// This view's filter for `caller`.
-    fn filter(&self, caller: &Caller) -> CaseFilter {
+    fn filter(&self, caller: &Caller, triage: &str) -> CaseFilter {
         let mut f = CaseFilter {
             service: Some(self.service.clone()).filter(|s| !s.is_empty()),
+            team: Some(self.team.clone()).filter(|s| !s.is_empty()),
             status: self.status.parse().ok(),
             kind: self.kind.parse().ok(),
             channel: self.channel.parse().ok(),
+            needs_action: match self.action.as_str() {
+                "needed" => Some(true),
+                "none" => Some(false),
+                _ => None,
+            },
             customer: self.customer,
             q: Some(self.q.clone()).filter(|s| !s.trim().is_empty()),
             visible_services: caller.visible_services(),
@@ -92,13 +105,22 @@ impl QueueQuery {
             limit: Some(50),
             ..Default::default()
         };
-        view_filter(&mut f, self.view(), caller);
+        view_filter(&mut f, self.view(), caller, triage);
         f
     }
 }
 
+/// The service whose queue is "To route": contacts routing was unsure of.
+fn triage_service(state: &AppState) -> &str {
+    state
+        .settings()
+        .routing
+        .as_ref()
+        .map_or("triage", |r| r.triage_service.as_str())
+}
+
 /// Narrows `f` to the named view.
-fn view_filter(f: &mut CaseFilter, view: &str, caller: &Caller) {
+fn view_filter(f: &mut CaseFilter, view: &str, caller: &Caller, triage: &str) {
     match view {
         "mine" => {
             f.owner = Some(OwnerFilter::User(caller.user.id));
@@ -119,6 +141,10 @@ fn view_filter(f: &mut CaseFilter, view: &str, caller: &Caller) {
             } else {
                 Escalated::Any
             });
+        }
+        "triage" => {
+            f.service = Some(triage.to_string());
+            f.open = Some(true);
         }
         "awaiting" => f.status = Some(CaseStatus::AwaitingCustomer),
         "open" => f.open = Some(true),
@@ -147,7 +173,7 @@ async fn counts_for(state: &AppState, caller: &Caller, service: &str) -> Result<
             visible_services: caller.visible_services(),
             ..Default::default()
         };
-        view_filter(&mut f, view, caller);
+        view_filter(&mut f, view, caller, triage_service(state));
         let n = store.count_cases(&f, COUNT_CAP).await?;
         views.push((view.to_string(), n, n >= u64::from(COUNT_CAP)));
     }
@@ -164,6 +190,7 @@ struct QueuePage {
     heading: &'static str,
     cases: Vec<CaseRecord>,
     services: Vec<ServiceRecord>,
+    teams: Vec<heard_store::TeamRecord>,
     statuses: &'static [CaseStatus],
     kinds: &'static [CaseKind],
     channels: &'static [Channel],
@@ -179,20 +206,23 @@ struct QueuePage {
     now_ms: i64,
     /// Per row of `cases`: its most pressing deadline, when overdue or due soon.
     warnings: Vec<Option<super::clocks::ClockView>>,
+    /// In "slipping": the caller's own overdue learning actions.
+    learning: Vec<crate::learning::Row>,
 }
 
 pub(crate) async fn page(State(state): State<AppState>, Staff(caller): Staff, Query(q): Query<QueueQuery>) -> Response {
     let store = state.store();
     let prefix = &state.settings().reference_prefix;
-    let filter = q.filter(&caller);
+    let filter = q.filter(&caller, triage_service(&state));
     let result = tokio::try_join!(
         store.list_cases(&filter, prefix),
         store.services(),
         counts_for(&state, &caller, &q.service),
         store.saved_views(caller.user.id),
         store.jobs(caller.user.id, prefix),
+        store.teams(),
     );
-    let (page, services, counts, saved, jobs) = match result {
+    let (page, services, counts, saved, jobs, teams) = match result {
         Ok(v) => v,
         Err(e) => return page_error(e.into()),
     };
@@ -210,6 +240,14 @@ pub(crate) async fn page(State(state): State<AppState>, Staff(caller): Staff, Qu
         return page_error(e);
     }
     let view = q.view().to_string();
+    let learning = if view == "slipping" {
+        match crate::learning::overdue_for(&state, &caller).await {
+            Ok(a) => crate::learning::rows(&a, prefix),
+            Err(e) => return page_error(e.into()),
+        }
+    } else {
+        Vec::new()
+    };
     let views = VIEWS
         .iter()
         .map(|(v, label)| {
@@ -253,6 +291,7 @@ pub(crate) async fn page(State(state): State<AppState>, Staff(caller): Staff, Qu
         heading,
         cases: page.items,
         services: services.into_iter().filter(|s| caller.sees(&s.slug)).collect(),
+        teams,
         statuses: CaseStatus::ALL,
         kinds: CaseKind::ALL,
         channels: Channel::ALL,
@@ -265,6 +304,7 @@ pub(crate) async fn page(State(state): State<AppState>, Staff(caller): Staff, Qu
         notice,
         now_ms: now.as_millisecond(),
         warnings,
+        learning,
     })
 }
 

@@ -100,6 +100,12 @@ await scenario(
 
     for (const [name, path] of [
       ['trends', '/trends'],
+      ['problems', '/problems'],
+      ['problem-new', '/problems/new'],
+      ['learning', '/learning'],
+      ['learning-new', '/learning/new'],
+      ['mot', '/mot'],
+      ['mot-pack', '/mot?service=revenues-and-benefits'],
       ['call', '/calls/new'],
       ['search', '/search?q=council+tax'],
     ]) {

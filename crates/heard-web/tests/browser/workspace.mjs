@@ -107,4 +107,32 @@ await scenario('heard workspace', async (run) => {
   const left = await page.locator('a[data-job]').allTextContents();
   run.check(!left.some((j) => j.includes(first)), `the closed case is still a job: ${left.join(' | ')}`);
   await run.checkPage(page, 'workspace-after-close');
+
+  // A message arriving on a case someone has open appears in its timeline without a reload,
+  // and what was being typed stays.
+  await run.goto(page, `/cases/${second}`);
+  await page.locator('#note').fill('Half-typed note');
+  const words = 'Here is the photo of the pothole you asked for';
+  const posted = await page.evaluate(async ({ reference, words }) => {
+    const csrf = document.querySelector('input[name="csrf_token"]').value;
+    const detail = await (await fetch(`/api/v1/cases/${reference}`)).json();
+    const first = detail.contacts.find((c) => c.direction === 'inbound');
+    const r = await fetch('/api/v1/contacts', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-csrf-token': csrf },
+      body: JSON.stringify({ channel: first.channel, from: first.sender, body: words, service: detail.service }),
+    });
+    return { status: r.status, body: await r.json() };
+  }, { reference: second, words });
+  run.check(posted.status === 201, `posting the new message: ${JSON.stringify(posted)}`);
+  run.check(
+    posted.body?.case?.reference === second,
+    `the new message joined ${posted.body?.case?.reference}, not ${second}`,
+  );
+  try {
+    await page.locator('ol.timeline').filter({ hasText: words }).waitFor({ timeout: 20000 });
+  } catch {
+    run.fail('the new message did not appear in the open case without a reload');
+  }
+  run.check((await page.locator('#note').inputValue()) === 'Half-typed note', 'the note being typed was lost');
 });

@@ -261,6 +261,8 @@ impl Session {
 pub fn highways_fields() -> Vec<ServiceField> {
     vec![
         ServiceField {
+            description_cy: "Pa mor ddwfn yw e?".into(),
+            datatype_description_cy: String::new(),
             code: "depth".into(),
             description: "How deep is it?".into(),
             datatype: FieldType::Singlevaluelist,
@@ -268,16 +270,20 @@ pub fn highways_fields() -> Vec<ServiceField> {
             datatype_description: String::new(),
             values: vec![
                 FieldChoice {
+                    name_cy: "Llai na 4cm".into(),
                     key: "shallow".into(),
                     name: "Shallower than 4cm".into(),
                 },
                 FieldChoice {
+                    name_cy: String::new(),
                     key: "deep".into(),
                     name: "Deeper than 4cm".into(),
                 },
             ],
         },
         ServiceField {
+            description_cy: String::new(),
+            datatype_description_cy: String::new(),
             code: "width_cm".into(),
             description: "About how wide, in cm?".into(),
             datatype: FieldType::Number,
@@ -517,4 +523,13 @@ pub async fn audited(app: &TestApp, query: &str, matches: impl Fn(&Value) -> boo
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
     false
+}
+
+/// The value of the hidden form field `name` on a page (a form's version, say).
+pub fn hidden(html: &str, name: &str) -> String {
+    let at = html
+        .find(&format!("name=\"{name}\" value=\""))
+        .unwrap_or_else(|| panic!("no {name} on the page"));
+    let rest = &html[at + name.len() + 15..];
+    rest[..rest.find('"').unwrap()].to_string()
 }

@@ -19,6 +19,8 @@ pub async fn run(clients: usize, requests: usize) -> anyhow::Result<()> {
             group: "Streets".into(),
             open311: true,
             fields: vec![ServiceField {
+                description_cy: String::new(),
+                datatype_description_cy: String::new(),
                 code: "depth".into(),
                 description: "How deep is it?".into(),
                 datatype: FieldType::Singlevaluelist,
@@ -26,10 +28,12 @@ pub async fn run(clients: usize, requests: usize) -> anyhow::Result<()> {
                 datatype_description: String::new(),
                 values: vec![
                     FieldChoice {
+                        name_cy: String::new(),
                         key: "shallow".into(),
                         name: "Shallow".into(),
                     },
                     FieldChoice {
+                        name_cy: String::new(),
                         key: "deep".into(),
                         name: "Deep".into(),
                     },
