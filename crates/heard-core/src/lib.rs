@@ -7,6 +7,7 @@
 pub mod calendar;
 pub mod case;
 pub mod channel;
+pub mod complaint;
 pub mod contact;
 pub mod customer;
 pub mod error;

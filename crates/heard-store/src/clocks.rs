@@ -25,12 +25,12 @@ use sqlx::Row;
 use std::sync::OnceLock;
 
 /// The calendar deadlines are counted in (England and Wales, as `first_reply_due`).
-fn calendar() -> &'static Calendar {
+pub(crate) fn calendar() -> &'static Calendar {
     static CALENDAR: OnceLock<Calendar> = OnceLock::new();
     CALENDAR.get_or_init(|| Calendar::new(Region::EnglandAndWales))
 }
 
-fn london(ms: i64) -> Option<Zoned> {
+pub(crate) fn london(ms: i64) -> Option<Zoned> {
     let tz = TimeZone::get("Europe/London").ok()?;
     Some(from_millis(ms).to_zoned(tz))
 }

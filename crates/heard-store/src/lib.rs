@@ -12,6 +12,7 @@ pub mod articles;
 pub mod audit;
 pub mod changes;
 pub mod clocks;
+pub mod complaints;
 pub mod customer_matches;
 pub mod customer_merges;
 mod db;

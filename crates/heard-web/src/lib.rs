@@ -7,6 +7,7 @@ pub mod api;
 mod audit;
 mod auth;
 mod calls;
+mod complaints;
 mod customers;
 mod extract;
 pub mod files;
@@ -82,6 +83,9 @@ pub struct WebSettings {
     pub routing: Option<routing::Routing>,
     /// Values a case must have confirmed before it closes (`[[required_fields]]`).
     pub required_fields: Vec<heard_core::job::RequiredFields>,
+    /// Services whose complaints go to the Housing Ombudsman (the council as landlord);
+    /// the rest go to the Local Government and Social Care Ombudsman.
+    pub housing_services: Vec<String>,
     /// Facebook Page and Instagram messages (`[meta]`); none: the webhook answers 404 and
     /// no social replies are offered.
     pub meta: Option<meta::MetaSettings>,
@@ -108,6 +112,7 @@ impl Default for WebSettings {
             sms: false,
             routing: None,
             required_fields: Vec::new(),
+            housing_services: vec!["housing".into()],
             meta: None,
         }
     }
@@ -269,6 +274,7 @@ pub fn app(state: AppState) -> Router {
         .merge(problems::router())
         .merge(learning::router())
         .merge(mot::router())
+        .merge(complaints::router())
         .merge(open311::router())
         .merge(forms::router())
         .merge(track::router())

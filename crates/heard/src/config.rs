@@ -34,6 +34,8 @@ pub struct Config {
     pub email: crate::mail_config::Email,
     /// Routing learned from the council's history (`[routing]`).
     pub routing: Routing,
+    /// The Complaint Handling Code (`[complaints]`).
+    pub complaints: Complaints,
     /// Teams, services and sites to create or update at start (by slug).
     pub teams: Vec<Team>,
     pub services: Vec<Service>,
@@ -68,6 +70,24 @@ impl Default for Server {
             trusted_proxy: false,
             public_url: None,
             metrics_token_env: None,
+        }
+    }
+}
+
+/// The Complaint Handling Code's settings.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Complaints {
+    /// Services (slugs) the council provides as a landlord: their complaints go to the
+    /// Housing Ombudsman; every other service's to the Local Government and Social Care
+    /// Ombudsman.
+    pub housing_services: Vec<String>,
+}
+
+impl Default for Complaints {
+    fn default() -> Self {
+        Complaints {
+            housing_services: vec!["housing".into()],
         }
     }
 }
@@ -467,6 +487,7 @@ impl Config {
             // Loaded by `heard serve` (it needs the data folder and is shared with email).
             routing: None,
             required_fields: self.required_fields.clone(),
+            housing_services: self.complaints.housing_services.clone(),
             // Read from the environment by `heard serve` (see `Meta::settings`).
             meta: None,
         }

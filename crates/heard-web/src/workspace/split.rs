@@ -37,7 +37,7 @@ pub(crate) async fn split(
     let title = get("title");
     let id = match state
         .store()
-        .split_case(&reference, &contacts, title, caller.user.id)
+        .split_case(&reference, &contacts, title, None, caller.user.id)
         .await
     {
         Ok(id) => id,
