@@ -7,6 +7,7 @@
 //! - [`ingest`] stores a message: redacted, values read, raw kept, on the right case.
 //! - [`smtp`] sends replies through a persistent outbox, retried with back-off.
 //! - [`meta`] sends Facebook and Instagram replies through the Send API, by an outbox too.
+//! - [`pay`] asks GOV.UK Pay for payments by link and for their status (no card details).
 //! - [`prepare`] is what every channel does to a contact before intake (redaction and
 //!   value extraction), shared with the web API so it is written once.
 
@@ -16,5 +17,6 @@ pub mod ingest;
 pub mod mailbox;
 pub mod meta;
 pub mod notify;
+pub mod pay;
 pub mod prepare;
 pub mod smtp;

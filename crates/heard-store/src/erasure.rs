@@ -77,6 +77,10 @@ impl Scope {
                  ELSE last_error END \
                  WHERE case_id IN ({cases})"
             ),
+            // A payment keeps its amount and status (figures); who it went to and what for go.
+            format!(
+                "UPDATE case_payments SET sent_to = '{ERASED}', description = '{ERASED}' WHERE case_id IN ({cases})"
+            ),
         ]
     }
 

@@ -26,6 +26,7 @@ pub mod jobs;
 pub mod learning;
 pub mod mot;
 pub mod outbox;
+pub mod payments;
 pub mod problems;
 pub mod queries;
 pub mod records;

@@ -627,6 +627,46 @@ const CATALOGUE: &[(&str, &str)] = &[
         " If the problem has come back, tell us on the page below or report it again.",
         " Os yw'r broblem wedi dod yn ôl, dywedwch wrthym ar y dudalen isod neu rhowch wybod eto.",
     ),
+    // Payments by link (GOV.UK Pay): the message with the link, and the page after paying.
+    ("Payment request: {description}", "Cais am daliad: {description}"),
+    (
+        "Pay {amount} for {description} (case {reference}) securely with GOV.UK Pay: {link}",
+        "Talwch {amount} am {description} (achos {reference}) yn ddiogel gyda GOV.UK Pay: {link}",
+    ),
+    (
+        "Hello,\n\nPlease pay {amount} for {description} (case {reference}) through this secure GOV.UK Pay link:\n\n{link}\n\nWe will never ask for your card details by phone, email or text message.",
+        "Helo,\n\nTalwch {amount} am {description} (achos {reference}) drwy'r ddolen ddiogel hon gan GOV.UK Pay:\n\n{link}\n\nNi fyddwn byth yn gofyn am fanylion eich cerdyn dros y ffôn, drwy e-bost na neges destun.",
+    ),
+    ("Your payment", "Eich taliad"),
+    ("Your payment has been received", "Rydym wedi cael eich taliad"),
+    (
+        "Thank you. You do not need to do anything else.",
+        "Diolch. Does dim angen i chi wneud unrhyw beth arall.",
+    ),
+    ("Your payment did not go through", "Nid aeth eich taliad drwodd"),
+    (
+        "No money has been taken. If you still need to pay, contact us and quote your case reference.",
+        "Nid oes arian wedi'i gymryd. Os oes angen i chi dalu o hyd, cysylltwch â ni a dyfynnwch gyfeirnod eich achos.",
+    ),
+    (
+        "We have not received your payment yet",
+        "Nid ydym wedi cael eich taliad eto",
+    ),
+    (
+        "If you have just paid, it may take a few minutes to show here. Please do not pay twice.",
+        "Os ydych newydd dalu, gall gymryd ychydig funudau i ymddangos yma. Peidiwch â thalu ddwywaith.",
+    ),
+    ("We cannot find this payment", "Ni allwn ddod o hyd i'r taliad hwn"),
+    (
+        "Check that you copied the whole link from our message.",
+        "Gwiriwch eich bod wedi copïo'r ddolen gyfan o'n neges.",
+    ),
+    ("Amount", "Swm"),
+    ("Paying for", "Talu am"),
+    (
+        "Sorry, there is a problem with the service",
+        "Mae'n ddrwg gennym, mae problem gyda'r gwasanaeth",
+    ),
 ];
 
 #[cfg(test)]

@@ -20,6 +20,7 @@ mod metrics;
 mod mot;
 pub mod open311;
 mod pages;
+mod payments;
 mod privacy;
 pub mod problem;
 mod problems;
@@ -89,6 +90,9 @@ pub struct WebSettings {
     /// Facebook Page and Instagram messages (`[meta]`); none: the webhook answers 404 and
     /// no social replies are offered.
     pub meta: Option<meta::MetaSettings>,
+    /// Payments by link through GOV.UK Pay (`[pay]`); none: no payment form, and the
+    /// webhook answers 404.
+    pub pay: Option<heard_channels::pay::PaySettings>,
 }
 
 impl Default for WebSettings {
@@ -114,6 +118,7 @@ impl Default for WebSettings {
             required_fields: Vec::new(),
             housing_services: vec!["housing".into()],
             meta: None,
+            pay: None,
         }
     }
 }
@@ -294,6 +299,7 @@ pub fn app(state: AppState) -> Router {
         .route("/satisfaction.csv", axum::routing::get(satisfaction::csv))
         .merge(calls::router())
         .merge(meta::router())
+        .merge(payments::router())
         .route("/healthz", axum::routing::get(|| async { "ok" }))
         .route("/readyz", axum::routing::get(metrics::readyz))
         .route("/metrics", axum::routing::get(metrics::metrics))

@@ -127,6 +127,8 @@ const RULES: &[Rule] = &[
     Rule { method: "POST", path: "/cases/{reference}/links", who: Writer, highways: true, body: "other={street_ref}&kind=related", ..R },
     Rule { method: "POST", path: "/cases/{reference}/values", who: Writer, highways: true, body: "kind=postcode&value=LE1+5FQ&action=reject", ..R },
     Rule { method: "POST", path: "/cases/{reference}/split", who: Writer, highways: true, body: "title=", ..R },
+    // Without `[pay]` a writer's request is "not set up" (404), never a forbidden.
+    Rule { method: "POST", path: "/cases/{reference}/payments", who: Writer, highways: true, body: "amount=11.00&description=Fee&by=email&email=zebedee@example.com", ..R },
     Rule { path: "/cases/{reference}/complaint", highways: true, ..R },
     Rule { method: "POST", path: "/cases/{reference}/complaint", who: Writer, highways: true, body: "step=details&ombudsman=housing", ..R },
     Rule { method: "POST", path: "/cases/{reference}/merge", who: Writer, highways: true, body: "into=HRD-999999", ..R },
@@ -195,6 +197,8 @@ const RULES: &[Rule] = &[
     Rule { path: "/track/{reference}/survey", who: Public, status: 403, ..R },
     Rule { method: "POST", path: "/track/{reference}/survey", who: Public, body: "score=5", ..R },
     Rule { method: "POST", path: "/track/{reference}/add", who: Public, body: "message=hello", ..R },
+    // Back from GOV.UK Pay: only a payment's own token opens it (here none: 404).
+    Rule { path: "/pay/return/{token}", who: Public, status: 404, ..R },
     // Open311: reads are public; writes need an api_key that may write, never a cookie.
     Rule { path: "/open311/v2/{file}", who: Public, ..R },
     Rule { method: "POST", path: "/open311/v2/{file}", who: System, body: "service_code=highways&description=Hole+here&lat=52.6&long=-1.1&email=zebedee@example.com", ..R },
@@ -204,6 +208,7 @@ const RULES: &[Rule] = &[
     // Webhooks: signed by the sender (and here, unconfigured: 404).
     Rule { path: "/webhooks/meta", who: System, ..R },
     Rule { method: "POST", path: "/webhooks/meta", who: System, body: r#"{"object": "page", "entry": []}"#, ..R },
+    Rule { method: "POST", path: "/webhooks/pay", who: System, body: r#"{"resource_type": "payment", "resource_id": "x"}"#, ..R },
     // The API (paths and methods from its OpenAPI document).
     Rule { path: "/api/v1/openapi.json", who: Public, ..R },
     Rule { method: "POST", path: "/api/v1/session", who: Public, body: r#"{"email": "nobody@example.com", "password": "wrong"}"#, ..R },

@@ -30,6 +30,8 @@ pub struct Config {
     pub notify: Option<Notify>,
     /// Facebook Page and Instagram messages in and out (`[meta]`); without it, none.
     pub meta: Option<Meta>,
+    /// Payments by link through GOV.UK Pay (`[pay]`); without it, none are offered.
+    pub pay: Option<Pay>,
     /// Email: mailboxes and limits (see `mail_config.rs`).
     pub email: crate::mail_config::Email,
     /// Routing learned from the council's history (`[routing]`).
@@ -276,6 +278,64 @@ impl Meta {
     }
 }
 
+/// A GOV.UK Pay service: payments by link. Each secret is named by the environment
+/// variable holding it, never written here.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Pay {
+    /// The service's API key.
+    pub api_key_env: String,
+    /// The webhook signing secret (Pay's `Pay-Signature`).
+    pub webhook_secret_env: String,
+    #[serde(default = "pay_base_url")]
+    pub base_url: String,
+    /// How often unfinished payments are checked with Pay, in seconds (in case no webhook
+    /// came).
+    #[serde(default = "sixty")]
+    pub every_seconds: u64,
+}
+
+fn pay_base_url() -> String {
+    heard_channels::pay::DEFAULT_BASE_URL.to_string()
+}
+
+fn sixty() -> u64 {
+    60
+}
+
+impl Pay {
+    fn validate(&self) -> anyhow::Result<()> {
+        for (field, name) in [
+            ("api_key_env", &self.api_key_env),
+            ("webhook_secret_env", &self.webhook_secret_env),
+        ] {
+            if name.trim().is_empty() || name.contains(['=', '\0']) {
+                bail!("pay.{field}: must name an environment variable, got `{name}`");
+            }
+        }
+        if !(self.base_url.starts_with("https://") || self.base_url.starts_with("http://")) {
+            bail!("pay.base_url: must start with https://, got `{}`", self.base_url);
+        }
+        Ok(())
+    }
+
+    /// The settings, with each secret read from the environment; errors name what is missing.
+    pub fn settings(&self) -> anyhow::Result<heard_channels::pay::PaySettings> {
+        let read = |field: &str, name: &str| {
+            std::env::var(name)
+                .ok()
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty())
+                .ok_or_else(|| anyhow::anyhow!("pay.{field}: ${name} is not set"))
+        };
+        Ok(heard_channels::pay::PaySettings {
+            api_key: read("api_key_env", &self.api_key_env)?,
+            webhook_secret: read("webhook_secret_env", &self.webhook_secret_env)?,
+            base_url: self.base_url.clone(),
+        })
+    }
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Team {
@@ -415,6 +475,9 @@ impl Config {
         if let Some(meta) = &self.meta {
             meta.validate()?;
         }
+        if let Some(pay) = &self.pay {
+            pay.validate()?;
+        }
         if let Some(url) = &self.database_url
             && !(url.starts_with("sqlite:") || url.starts_with("postgres://") || url.starts_with("postgresql://"))
         {
@@ -490,6 +553,8 @@ impl Config {
             housing_services: self.complaints.housing_services.clone(),
             // Read from the environment by `heard serve` (see `Meta::settings`).
             meta: None,
+            // Likewise (see `Pay::settings`).
+            pay: None,
         }
     }
 }
@@ -546,6 +611,16 @@ pub const STARTER: &str = r#"# heard configuration. Every setting is optional; t
 # app_secret_env = "META_APP_SECRET"
 # page_access_token_env = "META_PAGE_ACCESS_TOKEN"
 # base_url = "https://graph.facebook.com"
+
+# Payments by link through GOV.UK Pay: agents send a payment link from the case page and
+# the resident pays on GOV.UK Pay's pages (heard never sees card details). Point Pay's
+# webhook at https://<public_url>/webhooks/pay; unfinished payments are also checked
+# every every_seconds. Each secret is read from the environment variable named here.
+# [pay]
+# api_key_env = "PAY_API_KEY"
+# webhook_secret_env = "PAY_WEBHOOK_SECRET"
+# base_url = "https://publicapi.payments.service.gov.uk"
+# every_seconds = 60
 
 [workspace]
 # Cases an agent may hold open as jobs at once (1 to 8).
@@ -708,6 +783,28 @@ mod tests {
         let e = meta.settings().unwrap_err().to_string();
         assert!(
             e.contains("meta.verify_token_env") && e.contains("HEARD_TEST_META_UNSET_V"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn pay_settings_are_checked_by_name() {
+        let bad: Config = toml::from_str("[pay]\napi_key_env = \"\"\nwebhook_secret_env = \"S\"\n").unwrap();
+        assert!(bad.validate().unwrap_err().to_string().contains("pay.api_key_env"));
+        let bad: Config =
+            toml::from_str("[pay]\napi_key_env = \"K\"\nwebhook_secret_env = \"S\"\nbase_url = \"ftp://x\"\n").unwrap();
+        assert!(bad.validate().unwrap_err().to_string().contains("pay.base_url"));
+        let good: Config = toml::from_str(
+            "[pay]\napi_key_env = \"HEARD_TEST_PAY_UNSET_K\"\nwebhook_secret_env = \"HEARD_TEST_PAY_UNSET_S\"\n",
+        )
+        .unwrap();
+        good.validate().unwrap();
+        let pay = good.pay.unwrap();
+        assert_eq!(pay.base_url, "https://publicapi.payments.service.gov.uk");
+        assert_eq!(pay.every_seconds, 60);
+        let e = pay.settings().unwrap_err().to_string();
+        assert!(
+            e.contains("pay.api_key_env") && e.contains("HEARD_TEST_PAY_UNSET_K"),
             "{e}"
         );
     }

@@ -473,6 +473,14 @@ async fn serve(
         tokio::spawn(async move { outbox.run(every, std::future::pending()).await });
         tracing::info!(base_url = %m.base_url, "Facebook and Instagram outbox running");
     }
+    let pay = config.pay.as_ref().map(|p| p.settings()).transpose()?;
+    if let (Some(p), Some(settings)) = (&config.pay, &pay) {
+        let client = heard_channels::pay::PayClient::new(settings).map_err(|e| anyhow::anyhow!("pay: {e}"))?;
+        let every = std::time::Duration::from_secs(p.every_seconds.max(1));
+        let poller = heard_channels::pay::PayPoller::new(store.clone(), client, every);
+        tokio::spawn(async move { poller.run(std::future::pending()).await });
+        tracing::info!(base_url = %p.base_url, "payment status checks running");
+    }
     spawn_escalations(store.clone());
     spawn_retention(store.clone(), config, data_dir);
     if let Some(routing) = &routing {
@@ -481,6 +489,7 @@ async fn serve(
     let mut settings = config.web_settings();
     settings.routing = routing;
     settings.meta = meta;
+    settings.pay = pay;
     let state = heard_web::AppState::new(store.clone(), settings, files).await?;
     let listener = tokio::net::TcpListener::bind(listen)
         .await

@@ -46,6 +46,8 @@ pub(crate) struct FormState {
     pub template: Option<String>,
     /// Show the contacts before this cursor instead of the newest (earlier messages).
     pub before: Option<String>,
+    /// What was typed in "Request a payment".
+    pub payment: Option<super::payments::Typed>,
 }
 
 impl FormState {
@@ -142,6 +144,8 @@ struct CasePage {
     /// The newest message reads as dissatisfied and the case is not a complaint: its cues,
     /// for the prompt to offer one.
     complaint_prompt: Option<String>,
+    /// Payments by link on this case, and the form to request one (see `payments`).
+    payments: Option<super::payments::Panel>,
 }
 
 #[derive(Deserialize)]
@@ -191,6 +195,7 @@ fn done_message(done: &str) -> Option<&'static str> {
         "unmerged" => "The merge was undone: this case is back as it was.",
         "transferred" => "Case transferred.",
         "split" => "This case was split off: the messages you chose are here.",
+        "payment" => "GOV.UK Pay created the payment, and its link is on its way to the customer.",
         _ => return None,
     })
 }
@@ -376,6 +381,7 @@ async fn build(
         Vec::new()
     };
     let same_people = crate::customers::matcher::possibly_same(state, caller, customer.id).await;
+    let payments = super::payments::panel(state, &case, &customer, can_write, form.payment.as_ref()).await?;
     let timeline = timeline(detail.contacts, detail.history, &unanswered, &names);
     let assignees = users
         .into_iter()
@@ -449,6 +455,7 @@ async fn build(
         showing_earlier: before.is_some(),
         same_people,
         complaint_prompt,
+        payments,
     };
     Ok((status, page))
 }
@@ -612,6 +619,7 @@ fn describe(e: &CaseEventRecord, names: &std::collections::HashMap<i64, String>)
         "merged_from" => format!("{} was merged into this case", s("from")),
         "split_to" => format!("Messages split off into {} ({} moved)", s("to"), d["contacts"]),
         "split_from" => format!("Split off from {}", s("from")),
+        "payment_requested" | "payment_status" => super::payments::describe(&e.kind, d),
         "merge_undone" => format!("Merge of {} into {} undone", s("from"), s("into")),
         "due" => match d.get("due").and_then(|v| v.as_str()) {
             Some(t) => format!("Deadline set to {}", date_of(t)),

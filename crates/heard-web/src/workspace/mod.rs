@@ -9,6 +9,7 @@ mod case_page;
 mod clocks;
 mod duplicates;
 mod live;
+mod payments;
 mod queues;
 mod search;
 mod signals;
@@ -43,6 +44,7 @@ pub fn router() -> axum::Router<AppState> {
         .route("/cases/{reference}/links", post(actions::link))
         .route("/cases/{reference}/values", post(values::review))
         .route("/cases/{reference}/split", post(split::split))
+        .route("/cases/{reference}/payments", post(payments::request))
         .route("/cases/{reference}/merge", post(actions::merge))
         .route("/cases/{reference}/merges/{id}/undo", post(actions::undo_merge))
         .route("/cases/{reference}/close", post(actions::close))
