@@ -431,7 +431,8 @@ async fn answer(r: reqwest::Response, payment_id: &str) -> Result<Payment, PayEr
     }
 }
 
-/// How long a claimed payment is left before another round (or node) asks about it again.
+/// How long after a payment was made heard stops asking Pay about it (Pay ends an unpaid
+/// payment long before: its link expires after 90 minutes).
 pub const GIVE_UP_AFTER: SignedDuration = SignedDuration::from_hours(7 * 24);
 
 /// Asks Pay about unfinished payments, so a status reaches the case even when no webhook
