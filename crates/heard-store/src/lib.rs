@@ -27,6 +27,7 @@ pub mod learning;
 pub mod mot;
 pub mod outbox;
 pub mod payments;
+pub mod performance;
 pub mod problems;
 pub mod queries;
 pub mod records;

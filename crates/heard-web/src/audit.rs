@@ -79,6 +79,7 @@ impl Action {
     pub const MOT_PACK: Action = Action::read("mot.pack");
     pub const CASE_COMPLAINT: Action = Action::change("case.complaint");
     pub const COMPLAINTS_REPORT: Action = Action::read("complaints.report");
+    pub const REPORTS: Action = Action::read("reports");
     pub const CUSTOMER_EXPORT: Action = Action::read("customer.export");
     pub const CUSTOMER_ERASE: Action = Action::change("customer.erase");
     pub const CUSTOMER_MERGE: Action = Action::change("customer.merge");

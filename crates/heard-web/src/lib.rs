@@ -21,6 +21,7 @@ mod mot;
 pub mod open311;
 mod pages;
 mod payments;
+mod performance;
 mod privacy;
 pub mod problem;
 mod problems;
@@ -280,6 +281,7 @@ pub fn app(state: AppState) -> Router {
         .merge(learning::router())
         .merge(mot::router())
         .merge(complaints::router())
+        .merge(performance::router())
         .merge(open311::router())
         .merge(forms::router())
         .merge(track::router())

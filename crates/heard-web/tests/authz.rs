@@ -170,6 +170,8 @@ const RULES: &[Rule] = &[
     Rule { path: "/mot.csv", query: "service=street-lighting", ..R },
     Rule { path: "/satisfaction", ..R },
     Rule { path: "/complaints/report", ..R },
+    Rule { path: "/reports", ..R },
+    Rule { path: "/reports.csv", ..R },
     Rule { path: "/complaints/report.csv", ..R },
     Rule { path: "/satisfaction.csv", ..R },
     Rule { path: "/articles", ..R },

@@ -20,6 +20,7 @@ use std::time::{Duration, Instant};
 mod audit;
 mod import_mail;
 mod open311;
+mod reports;
 mod track;
 mod workspace;
 
@@ -106,6 +107,18 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 0)]
         pause_ms: u64,
     },
+    /// The performance reports (`/reports`) over the `bench search` store, against the MOT
+    /// pack of the same year; loads the store first when empty.
+    Reports {
+        /// The same folder as `bench search` by default.
+        #[arg(long, default_value = "./heard-bench-search")]
+        store_dir: PathBuf,
+        #[arg(long, default_value_t = 1_000_000)]
+        contacts: usize,
+        /// Times each report is asked for (after one untimed).
+        #[arg(long, default_value_t = 20)]
+        repeat: usize,
+    },
     /// The resident's pages (the case by its signed link, the start page) under concurrent
     /// residents, with the staff case page of the same cases as the same-run baseline,
     /// over the `bench search` store; loads it first when empty.
@@ -167,6 +180,11 @@ pub async fn run(command: BenchCommand) -> anyhow::Result<()> {
             warmup,
             pause_ms,
         } => workspace::run(&store_dir, contacts, sessions, requests, warmup, pause_ms).await,
+        BenchCommand::Reports {
+            store_dir,
+            contacts,
+            repeat,
+        } => reports::run(&store_dir, contacts, repeat).await,
         BenchCommand::Track {
             store_dir,
             contacts,
