@@ -11,6 +11,9 @@ vocabulary! {
         Complaint => "complaint",
         Incident => "incident",
         Problem => "problem",
+        /// A replacement birth, marriage, civil partnership or death certificate: a
+        /// request with a structured order (`certificate`).
+        Certificate => "certificate",
     }
 }
 
@@ -69,7 +72,7 @@ impl CaseKind {
     pub fn statuses(self) -> &'static [CaseStatus] {
         use CaseStatus::*;
         match self {
-            CaseKind::Enquiry | CaseKind::Request => &[
+            CaseKind::Enquiry | CaseKind::Request | CaseKind::Certificate => &[
                 New,
                 Open,
                 InProgress,

@@ -6,6 +6,7 @@
 
 pub mod calendar;
 pub mod case;
+pub mod certificate;
 pub mod channel;
 pub mod complaint;
 pub mod contact;

@@ -10,6 +10,7 @@
 
 pub mod articles;
 pub mod audit;
+pub mod certificates;
 pub mod changes;
 pub mod clocks;
 pub mod complaints;

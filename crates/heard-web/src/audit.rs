@@ -78,6 +78,7 @@ impl Action {
     pub const LEARNING_SAVE: Action = Action::change("learning.save");
     pub const MOT_PACK: Action = Action::read("mot.pack");
     pub const CASE_COMPLAINT: Action = Action::change("case.complaint");
+    pub const CASE_CERTIFICATE: Action = Action::change("case.certificate");
     pub const COMPLAINTS_REPORT: Action = Action::read("complaints.report");
     pub const REPORTS: Action = Action::read("reports");
     pub const CUSTOMER_EXPORT: Action = Action::read("customer.export");

@@ -7,6 +7,7 @@ pub mod api;
 mod audit;
 mod auth;
 mod calls;
+mod certificates;
 mod complaints;
 mod customers;
 mod extract;
@@ -88,6 +89,8 @@ pub struct WebSettings {
     /// Services whose complaints go to the Housing Ombudsman (the council as landlord);
     /// the rest go to the Local Government and Social Care Ombudsman.
     pub housing_services: Vec<String>,
+    /// Prices per copy of registrar certificates (`[certificates]`).
+    pub certificate_prices: heard_core::certificate::Prices,
     /// Facebook Page and Instagram messages (`[meta]`); none: the webhook answers 404 and
     /// no social replies are offered.
     pub meta: Option<meta::MetaSettings>,
@@ -118,6 +121,7 @@ impl Default for WebSettings {
             routing: None,
             required_fields: Vec::new(),
             housing_services: vec!["housing".into()],
+            certificate_prices: heard_core::certificate::Prices::default(),
             meta: None,
             pay: None,
         }
@@ -281,6 +285,7 @@ pub fn app(state: AppState) -> Router {
         .merge(learning::router())
         .merge(mot::router())
         .merge(complaints::router())
+        .merge(certificates::router())
         .merge(performance::router())
         .merge(open311::router())
         .merge(forms::router())

@@ -130,6 +130,8 @@ const RULES: &[Rule] = &[
     // Without `[pay]` a writer's request is "not set up" (404), never a forbidden.
     Rule { method: "POST", path: "/cases/{reference}/payments", who: Writer, highways: true, body: "amount=11.00&description=Fee&by=email&email=zebedee@example.com", ..R },
     Rule { path: "/cases/{reference}/complaint", highways: true, ..R },
+    Rule { path: "/cases/{reference}/certificate", highways: true, ..R },
+    Rule { method: "POST", path: "/cases/{reference}/certificate", who: Writer, highways: true, body: "step=save&certificate=birth", ..R },
     Rule { method: "POST", path: "/cases/{reference}/complaint", who: Writer, highways: true, body: "step=details&ombudsman=housing", ..R },
     Rule { method: "POST", path: "/cases/{reference}/merge", who: Writer, highways: true, body: "into=HRD-999999", ..R },
     Rule { method: "POST", path: "/cases/{reference}/merges/{id}/undo", who: Writer, highways: true, ..R },

@@ -38,6 +38,8 @@ pub struct Config {
     pub routing: Routing,
     /// The Complaint Handling Code (`[complaints]`).
     pub complaints: Complaints,
+    /// Registrar certificate prices per copy, in pence (`[certificates]`).
+    pub certificates: heard_core::certificate::Prices,
     /// Teams, services and sites to create or update at start (by slug).
     pub teams: Vec<Team>,
     pub services: Vec<Service>,
@@ -478,6 +480,7 @@ impl Config {
         if let Some(pay) = &self.pay {
             pay.validate()?;
         }
+        self.certificates.validate().map_err(anyhow::Error::msg)?;
         if let Some(url) = &self.database_url
             && !(url.starts_with("sqlite:") || url.starts_with("postgres://") || url.starts_with("postgresql://"))
         {
@@ -551,6 +554,7 @@ impl Config {
             routing: None,
             required_fields: self.required_fields.clone(),
             housing_services: self.complaints.housing_services.clone(),
+            certificate_prices: self.certificates,
             // Read from the environment by `heard serve` (see `Meta::settings`).
             meta: None,
             // Likewise (see `Pay::settings`).

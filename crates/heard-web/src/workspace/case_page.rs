@@ -48,6 +48,9 @@ pub(crate) struct FormState {
     pub before: Option<String>,
     /// What was typed in "Request a payment".
     pub payment: Option<super::payments::Typed>,
+    /// "Request a payment" prefilled with an amount and what it is for (a certificate
+    /// order's fee), from the page's query.
+    pub payment_prefill: Option<(String, String)>,
 }
 
 impl FormState {
@@ -155,6 +158,10 @@ pub(crate) struct PageQuery {
     template: Option<String>,
     /// Earlier messages: the cursor from the page's "Earlier messages" link.
     before: Option<String>,
+    /// Prefills "Request a payment": the amount in pounds…
+    pay_amount: Option<String>,
+    /// …and what it is for.
+    pay_for: Option<String>,
 }
 
 pub(crate) async fn page(
@@ -171,6 +178,7 @@ pub(crate) async fn page(
     let form = FormState {
         template: q.template,
         before: q.before,
+        payment_prefill: q.pay_amount.map(|a| (a, q.pay_for.unwrap_or_default())),
         ..Default::default()
     };
     render_case(&state, &caller, &reference, form, done).await
@@ -381,7 +389,15 @@ async fn build(
         Vec::new()
     };
     let same_people = crate::customers::matcher::possibly_same(state, caller, customer.id).await;
-    let payments = super::payments::panel(state, &case, &customer, can_write, form.payment.as_ref()).await?;
+    let payments = super::payments::panel(
+        state,
+        &case,
+        &customer,
+        can_write,
+        form.payment.as_ref(),
+        form.payment_prefill.as_ref(),
+    )
+    .await?;
     let timeline = timeline(detail.contacts, detail.history, &unanswered, &names);
     let assignees = users
         .into_iter()

@@ -16,6 +16,8 @@ mod signals;
 mod split;
 mod values;
 
+pub(crate) use values::read_values;
+
 use crate::AppState;
 use crate::audit::{Action, Subject};
 use crate::auth::Caller;

@@ -75,6 +75,7 @@ pub(crate) async fn panel(
     customer: &CustomerRecord,
     can_write: bool,
     typed: Option<&Typed>,
+    prefill: Option<&(String, String)>,
 ) -> Result<Option<Panel>, StoreError> {
     let payments = state.store().case_payments(case.id).await?;
     let configured = crate::payments::settings(state).is_some();
@@ -100,11 +101,13 @@ pub(crate) async fn panel(
             } else {
                 "email"
             };
+            let (amount, description) = prefill.cloned().unwrap_or_default();
             Typed {
                 by: by.into(),
                 email,
                 phone,
-                ..Default::default()
+                amount,
+                description,
             }
         }
     };
