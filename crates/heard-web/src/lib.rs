@@ -19,6 +19,7 @@ mod learning;
 pub mod meta;
 mod metrics;
 mod mot;
+pub mod oidc;
 pub mod open311;
 mod pages;
 mod payments;
@@ -97,6 +98,9 @@ pub struct WebSettings {
     /// Payments by link through GOV.UK Pay (`[pay]`); none: no payment form, and the
     /// webhook answers 404.
     pub pay: Option<heard_channels::pay::PaySettings>,
+    /// Single sign-on with OpenID Connect (`[oidc]`); none: no button on the sign-in page,
+    /// and `/login/oidc` answers 404.
+    pub oidc: Option<oidc::OidcSettings>,
 }
 
 impl Default for WebSettings {
@@ -124,6 +128,7 @@ impl Default for WebSettings {
             certificate_prices: heard_core::certificate::Prices::default(),
             meta: None,
             pay: None,
+            oidc: None,
         }
     }
 }
@@ -155,6 +160,8 @@ struct Inner {
     customer_matcher: tokio::sync::Mutex<customers::matcher::Cached>,
     /// Request counts and timings for `/metrics` (see `metrics`).
     metrics: metrics::Metrics,
+    /// The single sign-on provider's endpoints and keys (see `oidc`).
+    oidc: oidc::Cache,
 }
 
 /// How long a node serves service definitions from its cache: the config sets them at
@@ -181,6 +188,7 @@ impl AppState {
             track_key: tokio::sync::OnceCell::new(),
             customer_matcher: tokio::sync::Mutex::new(None),
             metrics: metrics::Metrics::new(),
+            oidc: oidc::Cache::default(),
             extractor,
             store,
             settings,
@@ -205,6 +213,10 @@ impl AppState {
 
     pub(crate) fn customer_matcher(&self) -> &tokio::sync::Mutex<customers::matcher::Cached> {
         &self.0.customer_matcher
+    }
+
+    pub(crate) fn oidc_cache(&self) -> &oidc::Cache {
+        &self.0.oidc
     }
 
     pub(crate) fn track_key_cell(&self) -> &tokio::sync::OnceCell<Arc<Vec<u8>>> {
@@ -292,6 +304,7 @@ pub fn app(state: AppState) -> Router {
         .merge(track::router())
         .merge(help::router())
         .merge(two_factor::router())
+        .merge(oidc::router())
         .merge(customers::router())
         .route("/customers/{id}/export", axum::routing::get(privacy::export))
         .route(

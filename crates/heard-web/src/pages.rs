@@ -68,14 +68,21 @@ struct LoginPage {
     csrf: String,
     email: String,
     error: Option<String>,
+    /// The single sign-on button's words, when `[oidc]` is set.
+    sso: Option<String>,
 }
 
-async fn login_page() -> Response {
+fn sso_label(state: &AppState) -> Option<String> {
+    state.settings().oidc.as_ref().map(|o| o.button_label.clone())
+}
+
+async fn login_page(State(state): State<AppState>) -> Response {
     render(&LoginPage {
         user: None,
         csrf: String::new(),
         email: String::new(),
         error: None,
+        sso: sso_label(&state),
     })
 }
 
@@ -104,6 +111,7 @@ async fn login(State(state): State<AppState>, Form(f): Form<LoginForm>) -> Respo
                 csrf: String::new(),
                 email: f.email,
                 error: e.detail,
+                sso: sso_label(&state),
             };
             (status, render(&page)).into_response()
         }

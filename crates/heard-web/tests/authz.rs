@@ -92,6 +92,9 @@ const RULES: &[Rule] = &[
     Rule { method: "POST", path: "/logout", who: Staff, ends_session: true, ..R },
     Rule { path: "/login/code", who: Public, status: 303, ..R },
     Rule { method: "POST", path: "/login/code", who: Public, body: "code=123456", ..R },
+    // Single sign-on: without `[oidc]` (as here) neither route is there.
+    Rule { path: "/login/oidc", who: Public, status: 404, ..R },
+    Rule { path: "/login/oidc/callback", who: Public, query: "code=x&state=y", status: 404, ..R },
     Rule { path: "/account/two-factor", ..R },
     // One's own sign-in: an auditor may protect their account too.
     Rule { method: "POST", path: "/account/two-factor/start", ..R },

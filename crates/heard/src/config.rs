@@ -32,6 +32,8 @@ pub struct Config {
     pub meta: Option<Meta>,
     /// Payments by link through GOV.UK Pay (`[pay]`); without it, none are offered.
     pub pay: Option<Pay>,
+    /// Single sign-on with OpenID Connect (`[oidc]`); without it, local accounts only.
+    pub oidc: Option<Oidc>,
     /// Email: mailboxes and limits (see `mail_config.rs`).
     pub email: crate::mail_config::Email,
     /// Routing learned from the council's history (`[routing]`).
@@ -338,6 +340,173 @@ impl Pay {
     }
 }
 
+/// Single sign-on with OpenID Connect (Microsoft Entra ID, or any provider with discovery).
+/// Local accounts (with two-factor) keep working beside it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Oidc {
+    /// The issuer URL; heard reads `{issuer}/.well-known/openid-configuration`. For Entra ID:
+    /// `https://login.microsoftonline.com/<tenant id>/v2.0`.
+    pub issuer: String,
+    pub client_id: String,
+    /// The environment variable holding the client secret; none for a public client.
+    #[serde(default)]
+    pub client_secret_env: Option<String>,
+    /// Where the provider sends people back; default `{public_url}/login/oidc/callback`.
+    #[serde(default)]
+    pub redirect_url: Option<String>,
+    /// The scopes asked for, space separated (`openid` among them).
+    #[serde(default = "oidc_scopes")]
+    pub scopes: String,
+    /// The ID token claim listing the account's groups (Entra ID: group object ids in
+    /// `groups`; app roles in `roles`).
+    #[serde(default = "oidc_groups_claim")]
+    pub groups_claim: String,
+    /// Groups to heard roles (`[[oidc.roles]]`), first match wins; no match: refused.
+    #[serde(default)]
+    pub roles: Vec<OidcRole>,
+    /// The sign-in page's button.
+    #[serde(default = "oidc_button_label")]
+    pub button_label: String,
+}
+
+/// One `[[oidc.roles]]`: members of `group` sign in as `role`, seeing `services`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OidcRole {
+    pub group: String,
+    /// `agent`, `team_manager`, `back_office`, `admin` (or `administrator`), `auditor`.
+    pub role: String,
+    #[serde(default)]
+    pub services: Vec<String>,
+}
+
+fn oidc_scopes() -> String {
+    "openid email profile".into()
+}
+
+fn oidc_groups_claim() -> String {
+    "groups".into()
+}
+
+fn oidc_button_label() -> String {
+    "Sign in with your council account".into()
+}
+
+/// `https://…`, or `http://` to this machine only (a provider started by tests).
+fn web_address(url: &str) -> bool {
+    let local = ["http://127.0.0.1", "http://localhost", "http://[::1]"]
+        .iter()
+        .any(|p| {
+            url.strip_prefix(p)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with([':', '/']))
+        });
+    (url.starts_with("https://") && url.len() > "https://".len()) || local
+}
+
+impl OidcRole {
+    fn role(&self) -> Result<heard_core::Role, String> {
+        let word = self.role.trim();
+        let word = if word == "administrator" { "admin" } else { word };
+        word.parse().map_err(|_| {
+            format!(
+                "`{}` is not a heard role (agent, team_manager, back_office, admin, auditor)",
+                self.role
+            )
+        })
+    }
+}
+
+impl Oidc {
+    fn validate(&self) -> anyhow::Result<()> {
+        let issuer = self.issuer.trim();
+        if !web_address(issuer) || issuer.contains(['?', '#', ' ']) {
+            bail!(
+                "oidc.issuer: must be an https:// address without query (http:// only to this machine), got `{}`",
+                self.issuer
+            );
+        }
+        if self.client_id.trim().is_empty() {
+            bail!("oidc.client_id: must not be empty");
+        }
+        if let Some(name) = &self.client_secret_env
+            && (name.trim().is_empty() || name.contains(['=', '\0']))
+        {
+            bail!("oidc.client_secret_env: must name an environment variable, got `{name}`");
+        }
+        if let Some(url) = &self.redirect_url
+            && !(url.starts_with("https://") || url.starts_with("http://"))
+        {
+            bail!("oidc.redirect_url: must start with https:// (or http:// for local use), got `{url}`");
+        }
+        if !self.scopes.split_whitespace().any(|s| s == "openid") {
+            bail!("oidc.scopes: must include `openid`, got `{}`", self.scopes);
+        }
+        if self.groups_claim.trim().is_empty() {
+            bail!("oidc.groups_claim: must not be empty");
+        }
+        if self.button_label.trim().is_empty() {
+            bail!("oidc.button_label: must not be empty");
+        }
+        if self.roles.is_empty() {
+            bail!("oidc.roles: give at least one [[oidc.roles]] (group and role), or nobody can sign in");
+        }
+        for (i, r) in self.roles.iter().enumerate() {
+            if r.group.trim().is_empty() {
+                bail!("oidc.roles[{i}].group: must not be empty");
+            }
+            let role = r.role().map_err(|e| anyhow::anyhow!("oidc.roles[{i}].role: {e}"))?;
+            if let Some(bad) = r.services.iter().find(|s| !heard_core::contact::is_slug(s)) {
+                bail!("oidc.roles[{i}].services: `{bad}` is not a service slug");
+            }
+            if role == heard_core::Role::BackOffice && r.services.is_empty() {
+                bail!("oidc.roles[{i}].services: a back_office role needs at least one service");
+            }
+        }
+        Ok(())
+    }
+
+    /// The web layer's settings, with the client secret read from the environment; errors
+    /// name what is missing. `public_url` is heard's own address, without a trailing slash.
+    pub fn settings(&self, public_url: &str) -> anyhow::Result<heard_web::oidc::OidcSettings> {
+        let client_secret = match &self.client_secret_env {
+            Some(name) => Some(
+                std::env::var(name)
+                    .ok()
+                    .map(|v| v.trim().to_string())
+                    .filter(|v| !v.is_empty())
+                    .ok_or_else(|| anyhow::anyhow!("oidc.client_secret_env: ${name} is not set"))?,
+            ),
+            None => None,
+        };
+        let roles = self
+            .roles
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                Ok(heard_web::oidc::RoleRule {
+                    group: r.group.trim().to_string(),
+                    role: r.role().map_err(|e| anyhow::anyhow!("oidc.roles[{i}].role: {e}"))?,
+                    services: r.services.clone(),
+                })
+            })
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        Ok(heard_web::oidc::OidcSettings {
+            issuer: self.issuer.trim().to_string(),
+            client_id: self.client_id.trim().to_string(),
+            client_secret,
+            redirect_url: self
+                .redirect_url
+                .clone()
+                .unwrap_or_else(|| format!("{}/login/oidc/callback", public_url.trim_end_matches('/'))),
+            scopes: self.scopes.split_whitespace().collect::<Vec<_>>().join(" "),
+            groups_claim: self.groups_claim.trim().to_string(),
+            roles,
+            button_label: self.button_label.trim().to_string(),
+        })
+    }
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Team {
@@ -480,6 +649,9 @@ impl Config {
         if let Some(pay) = &self.pay {
             pay.validate()?;
         }
+        if let Some(oidc) = &self.oidc {
+            oidc.validate()?;
+        }
         self.certificates.validate().map_err(anyhow::Error::msg)?;
         if let Some(url) = &self.database_url
             && !(url.starts_with("sqlite:") || url.starts_with("postgres://") || url.starts_with("postgresql://"))
@@ -559,6 +731,8 @@ impl Config {
             meta: None,
             // Likewise (see `Pay::settings`).
             pay: None,
+            // Likewise (see `Oidc::settings`).
+            oidc: None,
         }
     }
 }
@@ -625,6 +799,25 @@ pub const STARTER: &str = r#"# heard configuration. Every setting is optional; t
 # webhook_secret_env = "PAY_WEBHOOK_SECRET"
 # base_url = "https://publicapi.payments.service.gov.uk"
 # every_seconds = 60
+
+# Single sign-on with OpenID Connect (Microsoft Entra ID, or any provider with discovery).
+# Register heard with the provider, redirect URI https://<public_url>/login/oidc/callback.
+# Members of a group below sign in with its role (first match wins); anyone else is
+# refused. Local accounts, with two-factor, keep working beside it.
+# [oidc]
+# issuer = "https://login.microsoftonline.com/<tenant id>/v2.0"
+# client_id = "<application (client) id>"
+# client_secret_env = "OIDC_CLIENT_SECRET"   # omit for a public client
+# scopes = "openid email profile"
+# groups_claim = "groups"                     # Entra ID: group object ids; "roles" for app roles
+# button_label = "Sign in with your council account"
+# [[oidc.roles]]
+# group = "<group object id>"
+# role = "agent"                              # agent, team_manager, back_office, admin, auditor
+# [[oidc.roles]]
+# group = "<group object id>"
+# role = "back_office"
+# services = ["street-lighting"]
 
 [workspace]
 # Cases an agent may hold open as jobs at once (1 to 8).
@@ -809,6 +1002,116 @@ mod tests {
         let e = pay.settings().unwrap_err().to_string();
         assert!(
             e.contains("pay.api_key_env") && e.contains("HEARD_TEST_PAY_UNSET_K"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn oidc_settings_are_checked_by_name() {
+        const GOOD: &str = "[oidc]\nissuer = \"https://login.microsoftonline.com/t/v2.0\"\nclient_id = \"c\"\n\
+                            [[oidc.roles]]\ngroup = \"g-agents\"\nrole = \"agent\"\n\
+                            [[oidc.roles]]\ngroup = \"g-admins\"\nrole = \"administrator\"\n\
+                            [[oidc.roles]]\ngroup = \"g-lights\"\nrole = \"back_office\"\nservices = [\"street-lighting\"]\n";
+        let good: Config = toml::from_str(GOOD).unwrap();
+        good.validate().unwrap();
+        let oidc = good.oidc.unwrap();
+        assert_eq!(
+            (
+                oidc.scopes.as_str(),
+                oidc.groups_claim.as_str(),
+                oidc.button_label.as_str()
+            ),
+            ("openid email profile", "groups", "Sign in with your council account")
+        );
+        let web = oidc.settings("https://contact.council.gov.uk/").unwrap();
+        assert_eq!(web.redirect_url, "https://contact.council.gov.uk/login/oidc/callback");
+        assert_eq!(web.client_secret, None);
+        let roles: Vec<_> = web.roles.iter().map(|r| (r.group.as_str(), r.role)).collect();
+        assert_eq!(
+            roles,
+            [
+                ("g-agents", heard_core::Role::Agent),
+                ("g-admins", heard_core::Role::Admin),
+                ("g-lights", heard_core::Role::BackOffice)
+            ]
+        );
+        assert_eq!(web.roles[2].services, ["street-lighting"]);
+
+        let fails = |edit: &dyn Fn(&str) -> String, field: &str| {
+            let c: Config = toml::from_str(&edit(GOOD)).unwrap_or_else(|e| panic!("{field}: {e}"));
+            let e = c.validate().unwrap_err().to_string();
+            assert!(e.contains(field), "{field}: {e}");
+        };
+        fails(&|g| g.replace("https://login", "http://login"), "oidc.issuer");
+        fails(
+            &|g| g.replace("https://login.microsoftonline.com/t/v2.0", "nonsense"),
+            "oidc.issuer",
+        );
+        fails(
+            &|g| g.replace("client_id = \"c\"", "client_id = \" \""),
+            "oidc.client_id",
+        );
+        fails(
+            &|g| g.replace("client_id = \"c\"", "client_id = \"c\"\nclient_secret_env = \"\""),
+            "oidc.client_secret_env",
+        );
+        fails(
+            &|g| g.replace("client_id = \"c\"", "client_id = \"c\"\nscopes = \"email profile\""),
+            "oidc.scopes",
+        );
+        fails(
+            &|g| g.replace("client_id = \"c\"", "client_id = \"c\"\nredirect_url = \"/cb\""),
+            "oidc.redirect_url",
+        );
+        fails(
+            &|g| g.replace("role = \"agent\"", "role = \"boss\""),
+            "oidc.roles[0].role",
+        );
+        fails(
+            &|g| g.replace("group = \"g-admins\"", "group = \"\""),
+            "oidc.roles[1].group",
+        );
+        fails(
+            &|g| g.replace("services = [\"street-lighting\"]", "services = []"),
+            "oidc.roles[2].services",
+        );
+        fails(
+            &|g| g.replace("street-lighting", "Street Lighting"),
+            "oidc.roles[2].services",
+        );
+        fails(&|g| g.split("[[oidc.roles]]").next().unwrap().to_string(), "oidc.roles");
+        // http:// only to this machine (a provider started by tests).
+        let local: Config =
+            toml::from_str(&GOOD.replace("https://login.microsoftonline.com/t/v2.0", "http://127.0.0.1:4000")).unwrap();
+        local.validate().unwrap();
+        fails(
+            &|g| {
+                g.replace(
+                    "https://login.microsoftonline.com/t/v2.0",
+                    "http://127.0.0.1.evil.example",
+                )
+            },
+            "oidc.issuer",
+        );
+        assert!(
+            toml::from_str::<Config>(&GOOD.replace("client_id", "client")).is_err(),
+            "unknown keys"
+        );
+
+        let secret: Config = toml::from_str(&GOOD.replace(
+            "client_id = \"c\"",
+            "client_id = \"c\"\nclient_secret_env = \"HEARD_TEST_OIDC_UNSET\"\nredirect_url = \"https://x.example/cb\"",
+        ))
+        .unwrap();
+        secret.validate().unwrap();
+        let e = secret
+            .oidc
+            .unwrap()
+            .settings("https://heard.example")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("oidc.client_secret_env") && e.contains("HEARD_TEST_OIDC_UNSET"),
             "{e}"
         );
     }

@@ -490,6 +490,14 @@ async fn serve(
     settings.routing = routing;
     settings.meta = meta;
     settings.pay = pay;
+    settings.oidc = config
+        .oidc
+        .as_ref()
+        .map(|o| o.settings(&settings.public_url))
+        .transpose()?;
+    if let Some(o) = &settings.oidc {
+        tracing::info!(issuer = %o.issuer, redirect_url = %o.redirect_url, "single sign-on on");
+    }
     let state = heard_web::AppState::new(store.clone(), settings, files).await?;
     let listener = tokio::net::TcpListener::bind(listen)
         .await
