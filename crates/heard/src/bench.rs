@@ -310,9 +310,14 @@ impl Drop for Server {
 
 impl Server {
     async fn start(data_dir: &Path, database_url: &str) -> anyhow::Result<Server> {
+        Server::start_with(data_dir, database_url, "").await
+    }
+
+    /// [`Server::start`] with more of `heard.toml` (`extra`, after the database URL).
+    async fn start_with(data_dir: &Path, database_url: &str, extra: &str) -> anyhow::Result<Server> {
         let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
         let config = data_dir.join("bench.toml");
-        std::fs::write(&config, format!("database_url = {database_url:?}\n"))?;
+        std::fs::write(&config, format!("database_url = {database_url:?}\n{extra}"))?;
         let child = Command::new(std::env::current_exe()?)
             .arg("--data-dir")
             .arg(data_dir)

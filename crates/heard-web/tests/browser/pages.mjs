@@ -96,6 +96,10 @@ await scenario(
         const want = JSON.stringify(run.opts.caseText);
         run.check(text.includes(run.opts.caseText), `the case page does not show ${want} as text`);
       }
+      // Taking its messages as a complaint (the Complaint Handling Code's first step).
+      await run.goto(page, `${path}/complaint`);
+      await run.checkPage(page, 'complaint-take');
+      await noHostileMarkup(run, page, 'complaint-take');
     }
 
     for (const [name, path] of [
@@ -106,6 +110,8 @@ await scenario(
       ['learning-new', '/learning/new'],
       ['mot', '/mot'],
       ['mot-pack', '/mot?service=revenues-and-benefits'],
+      ['reports', '/reports'],
+      ['complaints-report', '/complaints/report'],
       ['call', '/calls/new'],
       ['search', '/search?q=council+tax'],
     ]) {
