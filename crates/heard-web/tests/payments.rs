@@ -575,6 +575,19 @@ async fn nothing_recorded(w: &World) {
 
 async fn bad_amounts_are_refused_by_field(db: TestDb) {
     let w = world(db).await;
+    // A certificate order's "Request the fee by link" opens the form with the fee in it,
+    // and the resident's address as usual.
+    let (s, page) = w
+        .agent
+        .page(&format!(
+            "/cases/{}?pay_amount=25.00&pay_for=Birth+certificate+(2+copies)",
+            w.reference
+        ))
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(page.contains(r#"name="amount" value="25.00""#), "{page}");
+    assert!(page.contains("Birth certificate (2 copies)"), "{page}");
+    assert!(page.contains("ann@example.com"), "{page}");
     for (amount, says) in [
         ("0", "The amount must be at least 1p"),
         ("abc", "Enter the amount in pounds, like 11.00"),

@@ -79,7 +79,7 @@ async fn reports_count_what_came_in_and_what_is_open(db: TestDb) {
         .await;
     let (s, html) = officer.page("/reports").await;
     assert_eq!(s, StatusCode::OK);
-    assert!(html.contains("1 contacts from residents"), "{html}");
+    assert!(html.contains("1 contact from residents"), "{html}");
     assert!(!html.contains("All services"), "{html}");
     assert!(!html.contains("Potholes and roads"), "{html}");
     let (s, _) = officer.page("/reports?service=highways").await;
