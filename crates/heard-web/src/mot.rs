@@ -233,14 +233,21 @@ async fn audit_pack(state: &AppState, caller: &Caller, pack: &Pack, format: &str
         .map(page_error)
 }
 
-/// SVG points of weekly counts in a 300 × 60 box, and the largest.
-fn chart(weeks: &[i64]) -> (String, i64) {
+/// SVG points of weekly counts in a 300-wide box `height` high (a line from 2 below the top
+/// to 2 above the bottom), and the largest. The MOT pack's box is 60 high, the reports' 80.
+pub(crate) fn chart(weeks: &[i64], height: f64) -> (String, i64) {
     let max = weeks.iter().copied().max().unwrap_or(0).max(1);
     let step = 300.0 / (weeks.len().max(2) - 1) as f64;
     let points = weeks
         .iter()
         .enumerate()
-        .map(|(i, &n)| format!("{:.1},{:.1}", i as f64 * step, 58.0 - n as f64 * 56.0 / max as f64))
+        .map(|(i, &n)| {
+            format!(
+                "{:.1},{:.1}",
+                i as f64 * step,
+                height - 2.0 - n as f64 * (height - 4.0) / max as f64
+            )
+        })
         .collect::<Vec<_>>()
         .join(" ");
     (points, max)
@@ -295,7 +302,7 @@ async fn page(State(state): State<AppState>, Staff(caller): Staff, Query(q): Que
     if let Some(refused) = audit_pack(&state, &caller, &pack, "html").await {
         return refused;
     }
-    (page.chart, page.chart_max) = chart(&pack.figures.contacts_by_week);
+    (page.chart, page.chart_max) = chart(&pack.figures.contacts_by_week, 60.0);
     page.from = from.to_string();
     page.to = to.to_string();
     page.back = format!("/mot?service={}&from={from}&to={to}", pack.service);

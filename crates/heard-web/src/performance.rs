@@ -191,16 +191,7 @@ async fn load(state: &AppState, caller: &Caller, q: &ReportQuery) -> Result<Repo
         .audit(caller, Action::REPORTS, Subject::none(), detail)
         .await
         .map_err(page_error)?;
-    let max = figures.by_week.iter().copied().max().unwrap_or(0).max(1);
-    let step = 300.0 / (figures.by_week.len().max(2) - 1) as f64;
-    page.weeks = figures
-        .by_week
-        .iter()
-        .enumerate()
-        .map(|(i, &n)| format!("{:.1},{:.1}", i as f64 * step, 78.0 - n as f64 * 76.0 / max as f64))
-        .collect::<Vec<_>>()
-        .join(" ");
-    page.weeks_max = max;
+    (page.weeks, page.weeks_max) = crate::mot::chart(&figures.by_week, 80.0);
     page.channel_bars = bars(
         &figures
             .by_channel

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{TestApp, no_redirects, spawn_with};
+use common::{TestApp, no_redirects, spawn_with, user_id};
 use heard_core::certificate::Prices;
 use heard_core::{CaseReference, CaseStatus, Role};
 use heard_store::payments::NewCasePayment;
@@ -106,7 +106,7 @@ async fn an_order_from_a_message_to_the_post(db: TestDb) {
                 sent_to: "parent@example.com".into(),
                 language: "en".into(),
                 return_token_hash: "0".repeat(64),
-                created_by: own_id(&app, "registrar@test.heard").await,
+                created_by: user_id(&app, "registrar@test.heard").await,
             },
             None,
         )
@@ -184,17 +184,6 @@ async fn paid_another_way_is_recorded(db: TestDb) {
         html.contains("Paid another way: Card at the register office desk"),
         "{html}"
     );
-}
-
-async fn own_id(app: &TestApp, email: &str) -> i64 {
-    app.store
-        .users()
-        .await
-        .expect("users")
-        .into_iter()
-        .find(|u| u.email == email)
-        .map(|u| u.id)
-        .expect("user")
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

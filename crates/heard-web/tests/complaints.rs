@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{TestApp, no_redirects, spawn};
+use common::{TestApp, no_redirects, spawn, user_id};
 use heard_core::Role;
 use heard_store::testing::TestDb;
 use reqwest::StatusCode;
@@ -145,13 +145,13 @@ async fn a_complaint_through_both_stages(db: TestDb) {
             &page,
             &[
                 ("step", "escalate"),
-                ("handler", &own_id(&app, "stage1@test.heard").await),
+                ("handler", &user_id(&app, "stage1@test.heard").await.to_string()),
             ],
         )
         .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(html.contains("did not handle stage 1"), "{html}");
-    let reviewer = own_id(&app, "stage2@test.heard").await;
+    let reviewer = user_id(&app, "stage2@test.heard").await.to_string();
     let (s, _, html) = first.post(&page, &[("step", "escalate"), ("handler", &reviewer)]).await;
     assert_eq!(s, StatusCode::SEE_OTHER, "{html}");
     let (_, html) = second.page(&page).await;
@@ -197,17 +197,6 @@ fn first_handler_id(html: &str, name: &str) -> Option<String> {
     let before = &html[..at];
     let v = before.rfind("value=\"")?;
     Some(before[v + 7..].split('"').next()?.to_string())
-}
-
-async fn own_id(app: &TestApp, email: &str) -> String {
-    app.store
-        .users()
-        .await
-        .expect("users")
-        .into_iter()
-        .find(|u| u.email == email)
-        .map(|u| u.id.to_string())
-        .expect("user")
 }
 
 async fn a_dissatisfied_message_is_taken_as_a_complaint(db: TestDb) {

@@ -533,3 +533,15 @@ pub fn hidden(html: &str, name: &str) -> String {
     let rest = &html[at + name.len() + 15..];
     rest[..rest.find('"').unwrap()].to_string()
 }
+
+/// The id of the user signed up with `email` (as `sign_in_as` made them).
+pub async fn user_id(app: &TestApp, email: &str) -> i64 {
+    app.store
+        .users()
+        .await
+        .expect("users")
+        .into_iter()
+        .find(|u| u.email == email)
+        .map(|u| u.id)
+        .expect("user")
+}
